@@ -1,0 +1,29 @@
+# The README's commands. `make test` installs everything the tests need (Debian's
+# raptor2-utils and chromium, the Python test extras with the oxigraph server) and
+# runs the whole suite; browser and server tests fail, never skip, if they cannot run.
+PYTHON ?= python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: build test test-deps system-deps lint bench
+
+build:
+	$(PYTHON) -m pip install .
+	nkrel build
+
+system-deps:
+	@if ! command -v rapper >/dev/null || ! command -v chromium >/dev/null; then \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends raptor2-utils chromium; \
+	fi
+
+test-deps: system-deps
+	$(PYTHON) -m pip install -q -e '.[test]'
+
+test: test-deps
+	$(PYTHON) -m pytest
+
+lint:
+	ruff check . && ruff format --check .
+
+bench:
+	$(PYTHON) tests/benchmark.py

@@ -1,0 +1,53 @@
+"""Run the stages in order: load & verify, build, validate. Used by the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .load import Corpus, CorpusError, default_corpus_dir, load_corpus
+from .vocabulary import Vocabulary, ontology_path, read_vocabulary, shapes_path
+
+
+@dataclass
+class Built:
+    corpus: Corpus
+    dataset: object  # rdflib.Dataset
+    vocabulary: Vocabulary
+
+
+class ShapeError(Exception):
+    """The built graph does not conform to the SHACL shapes."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def build_graph(corpus_dir: Path | None = None, check_shapes: bool = True) -> Built:
+    """Load, verify and build the dataset; refuse data that breaks the shapes."""
+    from rdflib import Graph
+
+    from .build import build_dataset
+
+    ontology = Graph().parse(ontology_path(), format="turtle")
+    vocabulary = read_vocabulary(ontology)
+    corpus = load_corpus(Path(corpus_dir) if corpus_dir else default_corpus_dir(), vocabulary)
+    ds = build_dataset(corpus, ontology, vocabulary)
+    if check_shapes:
+        from .validate import validate_dataset
+
+        report = validate_dataset(ds, Graph().parse(shapes_path(), format="turtle"))
+        if not report.conforms:
+            raise ShapeError(report.problems)
+    return Built(corpus, ds, vocabulary)
+
+
+def graph_files(built: Built) -> dict[str, bytes]:
+    """Every file `nkrel build` writes, by name."""
+    from .write import GRAPH_FILES, serialize
+
+    return {name: serialize(built.dataset, fmt) for fmt, name in GRAPH_FILES.items()}
+
+
+__all__ = ["Built", "CorpusError", "ShapeError", "build_graph", "graph_files"]
