@@ -40,10 +40,15 @@ def handle_errors(func):
             return func(*args, **kwargs)
         except CorpusError as e:
             n = len(e.problems)
-            _fail(f"the corpus has {n} problem{'s' if n != 1 else ''}; nothing was written", [str(p) for p in e.problems])
+            _fail(
+                f"the corpus has {n} problem{'s' if n != 1 else ''}; nothing was written", [str(p) for p in e.problems]
+            )
         except ShapeError as e:
             n = len(e.problems)
-            _fail(f"the graph breaks the SHACL shapes ({n} violation{'s' if n != 1 else ''}); nothing was written", e.problems)
+            _fail(
+                f"the graph breaks the SHACL shapes ({n} violation{'s' if n != 1 else ''}); nothing was written",
+                e.problems,
+            )
         except OSError as e:
             _fail(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "))
 
@@ -122,7 +127,9 @@ def build(corpus, out):
     show_default=True,
     help="RDF format.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
+)
 @handle_errors
 def export(corpus, fmt, output):
     """Export the graph in one RDF format, to a file or stdout.
@@ -151,7 +158,8 @@ def validate(corpus):
     """Verify the corpus and check the graph against the SHACL shapes.
 
     Exit 0 when every quote is verbatim, every record well-formed and the graph
-    conforms; exit 1 with one line per problem otherwise.
+    conforms; exit 1 with one line per problem otherwise. It also counts the
+    anomalies of the sources (slips, disagreements), which never fail it.
 
     \b
     Examples:
@@ -161,9 +169,14 @@ def validate(corpus):
     from .pipeline import build_graph
 
     built = build_graph(corpus)
+    majors = sum(a.severity == "major" for a in built.anomalies)
     click.echo(
         f"OK: {len(built.corpus.facts)} facts in {len(built.corpus.documents)} documents; "
         "every quote verbatim; the graph conforms to the shapes."
+    )
+    click.echo(
+        f"The sources show {len(built.anomalies)} anomalies ({majors} major): see `nkrel anomalies` "
+        "(findings about the sources, not errors of the data)."
     )
 
 
@@ -209,3 +222,215 @@ def stats(corpus, fmt):
         width = max(map(len, table), default=0)
         for key, n in table.items():
             click.echo(f"  {key.ljust(width)}  {n:>6}")
+
+
+def _query_fail(message: str) -> None:
+    click.echo(f"nkrel: error: {message}", err=True)
+    sys.exit(2)
+
+
+@main.command()
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(
+        ["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]
+    ),
+    default=None,
+    help="Output: table (default for SELECT/ASK), csv, tsv, json, xml (W3C SPARQL results); "
+    "turtle (default for CONSTRUCT/DESCRIBE), ntriples, nquads, trig, jsonld, rdfxml.",
+)
+@click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Query this RDF file (.ttl .trig .nq .nt .jsonld .rdf) instead of the shipped graph.")  # fmt: skip
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a variable of the query, e.g. --param partner=china (repeatable).")  # fmt: skip
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Stop the query after this many seconds.")
+@click.option("--endpoint", metavar="QUERY_URL",
+              help="Run on a remote SPARQL 1.1 endpoint instead, e.g. http://127.0.0.1:7878/query.")  # fmt: skip
+def query(query, fmt, graph_file, params, timeout, endpoint):
+    """Run a SPARQL query: a shipped query's name, a .rq file, or SPARQL text.
+
+    Queries are read-only and cannot reach the network or the file system:
+    SERVICE, LOAD, FROM / FROM NAMED and updates are refused before anything runs.
+    Named graphs are visible with GRAPH, and the default graph is their union.
+
+    Exit codes: 0 results; 1 no results (empty or false); 2 error (refused,
+    syntax error with line and column, timeout, bad parameter).
+
+    \b
+    Examples:
+      nkrel query trade-by-year
+      nkrel query trade-by-year --param partner=china --format csv
+      nkrel query 'SELECT ?s WHERE { ?s a <https://w3id.org/nkrel/ontology#Treaty> }'
+      nkrel query my-question.rq --graph graphs/nkrel.trig --format json
+    """
+    from .query import QueryError, bind_params, check_safety, execute, load_store, resolve, run_with_timeout
+
+    try:
+        text, shipped = resolve(query)
+        bound = {}
+        for p in params:
+            name, sep, value = p.partition("=")
+            if not sep or not name:
+                raise QueryError(f"--param takes NAME=VALUE, got {p!r}")
+            bound[name] = value
+        text = bind_params(text, shipped, bound)
+        if endpoint:
+            from .remote import remote_query
+
+            output, has_results = remote_query(endpoint, text, fmt, timeout)
+        else:
+            check_safety(text)
+            store = load_store(graph_file)
+            output, has_results = run_with_timeout(lambda: execute(store, text, fmt), timeout)
+    except QueryError as e:
+        _query_fail(str(e))
+    sys.stdout.buffer.write(output)
+    sys.exit(0 if has_results else 1)
+
+
+@main.command()
+def queries():
+    """List the shipped queries: name, then what question it answers.
+
+    \b
+    Examples:
+      nkrel queries
+      nkrel query "$(nkrel queries | head -1 | cut -d' ' -f1)"
+    """
+    from .query import shipped_queries
+
+    shipped = shipped_queries()
+    width = max(map(len, shipped), default=0)
+    for name, q in shipped.items():
+        params = "".join(f" [--param {p}=...]" for p in q.params)
+        click.echo(f"{name.ljust(width)}  {q.description}{params}")
+
+
+@main.command(name="coverage")
+@corpus_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--all/--uncovered-only", "show_all", default=True, help="List every sentence, or only the gaps.")
+@handle_errors
+def coverage_command(corpus, fmt, show_all):
+    """Show, for each sentence of each document, the facts that cite it or why it is not a fact.
+
+    Exit 0 when every sentence is covered by a fact or explained (heading, page
+    chrome, reference list, unrelated teaser or quotation, opinion); exit 1 and
+    list the gaps otherwise.
+
+    \b
+    Examples:
+      nkrel coverage
+      nkrel coverage --uncovered-only
+      nkrel coverage --format json
+    """
+    from .coverage import coverage
+    from .load import default_corpus_dir, load_corpus
+    from .pipeline import read_ontology
+
+    _, vocabulary = read_ontology()
+    cov = coverage(load_corpus(corpus or default_corpus_dir(), vocabulary))
+    totals = cov.totals()
+    if fmt == "json":
+        payload = {
+            "documents": {
+                doc: {
+                    "totals": totals[doc],
+                    "sentences": [
+                        {
+                            "start": s.start,
+                            "end": s.end,
+                            "text": s.text,
+                            "status": s.status,
+                            "facts": s.facts,
+                            "reasons": s.reasons,
+                        }  # fmt: skip
+                        for s in cov.sentences
+                        if s.document == doc
+                    ],
+                }
+                for doc in totals
+            },
+            "uncovered": len(cov.uncovered),
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        for doc, t in totals.items():
+            click.echo(
+                f"{doc}: {t['sentences']} sentences, {t['fact']} cited by facts, "
+                f"{t['explained']} explained, {t['uncovered']} uncovered"
+            )
+            for s in cov.sentences:
+                if s.document != doc or (not show_all and s.status != "uncovered"):
+                    continue
+                why = ", ".join(s.facts) if s.facts else ", ".join(s.reasons) or "UNCOVERED"
+                text = s.text if len(s.text) <= 70 else s.text[:69] + "…"
+                click.echo(f"  [{s.start}:{s.end}] {text!r}\n      -> {why}")
+    if cov.uncovered:
+        click.echo(f"nkrel: error: {len(cov.uncovered)} sentence(s) neither cited by a fact nor explained", err=True)
+        sys.exit(EXIT_DATA)
+
+
+@main.command(name="anomalies")
+@corpus_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handle_errors
+def anomalies_command(corpus, fmt):
+    """Report where the sources slip or disagree, grouped by type, with the quotes involved.
+
+    Anomalies are findings about the sources, not errors of the data: the
+    command exits 0 when the corpus itself is valid, whatever it finds.
+
+    \b
+    Examples:
+      nkrel anomalies
+      nkrel anomalies --format json
+    """
+    from .pipeline import build_graph
+
+    built = build_graph(corpus)
+    facts = {f.id: f for f in built.corpus.facts}
+    docs = built.corpus.documents
+
+    def evidence(fid):
+        f = facts[fid]
+        return {"fact": fid, "document": f.document, "title": docs[f.document].title, "quote": f.evidence.exact,
+                "start": f.evidence.start, "end": f.evidence.end}  # fmt: skip
+
+    groups: dict[str, list] = {}
+    for a in built.anomalies:
+        groups.setdefault(a.type, []).append(a)
+    if fmt == "json":
+        payload = {
+            "total": len(built.anomalies),
+            "by_type": {t: len(items) for t, items in sorted(groups.items())},
+            "anomalies": [
+                {
+                    "id": a.id,
+                    "type": a.type,
+                    "severity": a.severity,
+                    "explanation": a.explanation,
+                    "detected_by": a.rule,
+                    "words": a.words,
+                    "entities": a.entities,
+                    "evidence": [evidence(f) for f in a.facts],
+                }  # fmt: skip
+                for a in built.anomalies
+            ],
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    majors = sum(a.severity == "major" for a in built.anomalies)
+    click.echo(f"{len(built.anomalies)} anomalies ({majors} major) in {len(groups)} types\n")
+    for t, items in sorted(groups.items()):
+        click.echo(f"== {t} ({len(items)})")
+        for a in items:
+            click.echo(f"- [{a.severity}] {a.explanation}  (found by {a.rule})")
+            for fid in a.facts:
+                e = evidence(fid)
+                click.echo(f"    {fid} in {e['document']} [{e['start']}:{e['end']}]: “{e['quote']}”")
+            for eid in a.entities:
+                click.echo(f"    entity: {eid}")
+        click.echo("")

@@ -68,6 +68,7 @@ class Entity:
     founded: str | None = None
     dissolved: str | None = None
     note: str | None = None
+    doubt: str | None = None  # the curator found no such entity under this name
 
 
 @dataclass
@@ -89,6 +90,19 @@ class Quantity:
     unit: str
     bound: str
     stated: str | None
+
+
+@dataclass
+class Slip:
+    """A slip in the source that the curator saw: words of the quote and what is wrong."""
+
+    type: str
+    words: str
+    says: str
+
+
+SLIP_TYPES = {"misspelling", "garbled", "wrong-name", "inconsistency", "implausible", "missing-date", "ambiguous",
+              "anachronism", "repetition", "grammar"}  # fmt: skip
 
 
 @dataclass
@@ -121,6 +135,7 @@ class Fact:
     as_stated: dict[str, str] = field(default_factory=dict)
     claim: str | None = None
     note: str | None = None
+    slips: list[Slip] = field(default_factory=list)
 
 
 @dataclass
@@ -148,11 +163,11 @@ NON_FACT_REASONS = {
 }
 FACT_KEYS = {
     "id", "kind", "label", "modality", "parties", "from", "to", "involves", "places",
-    "agreement", "time", "quantities", "commodities", "as_stated", "claim", "note", "evidence",
+    "agreement", "time", "quantities", "commodities", "as_stated", "claim", "note", "slips", "evidence",
 }  # fmt: skip
 ENTITY_KEYS = {
     "id", "type", "label", "aliases", "wikidata", "in", "capital_of", "successor",
-    "founded", "dissolved", "note",
+    "founded", "dissolved", "note", "doubt",
 }  # fmt: skip
 
 
@@ -254,16 +269,12 @@ def _load_documents(root: Path, problems: list[Problem]):
             continue
         digest = hashlib.sha256(raw).hexdigest()
         if digest != entry["sha256"]:
-            reader.problem(
-                entry, doc_id, f"{entry['file']} has sha256 {digest}, not the recorded one", "file"
-            )
+            reader.problem(entry, doc_id, f"{entry['file']} has sha256 {digest}, not the recorded one", "file")
             continue
         if doc_id in documents:
             reader.problem(entry, doc_id, "duplicate document id")
             continue
-        documents[doc_id] = Document(
-            doc_id, path.name, str(entry["title"]), entry.get("publisher"), digest, text
-        )
+        documents[doc_id] = Document(doc_id, path.name, str(entry["title"]), entry.get("publisher"), digest, text)
         fact_files[doc_id] = root / str(entry["facts"])
     return documents, fact_files
 
@@ -313,6 +324,7 @@ def _load_entities(root, documents, vocabulary, problems) -> dict[str, Entity]:
             eid, etype, entry["label"], [str(a) for a in aliases],
             str(wikidata) if wikidata else None, entry.get("in"), entry.get("capital_of"),
             entry.get("successor"), dates.get("founded"), dates.get("dissolved"), entry.get("note"),
+            entry.get("doubt"),
         )  # fmt: skip
     for e in entities.values():
         for key, ref in (("in", e.located_in), ("capital_of", e.capital_of), ("successor", e.successor)):
@@ -437,6 +449,16 @@ def _read_fact(entry, reader: _Reader, doc, entities, vocabulary) -> Fact | None
         if quantity:
             quantities.append(quantity)
     time = _read_time(entry.get("time"), quote, bad) if "time" in entry else None
+    slips = []
+    for slip in entry.get("slips") or []:
+        if not isinstance(slip, dict) or set(slip) != {"type", "words", "says"}:
+            bad("each slip needs exactly type, words and says", "slips")
+        elif slip["type"] not in SLIP_TYPES:
+            bad(f"unknown slip type {slip['type']!r} (known: {', '.join(sorted(SLIP_TYPES))})", "slips")
+        elif not isinstance(slip["words"], str) or slip["words"] not in quote:
+            bad(f"slip words {slip['words']!r} are not in the quote", "slips")
+        else:
+            slips.append(Slip(slip["type"], slip["words"], str(slip["says"])))
     claim = entry.get("claim")
     if claim is not None and (not isinstance(claim, str) or not SLUG.match(claim)):
         bad(f"claim must be a slug, got {claim!r}", "claim")
@@ -451,6 +473,7 @@ def _read_fact(entry, reader: _Reader, doc, entities, vocabulary) -> Fact | None
         to_party=(to_party or [None])[0], involves=involves, places=places,
         agreement=(agreement or [None])[0], time=time, quantities=quantities,
         commodities=[str(c) for c in commodities], as_stated=dict(as_stated), claim=claim, note=note,
+        slips=slips,
     )  # fmt: skip
 
 
@@ -476,9 +499,7 @@ def _locate(quote, occurrence, doc: Document, reader, node, item) -> Span | None
         reader.problem(node, item, f"occurrence must be 1..{len(starts)}, got {occurrence!r}", "occurrence")
         return None
     end = start + len(quote)
-    return Span(
-        doc.id, quote, start, end, doc.text[max(0, start - CONTEXT) : start], doc.text[end : end + CONTEXT]
-    )
+    return Span(doc.id, quote, start, end, doc.text[max(0, start - CONTEXT) : start], doc.text[end : end + CONTEXT])
 
 
 def _read_quantity(q, quote, vocabulary, bad) -> Quantity | None:

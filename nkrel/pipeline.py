@@ -14,6 +14,7 @@ class Built:
     corpus: Corpus
     dataset: object  # rdflib.Dataset
     vocabulary: Vocabulary
+    anomalies: list  # nkrel.anomalies.Anomaly, sorted
 
 
 class ShapeError(Exception):
@@ -24,23 +25,33 @@ class ShapeError(Exception):
         super().__init__("\n".join(problems))
 
 
+def read_ontology():
+    """The parsed ontology graph and its vocabularies."""
+    from rdflib import Graph
+
+    ontology = Graph().parse(ontology_path(), format="turtle")
+    return ontology, read_vocabulary(ontology)
+
+
 def build_graph(corpus_dir: Path | None = None, check_shapes: bool = True) -> Built:
     """Load, verify and build the dataset; refuse data that breaks the shapes."""
     from rdflib import Graph
 
+    from .anomalies import add_anomalies, find_anomalies
     from .build import build_dataset
 
-    ontology = Graph().parse(ontology_path(), format="turtle")
-    vocabulary = read_vocabulary(ontology)
+    ontology, vocabulary = read_ontology()
     corpus = load_corpus(Path(corpus_dir) if corpus_dir else default_corpus_dir(), vocabulary)
     ds = build_dataset(corpus, ontology, vocabulary)
+    found = find_anomalies(corpus, ds)
+    add_anomalies(ds, found, vocabulary)
     if check_shapes:
         from .validate import validate_dataset
 
         report = validate_dataset(ds, Graph().parse(shapes_path(), format="turtle"))
         if not report.conforms:
             raise ShapeError(report.problems)
-    return Built(corpus, ds, vocabulary)
+    return Built(corpus, ds, vocabulary, found)
 
 
 def graph_files(built: Built) -> dict[str, bytes]:

@@ -71,9 +71,7 @@ def _trig(ds: Dataset) -> str:
             single.bind(prefix, ns, override=True, replace=True)
         for triple in g:
             single.add(triple)
-        body = [
-            line for line in single.serialize(format="longturtle").splitlines() if not line.startswith("PREFIX ")
-        ]
+        body = [line for line in single.serialize(format="longturtle").splitlines() if not line.startswith("PREFIX ")]
         inner = "\n".join(("    " + line) if line else "" for line in body).strip("\n")
         blocks.append(f"<{g.identifier}> {{\n{inner}\n}}\n")
     return "\n".join(header) + "\n\n" + "\n".join(blocks)

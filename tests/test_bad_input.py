@@ -84,9 +84,11 @@ def test_duplicate_quote_needs_an_occurrence(corpus_copy, tmp_path):
     result = nkrel("validate", "--corpus", corpus_copy)
     assert result.returncode == 1
     assert "add 'occurrence'" in result.stderr and "ta-test-fact" in result.stderr
-    fixed = text.replace('quote: "North Korea"', 'quote: "North Korea"\n      occurrence: 2').replace(
-        '      - {measure: value, amount: 6860000000, unit: USD, stated: "$6.86 billion"}\n', "      []\n"
-    ).replace("    quantities:\n      []\n", "")
+    fixed = (
+        text.replace('quote: "North Korea"', 'quote: "North Korea"\n      occurrence: 2')
+        .replace('      - {measure: value, amount: 6860000000, unit: USD, stated: "$6.86 billion"}\n', "      []\n")
+        .replace("    quantities:\n      []\n", "")
+    )
     (corpus_copy / "facts" / "trade-agreements.yaml").write_text(fixed, encoding="utf-8")
     assert nkrel("validate", "--corpus", corpus_copy).returncode == 0
 
