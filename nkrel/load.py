@@ -404,6 +404,7 @@ def _read_fact(entry, reader: _Reader, doc, entities, vocabulary) -> Fact | None
     quote = span.exact
 
     def entity_list(key, required_type):
+        required = required_type if isinstance(required_type, tuple) else (required_type,)
         value = entry.get(key)
         if value is None:
             return []
@@ -412,8 +413,8 @@ def _read_fact(entry, reader: _Reader, doc, entities, vocabulary) -> Fact | None
         for eid in items:
             if eid not in entities:
                 bad(f"unknown entity {eid!r} in '{key}'", key)
-            elif not vocabulary.is_a(entities[eid].type, required_type):
-                bad(f"'{key}' needs a {required_type}; {eid!r} is a {entities[eid].type}", key)
+            elif not any(vocabulary.is_a(entities[eid].type, t) for t in required):
+                bad(f"'{key}' needs a {' or '.join(required)}; {eid!r} is a {entities[eid].type}", key)
             else:
                 out.append(eid)
         return out
@@ -425,7 +426,7 @@ def _read_fact(entry, reader: _Reader, doc, entities, vocabulary) -> Fact | None
         if len(value) > 1:
             bad(f"'{key}' takes one entity", key)
     involves = entity_list("involves", "Entity")
-    places = entity_list("places", "Place")
+    places = entity_list("places", ("Place", "State"))
     agreement = entity_list("agreement", "Agreement")
     if not (parties or from_party or to_party or involves or places or agreement) and ok:
         bad("a fact needs at least one participant (parties, from, to, involves, places, agreement)")

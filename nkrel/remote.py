@@ -1,4 +1,5 @@
-"""Talk to remote SPARQL servers: run queries (SPARQL 1.1 Protocol).
+"""Talk to remote SPARQL servers: run queries (SPARQL 1.1 Protocol) and push named
+graphs (SPARQL 1.1 Graph Store Protocol).
 
 Results are fetched in a standard format and re-serialised locally by the same code
 as local queries, so the same query gives the same output on both sides.
@@ -6,10 +7,12 @@ as local queries, so the same query gives the same output on both sides.
 
 from __future__ import annotations
 
+import base64
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 
 from .query import _TOKEN, QueryError, check_safety, format_result
 
@@ -63,3 +66,154 @@ def remote_query(endpoint: str, text: str, fmt: str | None, timeout: float) -> t
     except SyntaxError as e:
         raise QueryError(f"{endpoint} did not answer with SPARQL results: {e}") from None
     return format_result(result, fmt, ox)
+
+
+# --- Graph Store Protocol: push every named graph -------------------------------------
+
+GSP_HINT = (
+    "STORE_URL must be a SPARQL 1.1 Graph Store Protocol URL, not a query URL (/query, /sparql): "
+    "Oxigraph http://HOST:7878/store, Fuseki http://HOST:3030/DATASET/data, "
+    "GraphDB http://HOST:7200/repositories/ID/rdf-graphs/service"
+)
+# Answers after which the other graphs would fail the same way: stop sending.
+FATAL_STATUS = {301, 302, 303, 307, 308, 400, 401, 403, 404, 405, 406, 415, 501}
+
+
+@dataclass
+class NamedGraph:
+    iri: str
+    triples: int
+    data: bytes  # N-Triples, sorted
+
+
+@dataclass
+class PushResult:
+    graph: NamedGraph
+    status: int | None = None  # the HTTP status when it was pushed
+    error: str | None = None  # why it was not pushed, in full
+    reason: str | None = None  # the same in a few words
+    hint: str | None = None  # what to do about it
+
+    @property
+    def pushed(self) -> bool:
+        return self.status is not None
+
+
+def load_dataset(corpus=None, graph_file=None):
+    """The build as an Oxigraph store: built in memory from a corpus, or read from a file."""
+    import pyoxigraph as ox
+
+    from .query import load_store
+
+    if graph_file is not None:
+        return load_store(graph_file)
+    from .pipeline import build_graph
+    from .write import serialize
+
+    store = ox.Store()
+    store.load(serialize(build_graph(corpus).dataset, "nquads"), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def named_graphs(store) -> tuple[list[NamedGraph], int]:
+    """Each named graph as sorted N-Triples (by graph IRI), and the number of default-graph triples."""
+    import pyoxigraph as ox
+
+    graphs = []
+    for name in sorted(store.named_graphs(), key=lambda g: g.value):
+        if not isinstance(name, ox.NamedNode):
+            raise QueryError(f"a named graph has a blank node name ({name}); only IRIs can be pushed")
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, name)]
+        if not triples:
+            continue
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        data = b"".join(sorted(data.splitlines(keepends=True)))
+        graphs.append(NamedGraph(name.value, len(triples), data))
+    default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return graphs, default
+
+
+def check_store_url(store_url: str) -> None:
+    parts = urllib.parse.urlsplit(store_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise QueryError(f"STORE_URL must be an http(s) URL, got {store_url!r}")
+    query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
+    if "graph" in query or "default" in query:
+        raise QueryError(f"give STORE_URL without ?graph= or ?default (nkrel names each graph): {store_url}")
+
+
+def graph_url(store_url: str, iri: str) -> str:
+    """STORE_URL?graph=<IRI> (indirect graph identification), never ?default."""
+    sep = "&" if "?" in store_url else "?"
+    return f"{store_url}{sep}{urllib.parse.urlencode({'graph': iri})}"
+
+
+def _looks_like_query_url(store_url: str) -> bool:
+    path = urllib.parse.urlsplit(store_url).path.rstrip("/")
+    return path.rsplit("/", 1)[-1] in ("query", "sparql", "update", "")
+
+
+def push_error(store_url: str, iri: str, e: Exception, user: str | None) -> PushResult:
+    """Why a PUT failed: in full (naming the URL and the HTTP status), in brief, and a hint."""
+    if isinstance(e, urllib.error.HTTPError):
+        body = e.read(300).decode("utf-8", "replace").strip().splitlines()
+        detail = f": {body[0].strip()}" if body and "<" not in body[0] else ""
+        hint = None
+        if 300 <= e.code < 400:
+            hint = f"the server redirects to {e.headers.get('Location', '?')}: give that URL"
+        elif e.code in (401, 403):
+            hint = "the credentials were refused" if user else "give --user NAME, with the password in NKREL_PASSWORD"
+        elif e.code in (400, 404, 405, 406, 415, 501) or _looks_like_query_url(store_url):
+            hint = GSP_HINT
+        message = f"PUT <{iri}> to {store_url}: HTTP {e.code} {e.reason}{detail}"
+        return PushResult(None, error=message, reason=f"HTTP {e.code} {e.reason}", hint=hint)
+    reason = e.reason if isinstance(e, urllib.error.URLError) else e
+    if isinstance(reason, ConnectionRefusedError):
+        reason = "connection refused (is the server running?)"
+    return PushResult(None, error=f"cannot reach {store_url}: {reason}", reason="unreachable")
+
+
+def push(
+    store_url: str,
+    graphs: list[NamedGraph],
+    user: str | None = None,
+    password: str | None = None,
+    timeout: float = 60.0,
+    progress=None,
+) -> list[PushResult]:
+    """PUT each named graph to STORE_URL?graph=<IRI> (SPARQL 1.1 Graph Store Protocol).
+
+    PUT replaces the graph, so pushing twice leaves the server in the same state; the
+    server's default graph and graphs not in `graphs` are never touched. After an
+    answer that every graph would get too (unreachable, 404, 401, ...), the remaining
+    graphs are not sent. progress(i, n, graph) is called before each PUT and
+    progress(i, n, graph, result) after it.
+    """
+    check_store_url(store_url)
+    headers = {"Content-Type": "application/n-triples"}
+    if user is not None:
+        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+    results: list[PushResult] = []
+    stop = False
+    for i, graph in enumerate(graphs, 1):
+        if stop:
+            skipped = "not sent: every graph would meet the same error"
+            results.append(PushResult(graph, error=skipped, reason="not sent"))
+            continue
+        if progress:
+            progress(i, len(graphs), graph, None)
+        request = urllib.request.Request(graph_url(store_url, graph.iri), data=graph.data, method="PUT",
+                                         headers=headers)  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                response.read()
+                result = PushResult(graph, status=response.status)
+        except (urllib.error.URLError, OSError) as e:
+            result = push_error(store_url, graph.iri, e, user)
+            result.graph = graph
+            stop = not isinstance(e, urllib.error.HTTPError) or e.code in FATAL_STATUS
+        results.append(result)
+        if progress:
+            progress(i, len(graphs), graph, result)
+    return results
