@@ -7,7 +7,7 @@ from __future__ import annotations
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
 from .load import Corpus, Fact, Span
-from .vocabulary import BASE, NK, ONTOLOGY_IRI, Vocabulary
+from .vocabulary import BASE, NK, Vocabulary
 
 nk = Namespace(NK)
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -105,6 +105,13 @@ def _add_entities(g: Graph, corpus: Corpus) -> None:
         g.add((claim_iri(slug), RDFS.label, Literal(slug)))
 
 
+def _decimal_lexical(value) -> str:
+    """Canonical xsd:decimal form ("6860000000.0"): Turtle writes decimals bare with a
+    decimal point, so every format then carries the same lexical form."""
+    text = format(value, "f")
+    return text if "." in text else text + ".0"
+
+
 def _time_literal(value: str) -> Literal:
     datatype = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(value)]
     return Literal(value, datatype=datatype)
@@ -147,7 +154,7 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary) -> None:
         g.add((s, nk.quantity, qn))
         g.add((qn, RDF.type, nk.Quantity))
         g.add((qn, nk.measure, URIRef(codes["Measure"][q.measure])))
-        g.add((qn, SCHEMA.value, Literal(q.amount, datatype=XSD.decimal)))
+        g.add((qn, SCHEMA.value, Literal(_decimal_lexical(q.amount), datatype=XSD.decimal)))
         g.add((qn, nk.unit, unit))
         g.add((qn, nk.bound, URIRef(codes["Bound"][q.bound])))
         if q.stated:
@@ -184,7 +191,3 @@ def _add_evidence(g: Graph, fact: URIRef, span: Span) -> None:
     g.add((position, RDF.type, OA.TextPositionSelector))
     g.add((position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
     g.add((position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
-
-
-def ontology_graph_iri() -> URIRef:
-    return URIRef(ONTOLOGY_IRI)

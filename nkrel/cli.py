@@ -49,6 +49,9 @@ def handle_errors(func):
                 f"the graph breaks the SHACL shapes ({n} violation{'s' if n != 1 else ''}); nothing was written",
                 e.problems,
             )
+        except BrokenPipeError:  # e.g. `nkrel coverage | head`: the reader has gone
+            sys.stderr.close()
+            sys.exit(0)
         except OSError as e:
             _fail(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "))
 
@@ -445,16 +448,16 @@ graph_file_option = click.option(
 
 
 def _dataset(corpus, graph_file):
-    """The build as an Oxigraph store: from --graph FILE, or built in memory from --corpus."""
+    """The build's quads: from --graph FILE, or built in memory from --corpus."""
     from .query import QueryError
-    from .remote import load_dataset
+    from .remote import load_quads
 
     if corpus is not None and graph_file is not None:
         raise click.UsageError("give --corpus or --graph, not both")
     if graph_file is None:
         click.echo("Loading and verifying the corpus...", err=True)
     try:
-        return load_dataset(corpus, graph_file)
+        return load_quads(corpus, graph_file)
     except QueryError as e:
         _fail(str(e))
 
@@ -486,7 +489,7 @@ def push(store_url, corpus, graph_file, dry_run, user, timeout):
     Examples:
       nkrel push http://127.0.0.1:7878/store
       nkrel push http://127.0.0.1:7878/store --dry-run
-      nkrel push http://localhost:3030/nkrel/data --graph graphs/nkrel.trig
+      nkrel push http://localhost:3030/nkrel/data --graph graphs/nkrel.nq
       NKREL_PASSWORD=secret nkrel push https://kg.example.org/nkrel/data --user editor
     """
     import os
@@ -572,7 +575,7 @@ def serve(corpus, graph_file, port, bind, timeout):
     \b
     Examples:
       nkrel serve
-      nkrel serve --port 8000 --graph graphs/nkrel.trig
+      nkrel serve --port 8000 --graph graphs/nkrel.nq
       nkrel query trade-by-year --endpoint http://127.0.0.1:7878/query   # in another shell
     """
     from .server import ServeError, find_oxigraph
@@ -580,8 +583,8 @@ def serve(corpus, graph_file, port, bind, timeout):
 
     try:
         find_oxigraph()
-        store = _dataset(corpus, graph_file)
-        code = run_server(store, bind=bind, port=port, timeout=timeout, echo=click.echo,
+        quads = _dataset(corpus, graph_file)
+        code = run_server(quads, bind=bind, port=port, timeout=timeout, echo=click.echo,
                           warn=lambda line: click.echo(line, err=True))  # fmt: skip
     except ServeError as e:
         _fail(str(e))

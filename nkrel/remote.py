@@ -13,6 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 from .query import _TOKEN, QueryError, check_safety, format_result
 
@@ -99,38 +100,52 @@ class PushResult:
         return self.status is not None
 
 
-def load_dataset(corpus=None, graph_file=None):
-    """The build as an Oxigraph store: built in memory from a corpus, or read from a file."""
+def load_quads(corpus=None, graph_file=None) -> list:
+    """The build's quads, exactly as written: built in memory from a corpus, or read from a file.
+
+    Parsed, not loaded into an Oxigraph Store: the store (0.5.13) keeps literals of
+    derived integer types such as xsd:nonNegativeInteger as xsd:integer, and the
+    server must receive the terms the build wrote.
+    """
     import pyoxigraph as ox
 
-    from .query import load_store
+    from .query import _EXTENSIONS
 
-    if graph_file is not None:
-        return load_store(graph_file)
-    from .pipeline import build_graph
-    from .write import serialize
+    if graph_file is None:
+        from .pipeline import build_graph
+        from .write import serialize
 
-    store = ox.Store()
-    store.load(serialize(build_graph(corpus).dataset, "nquads"), format=ox.RdfFormat.N_QUADS)
-    return store
+        return list(ox.parse(serialize(build_graph(corpus).dataset, "nquads"), format=ox.RdfFormat.N_QUADS))
+    path = Path(graph_file)
+    fmt = _EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise QueryError(f"{path}: unknown RDF file type (use one of {', '.join(sorted(_EXTENSIONS))})")
+    try:
+        return list(ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt)))
+    except OSError as e:
+        raise QueryError(f"cannot read {path}: {e.strerror or e}") from None
+    except SyntaxError as e:
+        raise QueryError(f"{path} is not valid {fmt.replace('_', '-')}: {e}") from None
 
 
-def named_graphs(store) -> tuple[list[NamedGraph], int]:
+def named_graphs(quads) -> tuple[list[NamedGraph], int]:
     """Each named graph as sorted N-Triples (by graph IRI), and the number of default-graph triples."""
     import pyoxigraph as ox
 
+    by_name: dict[str, set] = {}
+    default = set()
+    for q in quads:
+        if isinstance(q.graph_name, ox.DefaultGraph):
+            default.add(q.triple)
+        elif isinstance(q.graph_name, ox.NamedNode):
+            by_name.setdefault(q.graph_name.value, set()).add(q.triple)
+        else:
+            raise QueryError(f"a named graph has a blank node name ({q.graph_name}); only IRIs can be pushed")
     graphs = []
-    for name in sorted(store.named_graphs(), key=lambda g: g.value):
-        if not isinstance(name, ox.NamedNode):
-            raise QueryError(f"a named graph has a blank node name ({name}); only IRIs can be pushed")
-        triples = [q.triple for q in store.quads_for_pattern(None, None, None, name)]
-        if not triples:
-            continue
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        data = b"".join(sorted(data.splitlines(keepends=True)))
-        graphs.append(NamedGraph(name.value, len(triples), data))
-    default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    return graphs, default
+    for name, triples in sorted(by_name.items()):
+        data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+        graphs.append(NamedGraph(name, len(triples), b"".join(sorted(data.splitlines(keepends=True)))))
+    return graphs, len(default)
 
 
 def check_store_url(store_url: str) -> None:
@@ -153,7 +168,7 @@ def _looks_like_query_url(store_url: str) -> bool:
     return path.rsplit("/", 1)[-1] in ("query", "sparql", "update", "")
 
 
-def push_error(store_url: str, iri: str, e: Exception, user: str | None) -> PushResult:
+def push_error(store_url: str, graph: NamedGraph, e: Exception, user: str | None, timeout: float) -> PushResult:
     """Why a PUT failed: in full (naming the URL and the HTTP status), in brief, and a hint."""
     if isinstance(e, urllib.error.HTTPError):
         body = e.read(300).decode("utf-8", "replace").strip().splitlines()
@@ -165,12 +180,15 @@ def push_error(store_url: str, iri: str, e: Exception, user: str | None) -> Push
             hint = "the credentials were refused" if user else "give --user NAME, with the password in NKREL_PASSWORD"
         elif e.code in (400, 404, 405, 406, 415, 501) or _looks_like_query_url(store_url):
             hint = GSP_HINT
-        message = f"PUT <{iri}> to {store_url}: HTTP {e.code} {e.reason}{detail}"
-        return PushResult(None, error=message, reason=f"HTTP {e.code} {e.reason}", hint=hint)
+        message = f"PUT <{graph.iri}> to {store_url}: HTTP {e.code} {e.reason}{detail}"
+        return PushResult(graph, error=message, reason=f"HTTP {e.code} {e.reason}", hint=hint)
     reason = e.reason if isinstance(e, urllib.error.URLError) else e
+    if isinstance(reason, TimeoutError):
+        message = f"PUT <{graph.iri}> to {store_url}: no answer within {timeout:g} s (--timeout)"
+        return PushResult(graph, error=message, reason="no answer")
     if isinstance(reason, ConnectionRefusedError):
         reason = "connection refused (is the server running?)"
-    return PushResult(None, error=f"cannot reach {store_url}: {reason}", reason="unreachable")
+    return PushResult(graph, error=f"cannot reach {store_url}: {reason}", reason="unreachable")
 
 
 def push(
@@ -186,7 +204,7 @@ def push(
     PUT replaces the graph, so pushing twice leaves the server in the same state; the
     server's default graph and graphs not in `graphs` are never touched. After an
     answer that every graph would get too (unreachable, 404, 401, ...), the remaining
-    graphs are not sent. progress(i, n, graph) is called before each PUT and
+    graphs are not sent. progress(i, n, graph, None) is called before each PUT and
     progress(i, n, graph, result) after it.
     """
     check_store_url(store_url)
@@ -210,8 +228,7 @@ def push(
                 response.read()
                 result = PushResult(graph, status=response.status)
         except (urllib.error.URLError, OSError) as e:
-            result = push_error(store_url, graph.iri, e, user)
-            result.graph = graph
+            result = push_error(store_url, graph, e, user, timeout)
             stop = not isinstance(e, urllib.error.HTTPError) or e.code in FATAL_STATUS
         results.append(result)
         if progress:

@@ -117,8 +117,8 @@ def _tail(path: Path, lines: int = 5) -> str:
     return " | ".join(text[-lines:])
 
 
-def serve(store, bind: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0, echo=print, warn=print) -> int:
-    """Serve an Oxigraph store (read-only) until a signal; return the exit code.
+def serve(quads, bind: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0, echo=print, warn=print) -> int:
+    """Serve a list of quads (read-only) until a signal; return the exit code.
 
     echo(line) prints the URLs once the server answers; warn(line) goes to stderr.
     """
@@ -148,9 +148,9 @@ def serve(store, bind: str = "127.0.0.1", port: int = 7878, timeout: float = 30.
             if sig is not None:
                 previous[sig] = signal.signal(sig, forward)
         dump = tmp / "nkrel.nq"
-        store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
-        n_quads = len(store)
-        n_graphs = sum(1 for _ in store.named_graphs())
+        ox.serialize(quads, str(dump), format=ox.RdfFormat.N_QUADS)
+        n_quads = len(set(quads))
+        n_graphs = len({q.graph_name for q in quads if isinstance(q.graph_name, ox.NamedNode)})
         db = tmp / "db"
         loaded = subprocess.run(
             [str(exe), "load", "--location", str(db), "--file", str(dump)], capture_output=True, text=True

@@ -40,7 +40,7 @@ def _union(ds: Dataset) -> Graph:
     return union
 
 
-def _prefix_lines(ds: Dataset, text: str) -> list[str]:
+def _prefix_lines(text: str) -> list[str]:
     """The prefix lines longturtle wrote for a union text: reused as the TriG header."""
     return [line for line in text.splitlines() if line.startswith("PREFIX ")]
 
@@ -63,7 +63,7 @@ def serialize(ds: Dataset, fmt: str) -> bytes:
 
 
 def _trig(ds: Dataset) -> str:
-    header = _prefix_lines(ds, _union(ds).serialize(format="longturtle"))
+    header = _prefix_lines(_union(ds).serialize(format="longturtle"))
     blocks = []
     for g in _named_graphs(ds):
         single = Graph()
@@ -72,7 +72,8 @@ def _trig(ds: Dataset) -> str:
         for triple in g:
             single.add(triple)
         body = [line for line in single.serialize(format="longturtle").splitlines() if not line.startswith("PREFIX ")]
-        inner = "\n".join(("    " + line) if line else "" for line in body).strip("\n")
+        # Not indented: a line inside a multi-line literal must stay as it is.
+        inner = "\n".join(body).strip("\n")
         blocks.append(f"<{g.identifier}> {{\n{inner}\n}}\n")
     return "\n".join(header) + "\n\n" + "\n".join(blocks)
 

@@ -1,0 +1,1051 @@
+"""The network view: project the RDF graph onto a networkx graph, and render it as
+one self-contained, offline HTML page.
+
+``network_graph(dataset)`` reads the built RDF graph (facts, entities, evidence) and
+returns a ``networkx.MultiDiGraph`` whose nodes are the entities that facts involve
+(states, agreements, organisations, companies, people, places, ...) and whose edges
+are facts: one edge per fact and pair of participants, carrying the fact's kind,
+label, modality, time, value with unit, the verbatim quote and its document.
+
+``render_network_html(graph, title=...)`` writes that graph as an HTML page built on
+vis-network (the copy pyvis ships, inlined): no request to any host, every text from
+the documents carried as JSON data and shown with ``textContent`` (never parsed as
+HTML), and a Content-Security-Policy that allows only the page's own scripts. The
+same graph gives byte-identical HTML.
+
+``export_graph(graph, fmt)`` writes the projection as GraphML or GEXF for Gephi.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import json
+import math
+import re
+from decimal import Decimal, InvalidOperation
+from importlib.util import find_spec
+from pathlib import Path
+
+NK = "https://w3id.org/nkrel/ontology#"
+ID = "https://w3id.org/nkrel/id/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+OWL_SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
+OA = "http://www.w3.org/ns/oa#"
+DCTERMS = "http://purl.org/dc/terms/"
+SCHEMA_VALUE = "https://schema.org/value"
+
+VIS_VERSION = "9.1.2"
+DEFAULT_TITLE = "North Korea's international relations"
+
+# Entity classes of the ontology -> the kind of node drawn. Classes not listed here
+# are looked up through rdfs:subClassOf in the ontology graph.
+NODE_KINDS = {
+    "State": "state",
+    "Agreement": "agreement",
+    "Treaty": "agreement",
+    "DefenceAgreement": "agreement",
+    "MemorandumOfUnderstanding": "agreement",
+    "CooperationAgreement": "agreement",
+    "Protocol": "agreement",
+    "Organisation": "organisation",
+    "Company": "company",
+    "Person": "person",
+    "Place": "place",
+    "City": "place",
+    "Region": "place",
+    "Site": "place",
+    "HistoricalEvent": "event",
+    "Product": "product",
+}
+
+# kind: (legend label, colour, vis shape, base size). Sizes grow with the number of facts.
+NODE_STYLE = {
+    "state": ("State", "#1f4e79", "dot", 26),
+    "agreement": ("Treaty or agreement", "#b03a2e", "diamond", 16),
+    "organisation": ("Organisation", "#2e8b57", "square", 12),
+    "company": ("Company", "#7d3c98", "triangle", 12),
+    "person": ("Person", "#d35400", "dot", 9),
+    "place": ("Place", "#138d90", "triangleDown", 10),
+    "event": ("Historical event", "#7f8c8d", "star", 11),
+    "product": ("Product", "#b7950b", "hexagon", 10),
+    "other": ("Other", "#95a5a6", "dot", 9),
+}
+NODE_SYMBOL = {"dot": "\u25cf", "diamond": "\u25c6", "square": "\u25a0", "triangle": "\u25b2",
+               "triangleDown": "\u25bc", "star": "\u2605", "hexagon": "\u2b22"}  # fmt: skip
+
+# Fact classes -> relation kind (edge colour and the kind filter).
+RELATIONS = {
+    "TradeFlow": "trade",
+    "TradeShare": "trade",
+    "BorderFreight": "trade",
+    "Aid": "aid",
+    "DebtRelief": "aid",
+    "MilitarySupport": "military",
+    "Investment": "investment",
+    "LandLease": "investment",
+    "Project": "project",
+    "Labour": "project",
+    "Recognition": "recognition",
+    "DiplomaticRelations": "relations",
+    "RelationState": "relations",
+    "Policy": "relations",
+    "Membership": "relations",
+    "Embassy": "embassy",
+    "Visit": "visit",
+    "Meeting": "visit",
+    "Signing": "agreement",
+    "AgreementInForce": "agreement",
+    "Withdrawal": "agreement",
+    "Sanction": "sanction",
+}
+RELATION_STYLE = {
+    "trade": ("Trade", "#e69f00"),
+    "aid": ("Aid and debt relief", "#009e73"),
+    "investment": ("Investment and land lease", "#0072b2"),
+    "project": ("Projects and labour", "#56b4e9"),
+    "recognition": ("Recognition", "#cc79a7"),
+    "relations": ("Relations and policy", "#6c7a89"),
+    "embassy": ("Embassies", "#8c564b"),
+    "visit": ("Visits and meetings", "#a89800"),
+    "agreement": ("Party to an agreement", "#b03a2e"),
+    "military": ("Military support", "#d55e00"),
+    "sanction": ("Sanctions", "#c0392b"),
+    "other": ("Other", "#aab7b8"),
+}
+BOUND_WORDS = {"exact": "", "approximate": "about ", "at-least": "at least ", "more-than": "more than ",
+               "at-most": "at most ", "less-than": "less than "}  # fmt: skip
+ROLES = ("party", "directed", "agreement", "involves", "place")
+
+
+class NetworkError(Exception):
+    """The page cannot be rendered (e.g. the vis-network assets are missing)."""
+
+
+# --------------------------------------------------------------------------- projection
+
+
+def _local(iri: str, base: str = NK) -> str:
+    return iri[len(base) :] if iri.startswith(base) else iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _node_id(iri: str) -> str:
+    return iri[len(ID) :] if iri.startswith(ID) else iri
+
+
+def _fact_id(iri: str) -> str:
+    return iri[len(ID) + 5 :] if iri.startswith(ID + "fact/") else _node_id(iri)
+
+
+def _natural(s: str):
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", s)]
+
+
+def _union(dataset):
+    """A read view of every triple of a Dataset (all named graphs) or a Graph."""
+    from rdflib import Dataset
+
+    if isinstance(dataset, Dataset) and not dataset.default_union:
+        return Dataset(store=dataset.store, default_union=True)
+    return dataset
+
+
+class _Index:
+    """Subject -> predicate -> sorted objects (as strings / rdflib terms), built in one pass."""
+
+    def __init__(self, graph):
+        from rdflib import Literal
+
+        self.out: dict[str, dict[str, list]] = {}
+        for s, p, o in graph.triples((None, None, None)):
+            if not isinstance(o, Literal):
+                o = str(o)
+            self.out.setdefault(str(s), {}).setdefault(str(p), []).append(o)
+        for props in self.out.values():
+            for p, objs in props.items():
+                props[p] = sorted(set(objs), key=str)
+
+    def all(self, s: str, p: str) -> list:
+        return self.out.get(s, {}).get(p, [])
+
+    def one(self, s: str, p: str):
+        values = self.all(s, p)
+        return values[0] if values else None
+
+    def text(self, s: str, p: str) -> str | None:
+        value = self.one(s, p)
+        return None if value is None else str(value)
+
+
+def _year(value: str | None) -> int | None:
+    if value and re.match(r"^-?\d{4}", value):
+        return int(value[:4])
+    return None
+
+
+def _amount_text(value: str) -> str:
+    try:
+        d = Decimal(value)
+    except InvalidOperation:
+        return value
+    if d == d.to_integral_value():
+        return f"{d.to_integral_value():,}"
+    return f"{d:,}"
+
+
+def _fmt_quantity(q: dict) -> str:
+    unit = q["unit"]
+    amount = _amount_text(q["value"])
+    number = {"USD": f"US${amount}", "percent": f"{amount}%", "factor": f"{amount}-fold"}.get(unit, f"{amount} {unit}")
+    text = BOUND_WORDS.get(q["bound"], "") + number
+    if q.get("measure") and q["measure"] not in ("value", "share", "change"):
+        text += f" ({q['measure']})"
+    if q.get("stated"):
+        text += f", as stated: \u201c{q['stated']}\u201d"
+    return text
+
+
+def _fmt_time(year, date, start, end, stated) -> str:
+    parts = []
+    if date:
+        parts.append(date)
+    elif year:
+        parts.append(year)
+    elif start or end:
+        parts.append(f"{start or '?'} to {end or '?'}")
+    if stated:
+        parts.append(f"\u201c{stated}\u201d" if parts else f"as stated: \u201c{stated}\u201d")
+    return " ".join(parts)
+
+
+def _entity_kinds(index: _Index, types: list[str]) -> tuple[str, str]:
+    """(node kind, entity class local name) of an entity's rdf:types."""
+    names = [_local(t) for t in types if t.startswith(NK)]
+    for name in names:
+        if name in NODE_KINDS:
+            return NODE_KINDS[name], name
+    for name in names:  # a subclass the table does not know: climb the ontology
+        seen, todo = set(), [NK + name]
+        while todo:
+            cls = todo.pop(0)
+            if _local(cls) in NODE_KINDS:
+                return NODE_KINDS[_local(cls)], name
+            for sup in index.all(cls, RDFS_SUBCLASS):
+                if sup not in seen:
+                    seen.add(sup)
+                    todo.append(sup)
+    return "other", names[0] if names else ""
+
+
+def _code(index: _Index, iri: str | None) -> str | None:
+    if iri is None:
+        return None
+    return index.text(iri, NK + "code") or _local(iri).lower()
+
+
+def _read_fact(index: _Index, s: str, kind_iri: str, anomalies: dict, claims: dict) -> dict:
+    kind = _local(kind_iri)
+    year = index.text(s, NK + "year")
+    date = index.text(s, NK + "date")
+    start = index.text(s, NK + "start")
+    end = index.text(s, NK + "end")
+    stated_time = index.text(s, NK + "timeAsStated")
+    first = _year(date) or _year(year) or _year(start)
+    last = _year(date) or _year(year) or _year(end) or first
+    quantities = []
+    for q in sorted(index.all(s, NK + "quantity"), key=_natural):
+        value = index.text(q, SCHEMA_VALUE)
+        if value is None:
+            continue
+        quantities.append({"value": value, "unit": _code(index, index.one(q, NK + "unit")) or "",
+                           "measure": _code(index, index.one(q, NK + "measure")) or "",
+                           "bound": _code(index, index.one(q, NK + "bound")) or "exact",
+                           "stated": index.text(q, NK + "asStated")})  # fmt: skip
+    main = next((q for q in quantities if q["measure"] == "value"), quantities[0] if quantities else None)
+    quote = document = title = None
+    q_start = q_end = None
+    for ev in index.all(s, NK + "evidence"):
+        for sel in index.all(ev, OA + "hasSelector"):
+            if index.text(sel, OA + "exact") is not None:
+                quote = index.text(sel, OA + "exact")
+            if index.text(sel, OA + "start") is not None:
+                q_start, q_end = int(index.text(sel, OA + "start")), int(index.text(sel, OA + "end") or 0)
+        doc = index.one(ev, OA + "hasSource")
+        if doc is not None:
+            document = index.text(doc, DCTERMS + "identifier") or _node_id(doc)
+            title = index.text(doc, DCTERMS + "title")
+    mentions = []
+    for m in index.all(s, NK + "mention"):
+        ref, words = index.one(m, NK + "refersTo"), index.text(m, NK + "asStated")
+        if ref and words:
+            mentions.append((_node_id(ref), words))
+    claim = index.one(s, NK + "states")
+    return {
+        "fact": _fact_id(s),
+        "kind": kind,
+        "kind_label": index.text(kind_iri, RDFS_LABEL) or kind,
+        "relation": RELATIONS.get(kind, "other"),
+        "label": index.text(s, RDFS_LABEL) or _fact_id(s),
+        "modality": _code(index, index.one(s, NK + "modality")) or "",
+        "year": year,
+        "date": date,
+        "start": start,
+        "end": end,
+        "time_stated": stated_time,
+        "time": _fmt_time(year, date, start, end, stated_time),
+        "first_year": first,
+        "last_year": last,
+        "value": float(main["value"]) if main else None,
+        "value_text": main["value"] if main else None,
+        "unit": main["unit"] if main else None,
+        "value_stated": main["stated"] if main else None,
+        "usd": float(main["value"]) if main and main["unit"] == "USD" and main["measure"] == "value" else None,
+        "quantities": [_fmt_quantity(q) for q in quantities],
+        "commodities": [str(c) for c in index.all(s, NK + "commodity")],
+        "quote": quote,
+        "quote_start": q_start,
+        "quote_end": q_end,
+        "document": document,
+        "document_title": title,
+        "parties": [_node_id(p) for p in index.all(s, NK + "party")],
+        "from": _node_id(index.one(s, NK + "fromParty")) if index.one(s, NK + "fromParty") else None,
+        "to": _node_id(index.one(s, NK + "toParty")) if index.one(s, NK + "toParty") else None,
+        "involves": [_node_id(e) for e in index.all(s, NK + "involves")],
+        "places": [_node_id(e) for e in index.all(s, NK + "place")],
+        "agreement": _node_id(index.one(s, NK + "agreement")) if index.one(s, NK + "agreement") else None,
+        "mentions": mentions,
+        "note": index.text(s, NK + "curatorNote"),
+        "anomalies": anomalies.get(s, []),
+        "claim": _local(claim, ID + "claim/") if claim else None,
+        "also_stated_in": sorted({d for f, d in claims.get(claim, []) if f != s and d}) if claim else [],
+    }
+
+
+def _pairs(f: dict) -> list[tuple[str, str, str]]:
+    """(source, target, role) for each edge of a fact: one per pair of participants."""
+    parties = list(f["parties"])
+    principal = parties or list(f["involves"])
+    pairs: list[tuple[str, str, str]] = []
+    if f["agreement"]:
+        pairs += [(p, f["agreement"], "agreement") for p in principal]
+    else:
+        directed = (f["from"], f["to"]) if f["from"] and f["to"] else None
+        for i, a in enumerate(principal):
+            for b in principal[i + 1 :]:
+                if directed and {a, b} == set(directed):
+                    pairs.append((directed[0], directed[1], "directed"))
+                else:
+                    pairs.append((a, b, "party"))
+    if parties:
+        pairs += [(p, e, "involves") for e in f["involves"] for p in parties if e not in parties]
+    pairs += [(p, pl, "place") for pl in f["places"] for p in principal if pl not in principal]
+    seen, out = set(), []
+    for a, b, role in pairs:
+        if a != b and (a, b, role) not in seen:
+            seen.add((a, b, role))
+            out.append((a, b, role))
+    return out
+
+
+def network_graph(dataset):
+    """Project an rdflib Dataset (or Graph) of the nkrel model onto a networkx MultiDiGraph.
+
+    Nodes: every entity a fact involves, keyed by its slug, with ``label``, ``kind``
+    (state, agreement, organisation, company, person, place, event, product, other),
+    ``entity_type`` (the ontology class), ``iri``, ``wikidata`` and ``facts`` (ids of
+    the facts it takes part in). Edges: one per fact and pair of participants, keyed
+    ``<fact>|<role>|<source>|<target>``, with the fact's attributes (see ``_read_fact``)
+    and ``role`` (directed, party, agreement, involves, place). ``graph.graph["facts"]``
+    holds every fact, including those that draw no edge (one participant only).
+    """
+    import networkx as nx
+
+    index = _Index(_union(dataset))
+    anomalies: dict[str, list[str]] = {}
+    claims: dict[str, list[tuple[str, str]]] = {}
+    fact_kinds: dict[str, str] = {}
+    for s, props in index.out.items():
+        types = props.get(RDF_TYPE, [])
+        if NK + "Anomaly" in types:
+            text = index.text(s, NK + "explanation") or index.text(s, RDFS_LABEL) or _node_id(s)
+            for target in props.get(NK + "concerns", []):
+                anomalies.setdefault(target, []).append(text)
+        if NK + "evidence" in props:
+            kinds = sorted(t for t in types if t.startswith(NK) and t != NK + "Fact")
+            fact_kinds[s] = kinds[0] if kinds else NK + "Fact"
+            for c in props.get(NK + "states", []):
+                doc = index.one(index.one(s, NK + "evidence") or "", OA + "hasSource")
+                claims.setdefault(c, []).append((s, index.text(doc, DCTERMS + "identifier") if doc else None))
+    for texts in anomalies.values():
+        texts.sort()
+
+    facts = {}
+    for s in sorted(fact_kinds, key=_fact_id):
+        f = _read_fact(index, s, fact_kinds[s], anomalies, claims)
+        facts[f["fact"]] = f
+
+    graph = nx.MultiDiGraph(name="nkrel")
+    members: dict[str, set[str]] = {}
+    for fid, f in facts.items():
+        for e in {*f["parties"], *f["involves"], *f["places"], *([f["agreement"]] if f["agreement"] else [])}:
+            members.setdefault(e, set()).add(fid)
+    for nid in sorted(members):
+        iri = nid if "://" in nid else ID + nid
+        kind, etype = _entity_kinds(index, index.all(iri, RDF_TYPE))
+        wikidata = next((_local(w, "http://www.wikidata.org/entity/") for w in index.all(iri, OWL_SAMEAS)), None)
+        attrs = {"label": index.text(iri, RDFS_LABEL) or nid, "kind": kind, "entity_type": etype, "iri": iri,
+                 "facts": sorted(members[nid])}  # fmt: skip
+        if wikidata:
+            attrs["wikidata"] = wikidata
+        graph.add_node(nid, **attrs)
+    edges = []
+    for fid, f in facts.items():
+        attrs = {k: v for k, v in f.items() if k not in ("parties", "involves", "places", "mentions", "anomalies",
+                                                          "also_stated_in", "quantities", "commodities")}  # fmt: skip
+        for a, b, role in _pairs(f):
+            edges.append((a, b, f"{fid}|{role}|{a}|{b}", {**attrs, "role": role, "directed": role == "directed"}))
+    for a, b, key, attrs in sorted(edges, key=lambda e: e[2]):
+        graph.add_edge(a, b, key=key, **attrs)
+    graph.graph["facts"] = facts
+    return graph
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _scalar(value):
+    if isinstance(value, (list, tuple)):
+        return "; ".join(" ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v) for v in value)
+    return value
+
+
+def export_graph(graph, fmt: str) -> bytes:
+    """The projection as GraphML or GEXF (for Gephi): lists joined as text, empty values left out."""
+    import networkx as nx
+
+    plain = nx.MultiDiGraph(name=graph.graph.get("name", "nkrel"))
+    for n, data in graph.nodes(data=True):
+        plain.add_node(n, **{k: _scalar(v) for k, v in data.items() if v is not None and v != []})
+    renames = {"start": "period_start", "end": "period_end"}  # GEXF reserves start/end for its timeline
+    for a, b, key, data in graph.edges(keys=True, data=True):
+        attrs = {renames.get(k, k): _scalar(v) for k, v in data.items() if v is not None and v != []}
+        plain.add_edge(a, b, key=key, **attrs)
+    if fmt == "graphml":
+        return ("\n".join(nx.generate_graphml(plain, edge_id_from_attribute=None)) + "\n").encode("utf-8")
+    if fmt == "gexf":
+        buf = io.BytesIO()
+        nx.write_gexf(plain, buf)
+        return re.sub(rb' lastmodifieddate="[^"]*"', b"", buf.getvalue(), count=1)
+    raise ValueError(f"unknown network format {fmt!r}")
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _vis_assets() -> tuple[str, str]:
+    """vis-network's JS and CSS, from the copy shipped inside pyvis (read, not imported)."""
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise NetworkError("pyvis is not installed (pip install pyvis): the page needs the vis-network it ships")
+    root = Path(list(spec.submodule_search_locations)[0])
+    for folder in (root / "templates" / "lib" / f"vis-{VIS_VERSION}", root / "lib" / f"vis-{VIS_VERSION}"):
+        js, css = folder / "vis-network.min.js", folder / "vis-network.css"
+        if js.is_file() and css.is_file():
+            js_text = js.read_text(encoding="utf-8").replace("\r\n", "\n")
+            css_text = css.read_text(encoding="utf-8").replace("\r\n", "\n")
+            if re.search(r"</script|<!--", js_text, re.I) or re.search(r"</style", css_text, re.I):
+                raise NetworkError(f"{folder}: the vis-network assets cannot be inlined safely")
+            return js_text, css_text
+    raise NetworkError(f"vis-network {VIS_VERSION} not found inside pyvis at {root}")
+
+
+def _json_for_script(data) -> str:
+    """JSON that cannot end its <script> element or open a comment: <, >, & escaped."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    for ch, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"),
+                    ("\u2029", "\\u2029")):  # fmt: skip
+        text = text.replace(ch, esc)
+    return text
+
+
+def _csp_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def _edge_width(f: dict) -> float:
+    if f.get("usd") and f["usd"] > 0 and f["role"] in ("directed", "party"):
+        return round(1.5 + 1.2 * max(0.0, math.log10(f["usd"] / 1e5)), 2)
+    return 1.0 if f["role"] in ("involves", "place") else 1.5
+
+
+def page_data(graph) -> dict:
+    """The plain data the page carries: nodes, edges, facts, legend and vis options."""
+    facts = graph.graph.get("facts") or {}
+    node_facts = {n: d.get("facts", []) for n, d in graph.nodes(data=True)}
+    # facts of edges whose attributes were set by hand (no facts table): take them from the edges
+    for _, _, data in graph.edges(data=True):
+        if data.get("fact") and data["fact"] not in facts:
+            facts = {**facts, data["fact"]: {**data, "parties": [], "involves": [], "places": []}}
+    labels = {n: d.get("label", n) for n, d in graph.nodes(data=True)}
+    nodes = []
+    for n in sorted(graph.nodes):
+        d = graph.nodes[n]
+        kind = d.get("kind") if d.get("kind") in NODE_STYLE else "other"
+        _, colour, shape, base = NODE_STYLE[kind]
+        count = len(node_facts.get(n, []))
+        nodes.append({"id": n, "label": labels[n], "kind": kind, "type": d.get("entity_type", ""),
+                      "wikidata": d.get("wikidata"), "facts": node_facts.get(n, []),
+                      "size": round(base + (3.0 if kind == "state" else 2.0) * math.sqrt(count), 1)})  # fmt: skip
+    edges = []
+    parallel: dict[tuple, int] = {}
+    for a, b, key, d in sorted(graph.edges(keys=True, data=True), key=lambda e: (str(e[2]), e[0], e[1])):
+        pair = tuple(sorted((a, b)))
+        i = parallel.get(pair, 0)
+        parallel[pair] = i + 1
+        relation = d.get("relation") if d.get("relation") in RELATION_STYLE else "other"
+        edges.append({"id": str(key), "from": a, "to": b, "fact": d.get("fact"), "relation": relation,
+                      "role": d.get("role", "party"), "directed": bool(d.get("directed")),
+                      "width": _edge_width(d), "curve": i})  # fmt: skip
+    total = {}
+    for e in edges:
+        pair = tuple(sorted((e["from"], e["to"])))
+        total[pair] = total.get(pair, 0) + 1
+    for e in edges:  # parallel edges fan out in alternate directions
+        n = total[tuple(sorted((e["from"], e["to"])))]
+        if n == 1:
+            e["curve"] = 0
+        else:
+            i = e["curve"]
+            sign = 1 if i % 2 == 0 else -1
+            if e["from"] > e["to"]:
+                sign = -sign
+            e["curve"] = round(sign * (0.12 + 0.1 * (i // 2)), 2)
+    members: dict[str, list[str]] = {}
+    for n in sorted(node_facts):
+        for fid in node_facts[n]:
+            members.setdefault(fid, []).append(n)
+    fact_rows = {}
+    for fid in sorted(facts):
+        f = facts[fid]
+
+        def name(e):
+            return labels.get(e, e)
+
+        fact_rows[fid] = {
+            "kind": f.get("kind_label") or f.get("kind"),
+            "relation": f.get("relation") if f.get("relation") in RELATION_STYLE else "other",
+            "label": f.get("label"),
+            "modality": f.get("modality"),
+            "time": f.get("time") or "",
+            "first": f.get("first_year"),
+            "last": f.get("last_year"),
+            "quantities": list(f.get("quantities") or []),
+            "commodities": list(f.get("commodities") or []),
+            "quote": f.get("quote"),
+            "span": [f["quote_start"], f["quote_end"]] if f.get("quote_start") is not None else None,
+            "document": f.get("document"),
+            "title": f.get("document_title"),
+            "from": name(f["from"]) if f.get("from") else None,
+            "to": name(f["to"]) if f.get("to") else None,
+            "parties": [name(p) for p in f.get("parties", [])],
+            "involves": [name(p) for p in f.get("involves", [])],
+            "places": [name(p) for p in f.get("places", [])],
+            "agreement": name(f["agreement"]) if f.get("agreement") else None,
+            "mentions": [f"{name(e)}: the text says \u201c{w}\u201d" for e, w in f.get("mentions", [])],
+            "note": f.get("note"),
+            "anomalies": list(f.get("anomalies") or []),
+            "also": list(f.get("also_stated_in") or []),
+            "members": members.get(fid, []),
+        }
+    years = [y for f in fact_rows.values() for y in (f["first"], f["last"]) if y is not None]
+    present_kinds = sorted({n["kind"] for n in nodes}, key=list(NODE_STYLE).index)
+    present_relations = sorted({f["relation"] for f in fact_rows.values()}, key=list(RELATION_STYLE).index)
+    big = len(nodes) > 400
+    options = {
+        "autoResize": True,
+        "layout": {"randomSeed": 20240601, "improvedLayout": len(nodes) <= 150},
+        "physics": {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -80,
+                "centralGravity": 0.01,
+                "springLength": 110,
+                "springConstant": 0.06,
+                "damping": 0.6,
+                "avoidOverlap": 0.3,
+            },
+            "maxVelocity": 60,
+            "minVelocity": 1.5,
+            "timestep": 0.5,
+            "stabilization": {"enabled": True, "iterations": 150 if big else 600, "updateInterval": 25, "fit": True},
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 200,
+            "hideEdgesOnDrag": big,
+            "hideEdgesOnZoom": big,
+            "multiselect": False,
+            "navigationButtons": False,
+            "keyboard": False,
+        },
+        "nodes": {
+            "borderWidth": 1,
+            "font": {"size": 14, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+        },
+        "edges": {"selectionWidth": 2, "hoverWidth": 1.5, "font": {"size": 0}},
+    }
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "facts": fact_rows,
+        "years": [min(years), max(years)] if years else None,
+        "partners": sorted((n["id"] for n in nodes if n["kind"] == "state"), key=lambda i: (labels[i], i)),
+        "nodeKinds": {
+            k: {
+                "label": NODE_STYLE[k][0],
+                "color": NODE_STYLE[k][1],
+                "shape": NODE_STYLE[k][2],
+                "symbol": NODE_SYMBOL.get(NODE_STYLE[k][2], "\u25cf"),
+            }
+            for k in present_kinds
+        },
+        "relations": {r: {"label": RELATION_STYLE[r][0], "color": RELATION_STYLE[r][1]} for r in present_relations},
+        "kindOrder": present_kinds,
+        "relationOrder": present_relations,
+        "options": options,
+    }
+
+
+def render_network_html(graph, title: str = DEFAULT_TITLE) -> str:
+    """One self-contained HTML page showing the graph; the same graph gives the same bytes."""
+    js, css = _vis_assets()
+    data = _json_for_script(page_data(graph))
+    vis_script = "\n" + js + "\n"
+    app_script = "\n" + APP_JS.strip() + "\n"
+    csp = "; ".join([
+        "default-src 'none'",
+        f"script-src {_csp_hash(vis_script)} {_csp_hash(app_script)}",
+        "style-src 'unsafe-inline'",
+        "img-src data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ])  # fmt: skip
+    heading = html.escape(title, quote=True)
+    return (
+        PAGE.replace("{{CSP}}", html.escape(csp, quote=True))
+        .replace("{{TITLE}}", heading)
+        .replace("{{APP_CSS}}", APP_CSS.strip())
+        .replace("{{VIS_VERSION}}", VIS_VERSION)
+        # the assets and data last, so that nothing inside them is taken for a placeholder
+        .replace("{{DATA}}", data)
+        .replace("{{VIS_CSS}}", css)
+        .replace("{{VIS_JS}}", vis_script)
+        .replace("{{APP_JS}}", app_script)
+    )
+
+
+def read_dataset(path: Path):
+    """Parse a built RDF file (.trig .nq .ttl .nt .jsonld) into an rdflib Dataset."""
+    from rdflib import Dataset
+
+    formats = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld",
+               ".json": "json-ld"}  # fmt: skip
+    fmt = formats.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise NetworkError(f"{path}: unknown RDF file type (use one of {', '.join(sorted(formats))})")
+    ds = Dataset(default_union=True)
+    try:
+        ds.parse(str(path), format=fmt)
+    except OSError as e:
+        raise NetworkError(f"cannot read {path}: {e.strerror or e}") from None
+    except Exception as e:  # rdflib raises parser-specific errors
+        raise NetworkError(f"{path} is not valid {fmt}: {e}") from None
+    return ds
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{{CSP}}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="nkrel (vis-network {{VIS_VERSION}})">
+<title>{{TITLE}}</title>
+<style>
+{{VIS_CSS}}
+</style>
+<style>
+{{APP_CSS}}
+</style>
+</head>
+<body>
+<header>
+  <h1>{{TITLE}}</h1>
+  <div id="status" role="status">Laying out the network\u2026</div>
+</header>
+<div id="layout">
+  <aside id="controls" aria-label="Filters">
+    <section>
+      <label for="search">Find a node</label>
+      <input id="search" type="search" list="node-names" autocomplete="off" placeholder="e.g. Nigeria">
+      <datalist id="node-names"></datalist>
+      <div id="search-result" class="hint"></div>
+    </section>
+    <section>
+      <label for="partner">Partner</label>
+      <select id="partner"><option value="">All partners</option></select>
+    </section>
+    <section>
+      <label for="year-mode">Year</label>
+      <select id="year-mode">
+        <option value="all">All years</option>
+        <option value="upto">As it stood in (up to) \u2026</option>
+        <option value="in">In that year only</option>
+      </select>
+      <input id="year" type="range" disabled aria-label="Year">
+      <div><output id="year-value" for="year"></output></div>
+      <label class="check"><input id="undated" type="checkbox" checked> include facts with no date</label>
+    </section>
+    <section>
+      <fieldset id="relations"><legend>Relation kinds</legend></fieldset>
+      <button id="reset" type="button">Reset filters</button>
+    </section>
+    <section id="legend" aria-label="Legend">
+      <h2>Legend</h2>
+      <ul id="legend-nodes"></ul>
+      <p class="hint">Edge colour: relation kind (above). Node size: number of facts.
+        Edge width: US$ value where stated (log scale).
+        Arrows: direction (exporter \u2192 importer, donor \u2192 recipient, investor \u2192 host).
+        Dashed: people and places involved.</p>
+    </section>
+  </aside>
+  <main id="graph" aria-label="Network"></main>
+  <aside id="panel" aria-live="polite">
+    <h2 id="panel-title">Evidence</h2>
+    <div id="panel-body"><p class="hint">Hover over or click a node or an edge to read the facts behind it,
+      each with the verbatim quote and its source document.</p></div>
+  </aside>
+</div>
+<script type="application/json" id="nkrel-data">{{DATA}}</script>
+<script>{{VIS_JS}}</script>
+<script>{{APP_JS}}</script>
+</body>
+</html>
+"""
+
+APP_CSS = """
+* { box-sizing: border-box; }
+html, body { height: 100%; margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #1c2833; }
+header { display: flex; align-items: baseline; gap: 1em; padding: 6px 12px; border-bottom: 1px solid #d5d8dc; }
+header h1 { font-size: 18px; margin: 0; }
+#status { color: #566573; font-size: 13px; }
+#layout { display: grid; grid-template-columns: 240px 1fr 360px; height: calc(100% - 40px); }
+#controls, #panel { overflow-y: auto; padding: 8px 12px; background: #fbfcfc; }
+#controls { border-right: 1px solid #d5d8dc; }
+#panel { border-left: 1px solid #d5d8dc; }
+#graph { position: relative; min-height: 300px; }
+section { margin-bottom: 12px; }
+label, legend { font-weight: 600; display: block; margin-bottom: 2px; }
+label.check { font-weight: normal; }
+fieldset { border: none; padding: 0; margin: 0; }
+fieldset label { font-weight: normal; }
+input[type=search], select, input[type=range] { width: 100%; }
+.hint { color: #566573; font-size: 12px; }
+h2 { font-size: 15px; margin: 4px 0 8px; }
+ul { list-style: none; padding: 0; margin: 0 0 6px; }
+.swatch { display: inline-block; width: 1.3em; text-align: center; }
+.line { display: inline-block; width: 22px; height: 4px; vertical-align: middle; margin-right: 6px; }
+.fact { border: 1px solid #d5d8dc; border-radius: 4px; padding: 6px 8px; margin-bottom: 8px; background: #fff; }
+.fact-head { display: flex; justify-content: space-between; gap: 6px; font-size: 12px; }
+.badge { color: #fff; border-radius: 3px; padding: 0 5px; }
+.modality { color: #566573; font-style: italic; }
+.fact-label { font-weight: 600; margin: 4px 0; }
+.fact dl { margin: 0; display: grid; grid-template-columns: auto 1fr; gap: 0 6px; font-size: 12px; }
+.fact dt { color: #566573; }
+.fact dd { margin: 0; }
+blockquote.quote { margin: 6px 0; padding: 4px 8px; border-left: 3px solid #5d6d7e; background: #f4f6f6;
+  white-space: pre-wrap; }
+.source { font-size: 12px; color: #34495e; }
+.warn { font-size: 12px; color: #922b21; }
+"""
+
+APP_JS = r"""
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("nkrel-data").textContent);
+  var state = { stabilized: false, stabilizedAt: null, pinned: null, startedAt: performance.now(),
+                cspViolations: 0 };
+  document.addEventListener("securitypolicyviolation", function () { state.cspViolations += 1; });
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    if (cls) { e.className = cls; }
+    return e;
+  }
+  function byId(id) { return document.getElementById(id); }
+
+  var factsOf = {}, nodeById = {}, edgeById = {};
+  data.nodes.forEach(function (n) { nodeById[n.id] = n; });
+  data.edges.forEach(function (e) { edgeById[e.id] = e; });
+
+  function visNode(n) {
+    var k = data.nodeKinds[n.kind];
+    return { id: n.id, label: n.label, shape: k.shape, size: n.size, hidden: false,
+             color: { background: k.color, border: "#17202a",
+                      highlight: { background: k.color, border: "#000000" },
+                      hover: { background: k.color, border: "#000000" } },
+             font: { size: n.kind === "state" ? 18 : 13 } };
+  }
+  function visEdge(e) {
+    var r = data.relations[e.relation] || { color: "#aab7b8" };
+    var dashed = e.role === "involves" || e.role === "place";
+    var v = { id: e.id, from: e.from, to: e.to, width: e.width, hidden: false, dashes: dashed,
+              color: { color: r.color, highlight: "#000000", hover: "#000000", opacity: dashed ? 0.6 : 0.9 },
+              arrows: { to: { enabled: e.directed, scaleFactor: 0.6 } } };
+    v.smooth = e.curve === 0 ? false
+      : { enabled: true, type: e.curve > 0 ? "curvedCW" : "curvedCCW", roundness: Math.abs(e.curve) };
+    return v;
+  }
+
+  var nodes = new vis.DataSet(data.nodes.map(visNode));
+  var edges = new vis.DataSet(data.edges.map(visEdge));
+  var container = byId("graph");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+
+  function finishLayout() {
+    if (state.stabilized) { return; }
+    network.setOptions({ physics: { enabled: false } });
+    var pos = network.getPositions();
+    nodes.update(Object.keys(pos).map(function (id) { return { id: id, x: pos[id].x, y: pos[id].y }; }));
+    state.stabilized = true;
+    state.stabilizedAt = performance.now() - state.startedAt;
+    byId("status").textContent = data.nodes.length + " nodes, " + data.edges.length + " edges, "
+      + Object.keys(data.facts).length + " facts";
+    document.body.setAttribute("data-ready", "true");
+    applyFilters();
+  }
+  network.on("stabilizationProgress", function (p) {
+    byId("status").textContent = "Laying out the network\u2026 " + Math.round(100 * p.iterations / p.total) + "%";
+  });
+  network.once("stabilizationIterationsDone", finishLayout);
+  if (data.nodes.length === 0) { finishLayout(); byId("status").textContent = "No facts to show."; }
+
+  // ------------------------------------------------------------------ evidence panel
+  function row(dl, term, value) {
+    if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) {
+      return;
+    }
+    dl.appendChild(el("dt", term));
+    dl.appendChild(el("dd", Array.isArray(value) ? value.join("; ") : value));
+  }
+  function factCard(fid) {
+    var f = data.facts[fid];
+    var card = el("div", null, "fact");
+    card.setAttribute("data-fact", fid);
+    var head = el("div", null, "fact-head");
+    var badge = el("span", f.kind, "badge");
+    badge.style.backgroundColor = (data.relations[f.relation] || { color: "#aab7b8" }).color;
+    head.appendChild(badge);
+    head.appendChild(el("span", f.modality, "modality"));
+    card.appendChild(head);
+    card.appendChild(el("div", f.label, "fact-label"));
+    var dl = el("dl");
+    if (f.from && f.to) { row(dl, "Direction", f.from + " \u2192 " + f.to); } else { row(dl, "Parties", f.parties); }
+    row(dl, "Agreement", f.agreement);
+    row(dl, "Involves", f.involves);
+    row(dl, "Where", f.places);
+    row(dl, "When", f.time);
+    row(dl, "Value", f.quantities);
+    row(dl, "Goods", f.commodities);
+    row(dl, "Words", f.mentions);
+    card.appendChild(dl);
+    card.appendChild(el("blockquote", f.quote, "quote"));
+    var src = "Source: " + (f.title || f.document || "unknown");
+    if (f.document) {
+      src += " [" + f.document + (f.span ? ", characters " + f.span[0] + "\u2013" + f.span[1] : "") + "]";
+    }
+    card.appendChild(el("div", src, "source"));
+    if (f.also.length) { card.appendChild(el("div", "Also stated by: " + f.also.join(", "), "source")); }
+    if (f.note) { card.appendChild(el("div", "Curator\u2019s note: " + f.note, "source")); }
+    f.anomalies.forEach(function (a) { card.appendChild(el("div", "\u26a0 " + a, "warn")); });
+    return card;
+  }
+  function show(title, fids, subtitle) {
+    byId("panel-title").textContent = title;
+    var body = byId("panel-body");
+    body.replaceChildren();
+    if (subtitle) { body.appendChild(el("p", subtitle, "hint")); }
+    fids.forEach(function (fid) { body.appendChild(factCard(fid)); });
+  }
+  function sortFacts(fids) {
+    return fids.slice().sort(function (a, b) {
+      var fa = data.facts[a], fb = data.facts[b];
+      var ya = fa.first === null ? 99999 : fa.first, yb = fb.first === null ? 99999 : fb.first;
+      return ya - yb || (a < b ? -1 : a > b ? 1 : 0);
+    });
+  }
+  function showNode(id) {
+    var n = nodeById[id];
+    if (!n) { return; }
+    var k = data.nodeKinds[n.kind];
+    var fids = sortFacts(n.facts.filter(factVisible));
+    var hidden = n.facts.length - fids.length;
+    show(n.label, fids, k.label + (n.type && n.type !== k.label ? " (" + n.type + ")" : "")
+      + (n.wikidata ? ", Wikidata " + n.wikidata : "") + ": " + fids.length + " fact"
+      + (fids.length === 1 ? "" : "s") + (hidden ? " shown (" + hidden + " hidden by the filters)" : ""));
+  }
+  function showEdge(id) {
+    var e = edgeById[id];
+    if (!e) { return; }
+    var a = nodeById[e.from], b = nodeById[e.to];
+    show(a.label + (e.directed ? " \u2192 " : " \u2013 ") + b.label, [e.fact], null);
+  }
+  function showSelection(sel) {
+    if (!sel) {
+      byId("panel-title").textContent = "Evidence";
+      byId("panel-body").replaceChildren(
+        el("p", "Hover over or click a node or an edge to read the facts behind it.", "hint"));
+    } else if (sel.node) { showNode(sel.node); } else { showEdge(sel.edge); }
+  }
+  network.on("click", function (p) {
+    if (p.nodes.length) { state.pinned = { node: p.nodes[0] }; }
+    else if (p.edges.length) { state.pinned = { edge: p.edges[0] }; }
+    else { state.pinned = null; }
+    showSelection(state.pinned);
+  });
+  network.on("hoverNode", function (p) { showNode(p.node); });
+  network.on("hoverEdge", function (p) { showEdge(p.edge); });
+  network.on("blurNode", function () { showSelection(state.pinned); });
+  network.on("blurEdge", function () { showSelection(state.pinned); });
+
+  // ------------------------------------------------------------------ filters
+  var relationBoxes = {};
+  var fs = byId("relations");
+  data.relationOrder.forEach(function (r) {
+    var label = el("label", null, "check");
+    var box = el("input");
+    box.type = "checkbox"; box.checked = true; box.value = r;
+    box.setAttribute("data-relation", r);
+    var line = el("span", null, "line");
+    line.style.backgroundColor = data.relations[r].color;
+    label.appendChild(box); label.appendChild(document.createTextNode(" "));
+    label.appendChild(line); label.appendChild(document.createTextNode(data.relations[r].label));
+    fs.appendChild(label);
+    relationBoxes[r] = box;
+    box.addEventListener("change", applyFilters);
+  });
+  var partner = byId("partner");
+  data.partners.forEach(function (id) { partner.appendChild(new Option(nodeById[id].label, id)); });
+  var yearMode = byId("year-mode"), year = byId("year"), undated = byId("undated");
+  if (data.years) {
+    year.min = String(data.years[0]); year.max = String(data.years[1]); year.value = String(data.years[1]);
+  } else { yearMode.disabled = true; }
+  [partner, yearMode, undated].forEach(function (c) { c.addEventListener("change", applyFilters); });
+  year.addEventListener("input", applyFilters);
+
+  function factVisible(fid) {
+    var f = data.facts[fid];
+    if (!relationBoxes[f.relation] || !relationBoxes[f.relation].checked) { return false; }
+    if (partner.value && f.members.indexOf(partner.value) < 0) { return false; }
+    var mode = yearMode.value;
+    if (mode !== "all") {
+      if (f.first === null) { return undated.checked; }
+      var y = Number(year.value);
+      if (f.first > y) { return false; }
+      if (mode === "in" && f.last < y) { return false; }
+    }
+    return true;
+  }
+  function applyFilters() {
+    var mode = yearMode.value;
+    year.disabled = mode === "all";
+    byId("year-value").textContent = mode === "all" ? "" : (mode === "upto" ? "up to " : "in ") + year.value;
+    var showFact = {};
+    Object.keys(data.facts).forEach(function (fid) { showFact[fid] = factVisible(fid); });
+    var nodeChanges = [], edgeChanges = [];
+    data.edges.forEach(function (e) {
+      var hide = !showFact[e.fact];
+      if (edges.get(e.id).hidden !== hide) { edgeChanges.push({ id: e.id, hidden: hide }); }
+    });
+    data.nodes.forEach(function (n) {
+      var hide = !n.facts.some(function (fid) { return showFact[fid]; });
+      if (nodes.get(n.id).hidden !== hide) { nodeChanges.push({ id: n.id, hidden: hide }); }
+    });
+    if (nodeChanges.length) { nodes.update(nodeChanges); }
+    if (edgeChanges.length) { edges.update(edgeChanges); }
+    var v = visible();
+    byId("status").textContent = v.nodes + " of " + data.nodes.length + " nodes, " + v.edges + " of "
+      + data.edges.length + " edges shown";
+    if (state.pinned) { showSelection(state.pinned); }
+  }
+  function visible() {
+    return { nodes: nodes.get({ filter: function (n) { return !n.hidden; } }).length,
+             edges: edges.get({ filter: function (e) { return !e.hidden; } }).length };
+  }
+  byId("reset").addEventListener("click", function () {
+    partner.value = ""; yearMode.value = "all"; undated.checked = true;
+    if (data.years) { year.value = String(data.years[1]); }
+    Object.keys(relationBoxes).forEach(function (r) { relationBoxes[r].checked = true; });
+    applyFilters();
+  });
+
+  // ------------------------------------------------------------------ search
+  var names = byId("node-names");
+  data.nodes.slice().sort(function (a, b) { return a.label < b.label ? -1 : a.label > b.label ? 1 : 0; })
+    .forEach(function (n) { var o = el("option"); o.value = n.label; names.appendChild(o); });
+  function search(text) {
+    var q = String(text || "").trim().toLowerCase();
+    var out = byId("search-result");
+    if (!q) { out.textContent = ""; return null; }
+    var hit = data.nodes.filter(function (n) { return n.label.toLowerCase() === q; })[0]
+      || data.nodes.filter(function (n) { return n.label.toLowerCase().indexOf(q) >= 0; })[0]
+      || data.nodes.filter(function (n) { return n.id.toLowerCase().indexOf(q) >= 0; })[0];
+    if (!hit) { out.textContent = "No node matches."; return null; }
+    var shown = !nodes.get(hit.id).hidden;
+    out.textContent = shown ? "" : hit.label + " is hidden by the filters.";
+    if (shown) {
+      network.selectNodes([hit.id]);
+      network.focus(hit.id, { scale: 1.2, animation: false });
+    }
+    state.pinned = { node: hit.id };
+    showSelection(state.pinned);
+    return hit.id;
+  }
+  var box = byId("search");
+  box.addEventListener("change", function () { search(box.value); });
+  box.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { search(box.value); } });
+
+  // ------------------------------------------------------------------ legend
+  var ln = byId("legend-nodes");
+  data.kindOrder.forEach(function (k) {
+    var li = el("li"), sw = el("span", data.nodeKinds[k].symbol, "swatch");
+    sw.style.color = data.nodeKinds[k].color;
+    li.appendChild(sw); li.appendChild(document.createTextNode(" " + data.nodeKinds[k].label));
+    ln.appendChild(li);
+  });
+
+  window.nkrelNetwork = {
+    network: network, nodes: nodes, edges: edges, data: data, state: state,
+    counts: { nodes: data.nodes.length, edges: data.edges.length, facts: Object.keys(data.facts).length },
+    visible: visible, applyFilters: applyFilters, search: search, showNode: showNode, showEdge: showEdge,
+    edgeMidpoint: function (id) {
+      var p = network.body.edges[id].edgeType.getPoint(0.5);
+      var d = network.canvasToDOM(p), r = container.getBoundingClientRect();
+      return { x: r.left + d.x, y: r.top + d.y };
+    },
+    nodePoint: function (id) {
+      var p = network.getPositions([id])[id];
+      var d = network.canvasToDOM(p), r = container.getBoundingClientRect();
+      return { x: r.left + d.x, y: r.top + d.y };
+    }
+  };
+})();
+"""
+
+__all__ = ["NetworkError", "export_graph", "network_graph", "page_data", "read_dataset", "render_network_html"]
