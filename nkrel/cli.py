@@ -28,6 +28,12 @@ def _fail(heading: str, lines: list[str] = ()) -> None:
     sys.exit(EXIT_DATA)
 
 
+def _progress(message: str) -> None:
+    """Progress for people at a terminal; pipes and CI logs stay clean."""
+    if sys.stderr.isatty():
+        click.echo(message, err=True)
+
+
 def handle_errors(func):
     """Turn library errors into one-line messages and exit code 1."""
 
@@ -95,9 +101,9 @@ def build(corpus, out):
     """Verify the corpus, build the graph and write it in every format.
 
     Writes nkrel.ttl (union, Turtle), nkrel.trig (named graphs), nkrel.nq and
-    nkrel.jsonld into OUT. Nothing is written unless every fact is verified and
-    the graph conforms to the SHACL shapes. The same input gives byte-identical
-    files.
+    nkrel.jsonld into OUT, and network.html, the network view (see `nkrel viz`).
+    Nothing is written unless every fact is verified and the graph conforms to
+    the SHACL shapes. The same input gives byte-identical files.
 
     \b
     Examples:
@@ -108,9 +114,9 @@ def build(corpus, out):
     from .pipeline import build_graph, graph_files
     from .write import write_files
 
-    click.echo("Loading and verifying the corpus...", err=True)
+    _progress("Loading and verifying the corpus...")
     built = build_graph(corpus)
-    click.echo("Serialising...", err=True)
+    _progress("Serialising...")
     files = graph_files(built)
     written = write_files(files, out)
     n_triples = len(built.dataset)
@@ -125,10 +131,10 @@ def build(corpus, out):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]),
+    type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf"]),
     default="turtle",
     show_default=True,
-    help="RDF format.",
+    help="RDF format, or graphml / gexf: the network of entities and facts (for Gephi).",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
@@ -137,16 +143,26 @@ def build(corpus, out):
 def export(corpus, fmt, output):
     """Export the graph in one RDF format, to a file or stdout.
 
+    graphml and gexf export the network view instead (for Gephi, yEd, networkx):
+    one node per entity, one edge per fact and pair of participants, with the
+    fact's kind, time, value, modality, quote and document as edge attributes.
+
     \b
     Examples:
       nkrel export --format trig -o nkrel.trig
       nkrel export --format nquads > nkrel.nq
       nkrel export --format jsonld -o nkrel.jsonld
+      nkrel export --format gexf -o nkrel.gexf
     """
     from .pipeline import build_graph
     from .write import serialize, write_files
 
-    data = serialize(build_graph(corpus).dataset, fmt)
+    if fmt in ("graphml", "gexf"):
+        from .network import export_graph, network_graph
+
+        data = export_graph(network_graph(build_graph(corpus).dataset), fmt)
+    else:
+        data = serialize(build_graph(corpus).dataset, fmt)
     if output is None:
         sys.stdout.buffer.write(data)
     else:
@@ -592,3 +608,57 @@ def serve(corpus, graph_file, port, bind, timeout):
         click.echo("nkrel: stopped before the server started", err=True)
         sys.exit(130)
     sys.exit(code)
+
+
+@main.command()
+@corpus_option
+@graph_file_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("graphs/network.html"),
+              show_default=True, help="HTML file to write.")  # fmt: skip
+@click.option("--title", help="Page heading (default: North Korea's international relations).")
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the default web browser.")
+@handle_errors
+def viz(corpus, graph_file, out, title, open_page):
+    """Write the network view: one self-contained HTML page to open in a browser.
+
+    States, treaties and agreements, organisations, companies, people and places,
+    joined by one edge per fact (trade, aid, investment, recognition, relations,
+    embassies, visits and meetings, projects, parties to agreements). Hover or
+    click a node or edge to read the facts behind it, each with its verbatim quote
+    and source document; filter by partner, relation kind and year; search for a
+    node. The page works offline: it makes no request to any host.
+
+    \b
+    Examples:
+      nkrel viz                                  # writes graphs/network.html
+      nkrel viz --out /tmp/nkrel.html --open
+      nkrel viz --graph graphs/nkrel.trig --out network.html
+      nkrel viz --corpus my-corpus --title "My corpus"
+    """
+    import webbrowser
+
+    from .network import DEFAULT_TITLE, NetworkError, network_graph, read_dataset, render_network_html
+    from .pipeline import build_graph
+    from .write import write_files
+
+    if corpus is not None and graph_file is not None:
+        raise click.UsageError("give --corpus or --graph, not both")
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter("the page's file name must end in .html", param_hint="--out")
+    try:
+        if graph_file is None:
+            click.echo("Loading and verifying the corpus...", err=True)
+            dataset = build_graph(corpus).dataset
+        else:
+            dataset = read_dataset(graph_file)
+        graph = network_graph(dataset)
+        page = render_network_html(graph, title=title or DEFAULT_TITLE)
+    except NetworkError as e:
+        _fail(str(e))
+    write_files({out.name: page.encode("utf-8")}, out.parent)
+    click.echo(
+        f"Wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges, "
+        f"{len(graph.graph['facts'])} facts"
+    )
+    if open_page:
+        webbrowser.open(out.resolve().as_uri())

@@ -40,6 +40,7 @@ DCTERMS = "http://purl.org/dc/terms/"
 SCHEMA_VALUE = "https://schema.org/value"
 
 VIS_VERSION = "9.1.2"
+NETWORK_FILE = "network.html"  # written by `nkrel build` next to the graph files
 DEFAULT_TITLE = "North Korea's international relations"
 
 # Entity classes of the ontology -> the kind of node drawn. Classes not listed here
@@ -65,7 +66,7 @@ NODE_KINDS = {
 
 # kind: (legend label, colour, vis shape, base size). Sizes grow with the number of facts.
 NODE_STYLE = {
-    "state": ("State", "#1f4e79", "dot", 26),
+    "state": ("State", "#1f4e79", "dot", 22),
     "agreement": ("Treaty or agreement", "#b03a2e", "diamond", 16),
     "organisation": ("Organisation", "#2e8b57", "square", 12),
     "company": ("Company", "#7d3c98", "triangle", 12),
@@ -187,6 +188,17 @@ def _year(value: str | None) -> int | None:
     return None
 
 
+def _plain_number(value: str | None) -> str | None:
+    """A decimal's lexical form without a trailing .0 (rdflib writes 6860000000 as 6860000000.0)."""
+    if value is None:
+        return None
+    try:
+        d = Decimal(value)
+    except InvalidOperation:
+        return value
+    return str(d.quantize(Decimal(1))) if d == d.to_integral_value() else str(d)
+
+
 def _amount_text(value: str) -> str:
     try:
         d = Decimal(value)
@@ -258,7 +270,7 @@ def _read_fact(index: _Index, s: str, kind_iri: str, anomalies: dict, claims: di
     last = _year(date) or _year(year) or _year(end) or first
     quantities = []
     for q in sorted(index.all(s, NK + "quantity"), key=_natural):
-        value = index.text(q, SCHEMA_VALUE)
+        value = _plain_number(index.text(q, SCHEMA_VALUE))
         if value is None:
             continue
         quantities.append({"value": value, "unit": _code(index, index.one(q, NK + "unit")) or "",
@@ -499,7 +511,7 @@ def page_data(graph) -> dict:
         count = len(node_facts.get(n, []))
         nodes.append({"id": n, "label": labels[n], "kind": kind, "type": d.get("entity_type", ""),
                       "wikidata": d.get("wikidata"), "facts": node_facts.get(n, []),
-                      "size": round(base + (3.0 if kind == "state" else 2.0) * math.sqrt(count), 1)})  # fmt: skip
+                      "size": round(base + (2.0 if kind == "state" else 1.5) * math.sqrt(count), 1)})  # fmt: skip
     edges = []
     parallel: dict[tuple, int] = {}
     for a, b, key, d in sorted(graph.edges(keys=True, data=True), key=lambda e: (str(e[2]), e[0], e[1])):
@@ -523,7 +535,7 @@ def page_data(graph) -> dict:
             sign = 1 if i % 2 == 0 else -1
             if e["from"] > e["to"]:
                 sign = -sign
-            e["curve"] = round(sign * (0.12 + 0.1 * (i // 2)), 2)
+            e["curve"] = round(sign * 0.6 * (i // 2 + 1) / ((n + 1) // 2), 3)
     members: dict[str, list[str]] = {}
     for n in sorted(node_facts):
         for fid in node_facts[n]:
@@ -564,7 +576,10 @@ def page_data(graph) -> dict:
     years = [y for f in fact_rows.values() for y in (f["first"], f["last"]) if y is not None]
     present_kinds = sorted({n["kind"] for n in nodes}, key=list(NODE_STYLE).index)
     present_relations = sorted({f["relation"] for f in fact_rows.values()}, key=list(RELATION_STYLE).index)
+    # Large graphs: a coarser Barnes-Hut approximation and fewer iterations, so that a
+    # 2,000-node graph settles in a few seconds; physics stops once it has settled.
     big = len(nodes) > 400
+    iterations = 600 if not big else (150 if len(nodes) <= 1000 else 100)
     options = {
         "autoResize": True,
         "layout": {"randomSeed": 20240601, "improvedLayout": len(nodes) <= 150},
@@ -572,17 +587,18 @@ def page_data(graph) -> dict:
             "enabled": True,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
-                "gravitationalConstant": -80,
+                "gravitationalConstant": -80 if big else -150,
                 "centralGravity": 0.01,
-                "springLength": 110,
+                "springLength": 110 if big else 160,
                 "springConstant": 0.06,
                 "damping": 0.6,
-                "avoidOverlap": 0.3,
+                "avoidOverlap": 0.3 if big else 0.8,
+                "theta": 1.2 if big else 0.5,
             },
             "maxVelocity": 60,
             "minVelocity": 1.5,
             "timestep": 0.5,
-            "stabilization": {"enabled": True, "iterations": 150 if big else 600, "updateInterval": 25, "fit": True},
+            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 25, "fit": True},
         },
         "interaction": {
             "hover": True,
@@ -635,18 +651,18 @@ def render_network_html(graph, title: str = DEFAULT_TITLE) -> str:
         "base-uri 'none'",
         "form-action 'none'",
     ])  # fmt: skip
-    heading = html.escape(title, quote=True)
-    return (
-        PAGE.replace("{{CSP}}", html.escape(csp, quote=True))
-        .replace("{{TITLE}}", heading)
-        .replace("{{APP_CSS}}", APP_CSS.strip())
-        .replace("{{VIS_VERSION}}", VIS_VERSION)
-        # the assets and data last, so that nothing inside them is taken for a placeholder
-        .replace("{{DATA}}", data)
-        .replace("{{VIS_CSS}}", css)
-        .replace("{{VIS_JS}}", vis_script)
-        .replace("{{APP_JS}}", app_script)
-    )
+    values = {
+        "CSP": html.escape(csp, quote=True),
+        "TITLE": html.escape(title, quote=True),
+        "APP_CSS": APP_CSS.strip(),
+        "VIS_VERSION": VIS_VERSION,
+        "DATA": data,
+        "VIS_CSS": css,
+        "VIS_JS": vis_script,
+        "APP_JS": app_script,
+    }
+    # one pass: text put in (titles, quotes, assets) is never scanned again for placeholders
+    return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: values[m.group(1)], PAGE)
 
 
 def read_dataset(path: Path):
@@ -816,7 +832,9 @@ APP_JS = r"""
   var nodes = new vis.DataSet(data.nodes.map(visNode));
   var edges = new vis.DataSet(data.edges.map(visEdge));
   var container = byId("graph");
+  state.parsedAt = performance.now() - state.startedAt;
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  state.constructedAt = performance.now() - state.startedAt;
 
   function finishLayout() {
     if (state.stabilized) { return; }
@@ -1048,4 +1066,12 @@ APP_JS = r"""
 })();
 """
 
-__all__ = ["NetworkError", "export_graph", "network_graph", "page_data", "read_dataset", "render_network_html"]
+__all__ = [
+    "NETWORK_FILE",
+    "NetworkError",
+    "export_graph",
+    "network_graph",
+    "page_data",
+    "read_dataset",
+    "render_network_html",
+]

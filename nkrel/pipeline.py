@@ -58,7 +58,11 @@ def graph_files(built: Built) -> dict[str, bytes]:
     """Every file `nkrel build` writes, by name."""
     from .write import GRAPH_FILES, serialize
 
-    return {name: serialize(built.dataset, fmt) for fmt, name in GRAPH_FILES.items()}
+    files = {name: serialize(built.dataset, fmt) for fmt, name in GRAPH_FILES.items()}
+    from .network import NETWORK_FILE, network_graph, render_network_html
+
+    files[NETWORK_FILE] = render_network_html(network_graph(built.dataset)).encode("utf-8")
+    return files
 
 
 __all__ = ["Built", "CorpusError", "ShapeError", "build_graph", "graph_files"]

@@ -95,7 +95,7 @@ def test_every_quote_is_verbatim_at_its_offsets(built_dir):
     store = load_store(built_dir / "nkrel.nq")
     texts = {p.name: p.read_text(encoding="utf-8") for p in (default_corpus_dir() / "texts").glob("*.txt")}
     rows = list(store.query(EVIDENCE, use_default_graph_as_union=True))
-    facts = {str(r["fact"]) for r in store.query(
+    facts = {str(r["f"]) for r in store.query(
         "SELECT ?f WHERE { ?f <https://w3id.org/nkrel/ontology#evidence> ?e }", use_default_graph_as_union=True)}  # fmt: skip
     assert rows and len(rows) == len(facts), "every fact has exactly one quote and one position"
     for r in rows:
