@@ -149,3 +149,39 @@ def test_anomalies_carry_quotes_and_documents(dirty):
 
 def test_no_rule_fires_on_a_clean_corpus(tmp_path):
     assert run_anomalies(tmp_path, False) == []
+
+
+# The major slips of the three texts, each as (type, words of a quote involved).
+REAL_SLIPS = [
+    ("decline-to-larger", "$1.97 billion in 1990"),
+    ("part-year-equals-full-year", "US$168.7 million"),
+    ("embassy-in-own-country", "The DPRK has an embassy in Pyongyang"),
+    ("embassy-in-own-country", "Nigeria has an embassy in Lagos"),
+    ("unknown-name", "World Food Organization"),
+    ("misspelling", "370 tones"),
+    ("currency-mix", "3.5 billion rubles"),
+    ("exceeds-stated-bound", "several hundred thousand hectares"),
+    ("possible-double-count", "50,000 ton of grain"),
+    ("successor-name", "With Russian technical support"),
+    ("successor-name", "Ninety three North Korean factories were built with Russian technical assistance"),
+    ("successor-name", "from Russia (Khasan)"),
+    ("anachronism", "Russia recognized South Korea"),
+    ("garbled", "Kim Il-childhood Sung’s house"),
+    ("misspelling", "easter regions of Russia"),
+]
+
+
+def test_the_slips_of_the_real_texts_are_found():
+    result = nkrel("anomalies", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    found = [(a["type"], " ".join(e["quote"] for e in a["evidence"])) for a in report["anomalies"]]
+    missing = [(t, w) for t, w in REAL_SLIPS if not any(t == ft and w in q for ft, q in found)]
+    assert not missing
+    assert report["total"] >= 30 and report["total"] == len(report["anomalies"])
+
+
+def test_validate_counts_anomalies_but_passes():
+    result = nkrel("validate")
+    assert result.returncode == 0
+    assert "anomalies" in result.stdout and "not errors of the data" in result.stdout

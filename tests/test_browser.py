@@ -139,7 +139,7 @@ def test_filters_change_what_is_visible(small_page):
     page.select_option("#partner", "russia")
     assert page.evaluate(VISIBLE) == {"nodes": 2, "edges": 1}
     page.select_option("#partner", "nigeria")
-    assert page.evaluate(VISIBLE) == {"nodes": 4, "edges": 5}
+    assert page.evaluate(VISIBLE) == {"nodes": 4, "edges": 6}
     page.select_option("#partner", "")
     page.uncheck('input[data-relation="trade"]')
     assert page.evaluate(VISIBLE) == {"nodes": 10, "edges": 14}
@@ -205,9 +205,10 @@ def test_a_hostile_corpus_leaves_window_untouched(browser, hostile, bypass_csp):
     assert page.evaluate("() => document.scripts.length") == 3
     assert page.evaluate("() => document.title") == "<script>window.pwned=12</script>"
     shown = "\n".join(texts)
-    for raw in (HOSTILE_LABEL, HOSTILE_QUOTE.replace("\u2028", "").split(" \u2028")[0], HOSTILE_FACT_LABEL,
-                HOSTILE_TITLE, HOSTILE_AGREEMENT, HOSTILE_NK_LABEL, "</script><script>window.pwned=10</script>"):  # fmt: skip
-        assert raw.split("\u2028")[0].strip() in shown, raw
+    for raw in (HOSTILE_LABEL, HOSTILE_QUOTE, HOSTILE_FACT_LABEL, HOSTILE_TITLE, HOSTILE_AGREEMENT, HOSTILE_NK_LABEL,
+                "</script><script>window.pwned=10</script>"):  # fmt: skip
+        for piece in raw.split("\u2028"):  # a line separator may show as a line break
+            assert piece.strip() in shown, raw
     options = page.evaluate("() => Array.from(document.querySelectorAll('#partner option')).map(o => o.textContent)")
     assert HOSTILE_LABEL in options and HOSTILE_NK_LABEL in options
     assert requests.blocked == []
