@@ -123,3 +123,48 @@ def test_unknown_query_name_and_bad_param_are_clear_errors():
 def test_no_results_exits_1_and_results_exit_0():
     assert nkrel("query", "ASK { <urn:nothing> ?p ?o }").returncode == 1
     assert nkrel("query", "ASK { ?s ?p ?o }").returncode == 0
+
+
+def test_result_formats_are_the_w3c_ones():
+    import csv
+    import io
+    import json
+    import xml.etree.ElementTree as ET
+
+    text = NK + "SELECT ?fact ?year WHERE { ?fact a nk:Recognition ; nk:date ?year } ORDER BY ?fact"
+    as_json = json.loads(nkrel("query", text, "--format", "json").stdout)
+    assert as_json["head"]["vars"] == ["fact", "year"] and as_json["results"]["bindings"]
+    root = ET.fromstring(nkrel("query", text, "--format", "xml").stdout)
+    assert root.tag == "{http://www.w3.org/2005/sparql-results#}sparql"
+    table = list(csv.reader(io.StringIO(nkrel("query", text, "--format", "csv").stdout)))
+    assert table[0] == ["fact", "year"] and len(table) == len(as_json["results"]["bindings"]) + 1
+    tsv = nkrel("query", text, "--format", "tsv").stdout.splitlines()
+    assert tsv[0] == "?fact\t?year"
+
+
+def test_construct_gives_rdf_and_refuses_a_table_format():
+    import pyoxigraph as ox
+
+    text = NK + "CONSTRUCT { ?f a nk:Recognition } WHERE { ?f a nk:Recognition }"
+    result = nkrel("query", text)
+    assert result.returncode == 0
+    triples = list(ox.parse(result.stdout.encode(), format=ox.RdfFormat.TURTLE))
+    assert triples and all(t.object.value.endswith("#Recognition") for t in triples)
+    bad = nkrel("query", text, "--format", "csv")
+    assert bad.returncode == 2 and "does not fit" in bad.stderr
+
+
+def test_query_an_exported_file_with_graph(tmp_path):
+    out = tmp_path / "g.trig"
+    assert nkrel("export", "--format", "trig", "-o", out).returncode == 0
+    result = nkrel("query", "trade-peak", "--graph", out, "--format", "csv")
+    assert result.returncode == 0 and "6860000000" in result.stdout
+    missing = nkrel("query", "trade-peak", "--graph", tmp_path / "none.nq")
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_param_values_cannot_inject_sparql():
+    result = nkrel("query", "trade-by-year", "--param", "partner=china> } SERVICE <http://x/")
+    assert result.returncode == 2 and "an entity id such as 'china'" in result.stderr
+    result = nkrel("query", "trade-by-year", "--param", "nosuch=1")
+    assert result.returncode == 2 and "has no parameter 'nosuch'" in result.stderr
