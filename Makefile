@@ -4,7 +4,7 @@
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test test-deps system-deps lint bench
+.PHONY: build test test-deps system-deps lint bench bench-network
 
 build:
 	$(PYTHON) -m pip install .
@@ -27,3 +27,6 @@ lint:
 
 bench:
 	$(PYTHON) tests/benchmark.py
+
+bench-network:
+	$(PYTHON) tests/benchmark_network.py

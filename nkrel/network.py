@@ -195,7 +195,9 @@ def _plain_number(value: str | None) -> str | None:
     try:
         d = Decimal(value)
     except InvalidOperation:
-        return value
+        return None
+    if not d.is_finite():
+        return None
     return str(d.quantize(Decimal(1))) if d == d.to_integral_value() else str(d)
 
 
@@ -497,7 +499,7 @@ def _edge_width(f: dict) -> float:
 def page_data(graph) -> dict:
     """The plain data the page carries: nodes, edges, facts, legend and vis options."""
     facts = graph.graph.get("facts") or {}
-    node_facts = {n: d.get("facts", []) for n, d in graph.nodes(data=True)}
+    node_facts = {n: [f for f in d.get("facts", []) if f in facts] for n, d in graph.nodes(data=True)}
     # facts of edges whose attributes were set by hand (no facts table): take them from the edges
     for _, _, data in graph.edges(data=True):
         if data.get("fact") and data["fact"] not in facts:
@@ -852,7 +854,6 @@ APP_JS = r"""
     byId("status").textContent = "Laying out the network\u2026 " + Math.round(100 * p.iterations / p.total) + "%";
   });
   network.once("stabilizationIterationsDone", finishLayout);
-  if (data.nodes.length === 0) { finishLayout(); byId("status").textContent = "No facts to show."; }
 
   // ------------------------------------------------------------------ evidence panel
   function row(dl, term, value) {
@@ -1047,6 +1048,8 @@ APP_JS = r"""
     li.appendChild(sw); li.appendChild(document.createTextNode(" " + data.nodeKinds[k].label));
     ln.appendChild(li);
   });
+
+  if (data.nodes.length === 0) { finishLayout(); byId("status").textContent = "No facts to show."; }
 
   window.nkrelNetwork = {
     network: network, nodes: nodes, edges: edges, data: data, state: state,

@@ -39,6 +39,11 @@ def test_browser_is_available():
         pytest.fail(str(e))
 
 
+LEAKY = """<!DOCTYPE html><html><head><link rel="stylesheet" href="https://cdn.example.net/bootstrap.css"></head>
+<body><img src="http://example.com/x.png"><script>fetch("https://example.org/api").catch(() => {});
+window.nkrelNetwork = {state: {stabilized: true}};</script></body></html>"""
+
+
 @pytest.fixture(scope="module")
 def browser():
     try:
@@ -84,6 +89,18 @@ def click_edge(page, edge_id: str) -> None:
 def hover_node(page, node_id: str) -> None:
     point = page.evaluate("id => nkrelNetwork.nodePoint(id)", node_id)
     page.mouse.move(point["x"], point["y"])
+
+
+def test_the_harness_sees_every_request_a_page_attempts(browser, tmp_path):
+    """The check the other tests rely on: a page that asks hosts for CSS, an image
+    and data has all three requests counted (and aborted)."""
+    (tmp_path / "leaky.html").write_text(LEAKY, encoding="utf-8")
+    page, requests, _ = open_page(browser, tmp_path / "leaky.html")
+    page.wait_for_timeout(300)
+    assert sorted(requests.blocked) == [
+        "http://example.com/x.png", "https://cdn.example.net/bootstrap.css", "https://example.org/api"
+    ]  # fmt: skip
+    page.context.close()
 
 
 def test_the_page_renders_the_whole_graph_offline(small_page, small):
@@ -215,6 +232,16 @@ def test_a_hostile_corpus_leaves_window_untouched(browser, hostile, bypass_csp):
     assert requests.allowed == [path.resolve().as_uri()], "the page fetched something (an injected <img>?)"
     assert errors == []
     assert page.evaluate("() => nkrelNetwork.state.cspViolations") == 0
+    page.context.close()
+
+
+def test_an_empty_graph_gives_a_working_page(browser, tmp_path):
+    import networkx as nx
+
+    page, requests, errors = open_page(browser, write_page(nx.MultiDiGraph(), tmp_path / "empty.html"))
+    assert page.evaluate("() => nkrelNetwork.counts") == {"nodes": 0, "edges": 0, "facts": 0}
+    assert page.evaluate("() => document.getElementById('status').textContent") == "No facts to show."
+    assert requests.blocked == [] and errors == []
     page.context.close()
 
 
