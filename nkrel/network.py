@@ -498,12 +498,19 @@ def _edge_width(f: dict) -> float:
 
 def page_data(graph) -> dict:
     """The plain data the page carries: nodes, edges, facts, legend and vis options."""
-    facts = graph.graph.get("facts") or {}
-    node_facts = {n: [f for f in d.get("facts", []) if f in facts] for n, d in graph.nodes(data=True)}
-    # facts of edges whose attributes were set by hand (no facts table): take them from the edges
-    for _, _, data in graph.edges(data=True):
-        if data.get("fact") and data["fact"] not in facts:
-            facts = {**facts, data["fact"]: {**data, "parties": [], "involves": [], "places": []}}
+    facts = dict(graph.graph.get("facts") or {})
+    # a graph made by hand may lack the facts table: each edge is then its own fact
+    edge_fact = {}
+    for a, b, key, d in graph.edges(keys=True, data=True):
+        fid = str(d.get("fact") or key)
+        edge_fact[(a, b, key)] = fid
+        if fid not in facts:
+            facts[fid] = {**d, "parties": [a, b], "involves": [], "places": []}
+    node_facts = {n: {f for f in d.get("facts", []) if f in facts} for n, d in graph.nodes(data=True)}
+    for (a, b, _), fid in edge_fact.items():
+        node_facts[a].add(fid)
+        node_facts[b].add(fid)
+    node_facts = {n: sorted(fs) for n, fs in node_facts.items()}
     labels = {n: d.get("label", n) for n, d in graph.nodes(data=True)}
     nodes = []
     for n in sorted(graph.nodes):
@@ -521,7 +528,7 @@ def page_data(graph) -> dict:
         i = parallel.get(pair, 0)
         parallel[pair] = i + 1
         relation = d.get("relation") if d.get("relation") in RELATION_STYLE else "other"
-        edges.append({"id": str(key), "from": a, "to": b, "fact": d.get("fact"), "relation": relation,
+        edges.append({"id": str(key), "from": a, "to": b, "fact": edge_fact[(a, b, key)], "relation": relation,
                       "role": d.get("role", "party"), "directed": bool(d.get("directed")),
                       "width": _edge_width(d), "curve": i})  # fmt: skip
     total = {}

@@ -267,9 +267,13 @@ def _cell(term) -> str:
     return value
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def render_table(variables: list[str], rows: list[list[str]]) -> str:
-    """An aligned plain-text table; control characters in values are shown escaped."""
-    clean = [[c.replace("\n", "\\n").replace("\r", "\\r").replace("\t", " ") for c in row] for row in rows]
+    """An aligned plain-text table; control characters in values (terminal escapes
+    included) are shown escaped, never sent to the terminal."""
+    clean = [[_CONTROL.sub(lambda m: repr(m.group())[1:-1], c) for c in row] for row in rows]
     widths = [max([len(v)] + [len(r[i]) for r in clean]) for i, v in enumerate(variables)]
     lines = ["  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
