@@ -415,6 +415,8 @@ def network_graph(dataset):
                  "facts": sorted(members[nid])}  # fmt: skip
         if wikidata:
             attrs["wikidata"] = wikidata
+        if anomalies.get(iri):
+            attrs["anomalies"] = anomalies[iri]
         graph.add_node(nid, **attrs)
     edges = []
     for fid, f in facts.items():
@@ -491,18 +493,29 @@ def _csp_hash(script: str) -> str:
 
 
 def _edge_width(f: dict) -> float:
-    if f.get("usd") and f["usd"] > 0 and f["role"] in ("directed", "party"):
+    role = f.get("role", "party")
+    if f.get("usd") and f["usd"] > 0 and role in ("directed", "party"):
         return round(1.5 + 1.2 * max(0.0, math.log10(f["usd"] / 1e5)), 2)
-    return 1.0 if f["role"] in ("involves", "place") else 1.5
+    return 1.0 if role in ("involves", "place") else 1.5
 
 
 def page_data(graph) -> dict:
     """The plain data the page carries: nodes, edges, facts, legend and vis options."""
+    if any(not isinstance(n, str) for n in graph.nodes):
+        import networkx as nx
+
+        graph = nx.relabel_nodes(graph, str, copy=True)
     facts = dict(graph.graph.get("facts") or {})
+    keys = [str(k) for _, _, k in graph.edges(keys=True)]
+    unique_keys = len(set(keys)) == len(keys)
+
+    def edge_id(a, b, key) -> str:
+        return str(key) if unique_keys else f"{a}|{b}|{key}"
+
     # a graph made by hand may lack the facts table: each edge is then its own fact
     edge_fact = {}
     for a, b, key, d in graph.edges(keys=True, data=True):
-        fid = str(d.get("fact") or key)
+        fid = str(d.get("fact") or edge_id(a, b, key))
         edge_fact[(a, b, key)] = fid
         if fid not in facts:
             facts[fid] = {**d, "parties": [a, b], "involves": [], "places": []}
@@ -511,7 +524,7 @@ def page_data(graph) -> dict:
         node_facts[a].add(fid)
         node_facts[b].add(fid)
     node_facts = {n: sorted(fs) for n, fs in node_facts.items()}
-    labels = {n: d.get("label", n) for n, d in graph.nodes(data=True)}
+    labels = {n: str(d.get("label", n)) for n, d in graph.nodes(data=True)}
     nodes = []
     for n in sorted(graph.nodes):
         d = graph.nodes[n]
@@ -520,6 +533,7 @@ def page_data(graph) -> dict:
         count = len(node_facts.get(n, []))
         nodes.append({"id": n, "label": labels[n], "kind": kind, "type": d.get("entity_type", ""),
                       "wikidata": d.get("wikidata"), "facts": node_facts.get(n, []),
+                      "anomalies": list(d.get("anomalies") or []),
                       "size": round(base + (2.0 if kind == "state" else 1.5) * math.sqrt(count), 1)})  # fmt: skip
     edges = []
     parallel: dict[tuple, int] = {}
@@ -528,8 +542,10 @@ def page_data(graph) -> dict:
         i = parallel.get(pair, 0)
         parallel[pair] = i + 1
         relation = d.get("relation") if d.get("relation") in RELATION_STYLE else "other"
-        edges.append({"id": str(key), "from": a, "to": b, "fact": edge_fact[(a, b, key)], "relation": relation,
+        edges.append({"id": edge_id(a, b, key), "from": a, "to": b,
+                      "fact": edge_fact[(a, b, key)], "relation": relation,
                       "role": d.get("role", "party"), "directed": bool(d.get("directed")),
+                      "flagged": bool(facts[edge_fact[(a, b, key)]].get("anomalies")),
                       "width": _edge_width(d), "curve": i})  # fmt: skip
     total = {}
     for e in edges:
@@ -746,7 +762,8 @@ PAGE = """<!DOCTYPE html>
       <p class="hint">Edge colour: relation kind (above). Node size: number of facts.
         Edge width: US$ value where stated (log scale).
         Arrows: direction (exporter \u2192 importer, donor \u2192 recipient, investor \u2192 host).
-        Dashed: people and places involved.</p>
+        Dashed: people and places involved.
+        \u26a0 and a red border: an anomaly of the sources concerns it (the panel says what is wrong).</p>
     </section>
   </aside>
   <main id="graph" aria-label="Network"></main>
@@ -820,12 +837,14 @@ APP_JS = r"""
   data.edges.forEach(function (e) { edgeById[e.id] = e; });
 
   function visNode(n) {
-    var k = data.nodeKinds[n.kind];
-    return { id: n.id, label: n.label, shape: k.shape, size: n.size, hidden: false,
-             color: { background: k.color, border: "#17202a",
+    var k = data.nodeKinds[n.kind], flagged = n.anomalies.length > 0;
+    var border = flagged ? "#c0392b" : "#17202a";
+    return { id: n.id, label: (flagged ? "\u26a0 " : "") + n.label, shape: k.shape, size: n.size, hidden: false,
+             borderWidth: flagged ? 4 : 1,
+             color: { background: k.color, border: border,
                       highlight: { background: k.color, border: "#000000" },
                       hover: { background: k.color, border: "#000000" } },
-             font: { size: n.kind === "state" ? 18 : 13 } };
+             font: { size: n.kind === "state" ? 18 : 13, color: flagged ? "#922b21" : "#1c2833" } };
   }
   function visEdge(e) {
     var r = data.relations[e.relation] || { color: "#aab7b8" };
@@ -833,6 +852,10 @@ APP_JS = r"""
     var v = { id: e.id, from: e.from, to: e.to, width: e.width, hidden: false, dashes: dashed,
               color: { color: r.color, highlight: "#000000", hover: "#000000", opacity: dashed ? 0.6 : 0.9 },
               arrows: { to: { enabled: e.directed, scaleFactor: 0.6 } } };
+    if (e.flagged) {  // an anomaly concerns this fact: mark the edge, the panel says what is wrong
+      v.label = "\u26a0";
+      v.font = { size: 16, color: "#c0392b", strokeWidth: 2, strokeColor: "#ffffff", align: "middle" };
+    }
     v.smooth = e.curve === 0 ? false
       : { enabled: true, type: e.curve > 0 ? "curvedCW" : "curvedCCW", roundness: Math.abs(e.curve) };
     return v;
@@ -902,11 +925,12 @@ APP_JS = r"""
     f.anomalies.forEach(function (a) { card.appendChild(el("div", "\u26a0 " + a, "warn")); });
     return card;
   }
-  function show(title, fids, subtitle) {
+  function show(title, fids, warnings, subtitle) {
     byId("panel-title").textContent = title;
     var body = byId("panel-body");
     body.replaceChildren();
     if (subtitle) { body.appendChild(el("p", subtitle, "hint")); }
+    warnings.forEach(function (a) { body.appendChild(el("p", "\u26a0 " + a, "warn")); });
     fids.forEach(function (fid) { body.appendChild(factCard(fid)); });
   }
   function sortFacts(fids) {
@@ -922,7 +946,7 @@ APP_JS = r"""
     var k = data.nodeKinds[n.kind];
     var fids = sortFacts(n.facts.filter(factVisible));
     var hidden = n.facts.length - fids.length;
-    show(n.label, fids, k.label + (n.type && n.type !== k.label ? " (" + n.type + ")" : "")
+    show(n.label, fids, n.anomalies, k.label + (n.type && n.type !== k.label ? " (" + n.type + ")" : "")
       + (n.wikidata ? ", Wikidata " + n.wikidata : "") + ": " + fids.length + " fact"
       + (fids.length === 1 ? "" : "s") + (hidden ? " shown (" + hidden + " hidden by the filters)" : ""));
   }
@@ -930,7 +954,7 @@ APP_JS = r"""
     var e = edgeById[id];
     if (!e) { return; }
     var a = nodeById[e.from], b = nodeById[e.to];
-    show(a.label + (e.directed ? " \u2192 " : " \u2013 ") + b.label, [e.fact], null);
+    show(a.label + (e.directed ? " \u2192 " : " \u2013 ") + b.label, [e.fact], [], null);
   }
   function showSelection(sel) {
     if (!sel) {

@@ -245,6 +245,24 @@ def test_an_empty_graph_gives_a_working_page(browser, tmp_path):
     page.context.close()
 
 
+def test_a_graph_made_by_hand_renders_too(browser, tmp_path):
+    """render_network_html takes any MultiDiGraph: integer nodes, no facts table, repeated keys."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    graph.add_edge(1, 2, label="one", quote="first words")
+    graph.add_edge(1, 2, label="two")
+    graph.add_edge(2, 3)
+    page, requests, errors = open_page(browser, write_page(graph, tmp_path / "hand.html"))
+    assert page.evaluate("() => nkrelNetwork.counts") == {"nodes": 3, "edges": 3, "facts": 3}
+    click_edge(page, "2|3|0")
+    assert page.evaluate(PANEL_TITLE) == "2 \u2013 3"
+    assert page.is_disabled("#year-mode")  # no fact has a year
+    page.select_option("#partner", "")
+    assert requests.blocked == [] and errors == []
+    page.context.close()
+
+
 def test_a_2000_node_graph_settles_and_stops(browser, tmp_path):
     """Timing is measured in tests/benchmark_network.py, not here."""
     graph = network_graph(large_dataset(2000))
@@ -282,4 +300,26 @@ def test_the_built_graph_in_the_browser(browser, built_dir):
     click_edge(page, edge)
     assert "$6.86 billion" in page.evaluate(PANEL)
     assert page.evaluate("() => nkrelNetwork.state.cspViolations") == 0
+    page.context.close()
+
+
+def test_anomalies_are_marked_on_the_built_page(browser, built_dir):
+    """Issue 6: an edge or node an anomaly concerns is flagged, and the panel says what is wrong."""
+    path = built_dir / "network.html"
+    page, requests, errors = open_page(browser, path)
+    assert requests.blocked == [] and errors == []
+    flagged = page.evaluate("() => nkrelNetwork.edges.get().filter(e => e.label === '\u26a0').map(e => e.id)")
+    data_flagged = page.evaluate("() => nkrelNetwork.data.edges.filter(e => e.flagged).map(e => e.id)")
+    assert flagged and sorted(flagged) == sorted(data_flagged)
+    node = page.evaluate("() => nkrelNetwork.nodes.get('world-food-organization')")
+    assert node["label"].startswith("\u26a0") and node["borderWidth"] == 4
+    hover_node(page, "world-food-organization")
+    assert "No organisation named World Food Organization is known" in page.evaluate(PANEL)
+    embassy = page.evaluate(
+        "() => nkrelNetwork.data.edges.filter(e => e.fact === 'ta-dprk-embassy-pyongyang' && e.flagged)[0].id"
+    )
+    click_edge(page, embassy)
+    assert "its own capital" in page.evaluate(PANEL)
+    unflagged = page.evaluate("() => nkrelNetwork.data.edges.filter(e => !e.flagged).length")
+    assert unflagged > len(flagged), "only the facts an anomaly concerns are flagged"
     page.context.close()
