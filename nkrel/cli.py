@@ -471,7 +471,7 @@ def _dataset(corpus, graph_file):
     if corpus is not None and graph_file is not None:
         raise click.UsageError("give --corpus or --graph, not both")
     if graph_file is None:
-        click.echo("Loading and verifying the corpus...", err=True)
+        _progress("Loading and verifying the corpus...")
     try:
         return load_quads(corpus, graph_file)
     except QueryError as e:
@@ -647,7 +647,7 @@ def viz(corpus, graph_file, out, title, open_page):
         raise click.BadParameter("the page's file name must end in .html", param_hint="--out")
     try:
         if graph_file is None:
-            click.echo("Loading and verifying the corpus...", err=True)
+            _progress("Loading and verifying the corpus...")
             dataset = build_graph(corpus).dataset
         else:
             dataset = read_dataset(graph_file)

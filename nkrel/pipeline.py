@@ -56,11 +56,10 @@ def build_graph(corpus_dir: Path | None = None, check_shapes: bool = True) -> Bu
 
 def graph_files(built: Built) -> dict[str, bytes]:
     """Every file `nkrel build` writes, by name."""
+    from .network import NETWORK_FILE, network_graph, render_network_html
     from .write import GRAPH_FILES, serialize
 
     files = {name: serialize(built.dataset, fmt) for fmt, name in GRAPH_FILES.items()}
-    from .network import NETWORK_FILE, network_graph, render_network_html
-
     files[NETWORK_FILE] = render_network_html(network_graph(built.dataset)).encode("utf-8")
     return files
 

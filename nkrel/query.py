@@ -167,21 +167,29 @@ _EXTENSIONS = {
 }  # fmt: skip
 
 
+def rdf_format(path: Path):
+    """The pyoxigraph RdfFormat for a file, by its extension."""
+    import pyoxigraph as ox
+
+    fmt = _EXTENSIONS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise QueryError(f"{path}: unknown RDF file type (use one of {', '.join(sorted(_EXTENSIONS))})")
+    return getattr(ox.RdfFormat, fmt)
+
+
 def load_store(graph_file: Path | None = None):
     """Load an RDF file (by default the shipped build) into an in-memory Oxigraph store."""
     import pyoxigraph as ox
 
     path = Path(graph_file) if graph_file else default_graph_file()
-    fmt = _EXTENSIONS.get(path.suffix.lower())
-    if fmt is None:
-        raise QueryError(f"{path}: unknown RDF file type (use one of {', '.join(sorted(_EXTENSIONS))})")
+    fmt = rdf_format(path)
     store = ox.Store()
     try:
-        store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, fmt))
+        store.bulk_load(path=str(path), format=fmt)
     except OSError as e:
         raise QueryError(f"cannot read {path}: {e.strerror or e}") from None
     except SyntaxError as e:
-        raise QueryError(f"{path} is not valid {fmt.replace('_', '-')}: {e}") from None
+        raise QueryError(f"{path} is not valid {fmt.name}: {e}") from None
     return store
 
 

@@ -109,7 +109,7 @@ def load_quads(corpus=None, graph_file=None) -> list:
     """
     import pyoxigraph as ox
 
-    from .query import _EXTENSIONS
+    from .query import rdf_format
 
     if graph_file is None:
         from .pipeline import build_graph
@@ -117,15 +117,13 @@ def load_quads(corpus=None, graph_file=None) -> list:
 
         return list(ox.parse(serialize(build_graph(corpus).dataset, "nquads"), format=ox.RdfFormat.N_QUADS))
     path = Path(graph_file)
-    fmt = _EXTENSIONS.get(path.suffix.lower())
-    if fmt is None:
-        raise QueryError(f"{path}: unknown RDF file type (use one of {', '.join(sorted(_EXTENSIONS))})")
+    fmt = rdf_format(path)
     try:
-        return list(ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt)))
+        return list(ox.parse(path=str(path), format=fmt))
     except OSError as e:
         raise QueryError(f"cannot read {path}: {e.strerror or e}") from None
     except SyntaxError as e:
-        raise QueryError(f"{path} is not valid {fmt.replace('_', '-')}: {e}") from None
+        raise QueryError(f"{path} is not valid {fmt.name}: {e}") from None
 
 
 def named_graphs(quads) -> tuple[list[NamedGraph], int]:
