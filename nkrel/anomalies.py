@@ -107,7 +107,6 @@ class Placed:
     fact: Fact
     quantity: Quantity
     position: int  # code-point offset of the quantity's words in the document
-    sentence: tuple[str, int, int]  # document, start, end
 
 
 def _place_quantities(corpus: Corpus) -> dict[tuple[str, int, int], list[Placed]]:
@@ -121,7 +120,7 @@ def _place_quantities(corpus: Corpus) -> dict[tuple[str, int, int], list[Placed]
             for s in sentences[f.document]:
                 if s.start <= pos < s.end or (pos == s.end == s.start):
                     key = (f.document, s.start, s.end)
-                    by_sentence.setdefault(key, []).append(Placed(f, q, pos, key))
+                    by_sentence.setdefault(key, []).append(Placed(f, q, pos))
                     break
     for items in by_sentence.values():
         items.sort(key=lambda p: (p.position, p.fact.id))
@@ -137,10 +136,10 @@ def decline_to_larger(placed) -> list[Anomaly]:
                 continue
             if first.quantity.measure in ("change", "share", "level"):
                 continue
-            # the decline word must stand between the sentence start and the first value
+            # the decline word must stand in the first value's quote, before that value
             quote = first.fact.evidence
             before = quote.exact[: max(0, first.position - quote.start)]
-            if not DECLINE.search(before) or first.quantity.bound != "exact" and first.quantity.bound != "approximate":
+            if not DECLINE.search(before) or first.quantity.bound not in ("exact", "approximate"):
                 continue
             if later.quantity.amount > first.quantity.amount:
                 out.append(

@@ -12,7 +12,6 @@ from pathlib import Path
 
 NK = "https://w3id.org/nkrel/ontology#"
 BASE = "https://w3id.org/nkrel/"
-ONTOLOGY_IRI = "https://w3id.org/nkrel/ontology"
 
 
 def ontology_dir() -> Path:

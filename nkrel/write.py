@@ -14,14 +14,6 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-FORMATS = {
-    # name: (file suffix, description)
-    "turtle": ("ttl", "Turtle, union of all graphs"),
-    "trig": ("trig", "TriG, one named graph per source"),
-    "nquads": ("nq", "N-Quads, one named graph per source"),
-    "ntriples": ("nt", "N-Triples, union of all graphs"),
-    "jsonld": ("jsonld", "JSON-LD, one named graph per source"),
-}
 GRAPH_FILES = {"turtle": "nkrel.ttl", "trig": "nkrel.trig", "nquads": "nkrel.nq", "jsonld": "nkrel.jsonld"}
 
 
@@ -46,7 +38,7 @@ def _prefix_lines(text: str) -> list[str]:
 
 
 def serialize(ds: Dataset, fmt: str) -> bytes:
-    """Serialise the dataset in one of FORMATS, byte for byte reproducibly."""
+    """Serialise the dataset (turtle, ntriples, nquads, trig or jsonld), byte for byte reproducibly."""
     if fmt == "turtle":
         return _union(ds).serialize(format="longturtle").encode("utf-8")
     if fmt == "ntriples":
