@@ -148,6 +148,8 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary) -> None:
             g.add((s, nk.end, _time_literal(t.end)))
         if t.stated:
             g.add((s, nk.timeAsStated, Literal(t.stated)))
+        if t.from_context:
+            g.add((s, nk.timeFromContext, Literal(True)))
     for i, q in enumerate(f.quantities, 1):
         qn = URIRef(f"{s}/quantity/{i}")
         unit = URIRef(codes["Unit"][q.unit])

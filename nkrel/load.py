@@ -112,6 +112,7 @@ class Time:
     start: str | None = None
     end: str | None = None
     stated: str | None = None
+    from_context: bool = False  # no year of it is in the quote: the curator took it from the context
 
 
 @dataclass
@@ -565,6 +566,8 @@ def _read_time(t, quote, bad) -> Time | None:
             bad(f"time wording {t['stated']!r} is not in the quote", "time")
         else:
             out.stated = t["stated"]
+    years = {v[:4] for v in (out.year, out.date, out.start, out.end) if v}
+    out.from_context = bool(years) and not out.stated and not any(y in quote for y in years)
     return out
 
 

@@ -124,3 +124,17 @@ def test_shipped_texts_are_byte_identical_to_the_received_corpus():
     if shared.is_dir():  # beside a checkout, compare with the received bytes too
         for p in shared.glob("*.txt"):
             assert (default_corpus_dir() / "texts" / p.name).read_bytes() == p.read_bytes()
+
+
+def test_a_time_taken_from_the_context_is_marked(built_dir):
+    store = load_store(built_dir / "nkrel.nq")
+    marked = {
+        r["f"].value.rsplit("/", 1)[-1]
+        for r in store.query(
+            "SELECT ?f WHERE { ?f <https://w3id.org/nkrel/ontology#timeFromContext> true }",
+            use_default_graph_as_union=True,
+        )
+    }
+    assert "ta-nigeria-exports-dprk-2019" in marked  # "Nigeria exported $505,000 ..." names no year
+    assert "ta-dprk-exports-nigeria-2019" not in marked  # "In 2019, North Korea shipped ..."
+    assert "ta-china-dprk-trade-peak-2014" not in marked
