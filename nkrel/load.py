@@ -257,6 +257,8 @@ def _load_documents(root: Path, problems: list[Problem]):
         if not isinstance(doc_id, str) or not SLUG.match(doc_id):
             reader.problem(entry, None, f"document id must be a slug, got {doc_id!r}")
             continue
+        for key in sorted(set(entry) - {"id", "file", "title", "publisher", "sha256", "facts"}):
+            reader.problem(entry, doc_id, f"unknown field '{key}'", key)
         missing = [k for k in ("file", "title", "sha256", "facts") if not entry.get(k)]
         if missing:
             reader.problem(entry, doc_id, f"missing field(s): {', '.join(missing)}")
@@ -344,6 +346,12 @@ def _load_facts(path, root, doc, entities, vocabulary, seen_ids, facts, non_fact
     if not isinstance(data, dict) or data.get("document") != doc.id:
         reader.problem(data, None, f"expected 'document: {doc.id}' at the top")
         return
+    for key in sorted(set(data) - {"document", "facts", "not_facts"}):
+        reader.problem(data, None, f"unknown top-level field '{key}' (known: document, facts, not_facts)", key)
+    for key in ("facts", "not_facts"):
+        if data.get(key) is not None and not isinstance(data[key], list):
+            reader.problem(data, None, f"'{key}' must be a list of records", key)
+            return
     for entry in data.get("facts") or []:
         fact = _read_fact(entry, reader, doc, entities, vocabulary)
         if fact is None:

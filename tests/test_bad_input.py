@@ -117,3 +117,17 @@ def test_unreadable_facts_file(corpus_copy, tmp_path):
     result = nkrel("validate", "--corpus", corpus_copy)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "facts/trade-agreements.yaml: cannot read" in result.stderr
+
+
+def test_misspelt_top_level_field_is_refused(corpus_copy):
+    (corpus_copy / "facts" / "trade-agreements.yaml").write_text(
+        GOOD_FACT.replace("facts:\n", "factz:\n"), encoding="utf-8"
+    )
+    result = nkrel("validate", "--corpus", corpus_copy)
+    assert result.returncode == 1
+    assert "  facts/trade-agreements.yaml:2: unknown top-level field 'factz'" in result.stderr
+    (corpus_copy / "facts" / "trade-agreements.yaml").write_text(
+        GOOD_FACT.replace("    kind: TradeFlow\n", "    kind: TradeFlow\n    kind: Aid\n"), encoding="utf-8"
+    )
+    result = nkrel("validate", "--corpus", corpus_copy)
+    assert result.returncode == 1 and 'duplicate key "kind"' in result.stderr
