@@ -662,3 +662,37 @@ def viz(corpus, graph_file, out, title, open_page):
     )
     if open_page:
         webbrowser.open(out.resolve().as_uri())
+
+
+@main.command(name="add-document")
+@click.argument("text_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--id", "doc_id", required=True, help="A readable id (a slug), e.g. un-panel-report-2019.")
+@click.option("--title", required=True, help="The title as it appears in the text.")
+@click.option("--publisher", default=None, help="The publisher or site, where the text names one.")
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Corpus folder to add to. Default: the shipped corpus (in a checkout: nkrel/corpus).",
+)
+def add_document_command(text_file, doc_id, title, publisher, corpus):
+    """Add a new source text to the corpus and start its fact file.
+
+    The text is copied byte for byte and its sha256 recorded; the new fact file
+    lists every sentence, each to be cited by a fact or explained in not_facts.
+    Then curate the facts, check with `nkrel coverage` and `nkrel validate`, and
+    rebuild with `nkrel build`.
+
+    \b
+    Examples:
+      nkrel add-document article.txt --id un-panel-2019 --title "Report of the Panel of Experts"
+      nkrel add-document page.txt --id kcna-2020 --title "..." --corpus my-corpus
+    """
+    from .curate import CurateError, add_document
+    from .load import default_corpus_dir
+
+    try:
+        facts_file = add_document(corpus or default_corpus_dir(), text_file, doc_id, title, publisher)
+    except CurateError as e:
+        _fail(f"{e}; nothing was changed")
+    click.echo(f"Added {doc_id}; now write its facts in {facts_file}, then run `nkrel coverage` and `nkrel build`.")

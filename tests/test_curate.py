@@ -1,0 +1,78 @@
+"""`nkrel add-document`: a new text joins the corpus and the coverage check guides its curation."""
+
+from __future__ import annotations
+
+import hashlib
+
+from .conftest import nkrel
+
+TEXT = "Report on trade.\n\nIn 2020, North Korea exported goods worth $5 million to China. Experts disagree.\n"
+
+
+def test_add_a_document_curate_it_and_build(corpus_copy, tmp_path):
+    source = tmp_path / "report.txt"
+    source.write_bytes(TEXT.encode("utf-8"))
+    registry_before = (corpus_copy / "documents.yaml").read_text(encoding="utf-8")
+    result = nkrel(
+        "add-document", source, "--id", "trade-report", "--title", "Report on trade", "--corpus", corpus_copy
+    )
+    assert result.returncode == 0, result.stderr
+    assert (corpus_copy / "texts" / "report.txt").read_bytes() == source.read_bytes()
+    registry = (corpus_copy / "documents.yaml").read_text(encoding="utf-8")
+    assert registry.startswith(registry_before.rstrip("\n").split("documents:")[0])  # comments kept
+    assert hashlib.sha256(source.read_bytes()).hexdigest() in registry
+    facts = corpus_copy / "facts" / "trade-report.yaml"
+    skeleton = facts.read_text(encoding="utf-8")
+    assert "# [18:80] In 2020, North Korea exported goods worth $5 million to China." in skeleton
+
+    assert nkrel("validate", "--corpus", corpus_copy).returncode == 0
+    coverage = nkrel("coverage", "--corpus", corpus_copy, "--uncovered-only")
+    assert coverage.returncode == 1 and "3 sentence(s) neither cited" in coverage.stderr
+
+    facts.write_text(
+        skeleton.replace(
+            "\nfacts: []",
+            """\nfacts:
+  - id: tr-dprk-exports-china-2020
+    kind: TradeFlow
+    label: North Korea exported $5 million of goods to China in 2020
+    modality: happened
+    from: north-korea
+    to: china
+    time: {year: 2020}
+    quantities:
+      - {measure: value, amount: 5000000, unit: USD, stated: "$5 million"}
+    evidence:
+      quote: "In 2020, North Korea exported goods worth $5 million to China."
+""",
+        ).replace(
+            "not_facts: []",
+            """not_facts:
+  - {quote: "Report on trade.", reason: heading}
+  - {quote: "Experts disagree.", reason: opinion}
+""",
+        ),
+        encoding="utf-8",
+    )
+    assert nkrel("coverage", "--corpus", corpus_copy).returncode == 0
+    out = tmp_path / "out"
+    assert nkrel("build", "--corpus", corpus_copy, "--out", out).returncode == 0
+    assert "<https://w3id.org/nkrel/graph/trade-report>" in (out / "nkrel.nq").read_text(encoding="utf-8")
+
+
+def test_refusals_change_nothing(corpus_copy, tmp_path):
+    before = {p: p.read_bytes() for p in corpus_copy.rglob("*") if p.is_file()}
+    shipped = corpus_copy / "texts" / "000_faedcd902345ce2a.txt"
+    cases = [
+        ([shipped, "--id", "again", "--title", "t"], "already in the corpus as 'trade-agreements'"),
+        ([tmp_path / "missing.txt", "--id", "x", "--title", "t"], "cannot read"),
+        ([shipped, "--id", "Bad Id", "--title", "t"], "must be a slug"),
+    ]
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("caf\xe9".encode("latin-1"))
+    cases.append(([latin1, "--id", "latin", "--title", "t"], "is not UTF-8 text"))
+    for args, message in cases:
+        result = nkrel("add-document", *args, "--corpus", corpus_copy)
+        assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+        assert "nothing was changed" in result.stderr
+    assert {p: p.read_bytes() for p in corpus_copy.rglob("*") if p.is_file()} == before
