@@ -696,3 +696,54 @@ def add_document_command(text_file, doc_id, title, publisher, corpus):
     except CurateError as e:
         _fail(f"{e}; nothing was changed")
     click.echo(f"Added {doc_id}; now write its facts in {facts_file}, then run `nkrel coverage` and `nkrel build`.")
+
+
+@main.command(name="diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--triples/--summary", default=False, help="Show the triples added and removed for each change.")
+def diff_command(old, new, fmt, triples):
+    """Compare two builds: facts, entities, anomalies added, removed or changed.
+
+    OLD and NEW are built files in any RDF format (.nq, .trig, .ttl, ...). Exit
+    codes, as diff(1): 0 the builds hold the same triples; 1 they differ; 2 error.
+
+    \b
+    Examples:
+      git show HEAD:graphs/nkrel.nq > /tmp/before.nq
+      nkrel build && nkrel diff /tmp/before.nq graphs/nkrel.nq
+      nkrel diff old.trig new.trig --triples
+      nkrel diff old.nq new.nq --format json
+    """
+    from .compare import compare_builds
+    from .query import QueryError
+
+    try:
+        changes = compare_builds(old, new)
+    except QueryError as e:
+        _query_fail(str(e))
+    if fmt == "json":
+        payload = [
+            {"section": c.section, "id": c.key, "status": c.status, "added": c.added, "removed": c.removed}
+            for c in changes
+        ]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        counts: dict[str, dict[str, int]] = {}
+        for c in changes:
+            counts.setdefault(c.section, {"added": 0, "removed": 0, "changed": 0})[c.status] += 1
+        if not changes:
+            click.echo("The builds hold the same triples.")
+        for section, n in sorted(counts.items()):
+            click.echo(f"{section}: {n['added']} added, {n['removed']} removed, {n['changed']} changed")
+        for c in changes:
+            mark = {"added": "+", "removed": "-", "changed": "~"}[c.status]
+            detail = f" ({len(c.added)} triples added, {len(c.removed)} removed)" if c.status == "changed" else ""
+            click.echo(f"{mark} {c.section} {c.key}{detail}")
+            if triples:
+                for t in c.removed:
+                    click.echo(f"    - {t}")
+                for t in c.added:
+                    click.echo(f"    + {t}")
+    sys.exit(1 if changes else 0)

@@ -76,3 +76,22 @@ def test_refusals_change_nothing(corpus_copy, tmp_path):
         assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
         assert "nothing was changed" in result.stderr
     assert {p: p.read_bytes() for p in corpus_copy.rglob("*") if p.is_file()} == before
+
+
+def test_diff_shows_what_a_change_of_the_corpus_changed(corpus_copy, tmp_path, built_dir):
+    facts = corpus_copy / "facts" / "encyclopedia-economic-relations.yaml"
+    text = facts.read_text(encoding="utf-8")
+    assert "amount: 1970000000" in text
+    facts.write_text(text.replace("amount: 1970000000", "amount: 1000000000", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    assert nkrel("build", "--corpus", corpus_copy, "--out", out).returncode == 0
+    result = nkrel("diff", built_dir / "nkrel.nq", out / "nkrel.nq")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "~ facts en-soviet-dprk-trade-1990 (1 triples added, 1 removed)" in lines
+    # a "drop" from 1 billion to 1 billion is no longer a decline to a larger value
+    assert any(line.startswith("- anomalies decline-to-larger/") for line in lines)
+    same = nkrel("diff", built_dir / "nkrel.nq", built_dir / "nkrel.trig")
+    assert same.returncode == 0 and same.stdout == "The builds hold the same triples.\n"
+    missing = nkrel("diff", built_dir / "nkrel.nq", tmp_path / "none.nq")
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
