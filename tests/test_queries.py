@@ -341,3 +341,16 @@ def test_not_happened():
     assert all(r["modality"] == "planned" for r in planned)
     everything = rows("not-happened")
     assert {r["modality"] for r in everything} >= {"planned", "expected", "speculated", "possible", "announced"}
+
+
+def test_year_parameter_selects_the_facts_of_that_year():
+    trade_2019 = rows("trade-by-year", year="2019")
+    assert {(r["partner"], num(r["value"])) for r in trade_2019} == {(ID + "nigeria", 2.5e6), (ID + "nigeria", 505000)}
+    aid_1997 = rows("aid", party="russia", year="1997")
+    assert aid_1997 and all(r["when"].startswith("1997") for r in aid_1997)
+    assert any("4.5 billion" in r["quote"] for r in aid_1997)
+    assert {r["when"][:4] for r in rows("timeline", partner="russia", year="2011")} == {"2011"}
+    mou = rows("agreements", party="nigeria", year="2012")
+    assert {r["kind"] for r in mou} == {"memorandum of understanding"}
+    bad = nkrel("query", "aid", "--param", "year=97")
+    assert bad.returncode == 2 and "a four-digit year" in bad.stderr
