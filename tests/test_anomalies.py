@@ -41,7 +41,10 @@ def corpus_texts(dirty: bool) -> dict[str, str]:
         "In 2010 Aland exported $80 million to Borduria.",
         "Alandia is the capital of Aland; Bordur City lies in Borduria; Oldland preceded Aland, whose people are Alandish.",
     ])  # fmt: skip
-    other = f"Aland's exports to Borduria reached ${90 if d else 80} million in 2010."
+    other = (
+        f"Aland's exports to Borduria reached ${90 if d else 80} million in 2010. "
+        f"Oldland engineers built {12 if d else 10} factories in Borduria in 1975."
+    )
     return {"main": main, "other": other}
 
 
@@ -92,7 +95,11 @@ def corpus_facts(dirty: bool) -> dict[str, list[dict]]:
     other = [
         fact("other-exports-2010", "TradeFlow", f"Aland's exports to Borduria reached ${v(90, 80)} million in 2010", **AB,
              time={"year": 2010}, quantities=[money(v(90, 80) * 10**6, f"${v(90, 80)} million")]),
+        fact("other-factories", "Project", f"Oldland engineers built {v(12, 10)} factories in Borduria in 1975",
+             **{"from": "old-aland", "to": "borduria"}, time={"year": 1975}, claim="oldland-factories",
+             quantities=[money(v(12, 10), f"{v(12, 10)} factories", "count", "count")]),
     ]  # fmt: skip
+    next(f for f in facts if f["id"] == "factories")["claim"] = "oldland-factories"  # the same claim
     if not dirty:  # two documents stating the same figure are linked as one claim
         facts[-1]["claim"] = other[0]["claim"] = "aland-exports-2010"
     return {"main": facts, "other": other}
@@ -121,6 +128,7 @@ EXPECTED = {
     ("successor-name", ("factories",)),
     ("unknown-name", ("grain-org-aid",)),
     ("sources-disagree", ("exports-2010", "other-exports-2010")),
+    ("sources-disagree", ("factories", "other-factories")),  # same claim, different counts
 }
 
 
