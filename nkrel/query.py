@@ -82,6 +82,17 @@ def check_safety(text: str, allow_remote: bool = False) -> None:
                 raise QueryError(f"refused {keyword} at line {line}, column {column}: {REFUSED[keyword]}")
 
 
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword outside strings, IRIs and comments."""
+    for m in _TOKEN.finditer(text):
+        if m.lastgroup == "word" and m.group().upper() in FORMS:
+            return m.group().upper()
+    raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
 def queries_dir() -> Path:
     return Path(str(files("nkrel") / "queries"))
 

@@ -15,16 +15,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .query import _TOKEN, QueryError, check_safety, format_result
-
-FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-
-
-def query_form(text: str) -> str:
-    for m in _TOKEN.finditer(text):
-        if m.lastgroup == "word" and m.group().upper() in FORMS:
-            return m.group().upper()
-    raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+from .query import QueryError, check_safety, format_result, query_form
 
 
 def http_error_message(url: str, e: Exception) -> str:
