@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import Corpus, CorpusError, default_corpus_dir, load_corpus
-from .vocabulary import Vocabulary, ontology_path, read_vocabulary, shapes_path
+from .ingest.load import Corpus, CorpusError, default_corpus_dir, load_corpus
+from .model.vocabulary import Vocabulary, ontology_path, read_vocabulary, shapes_path
 
 
 @dataclass
@@ -37,8 +37,8 @@ def build_graph(corpus_dir: Path | None = None, check_shapes: bool = True) -> Bu
     """Load, verify and build the dataset; refuse data that breaks the shapes."""
     from rdflib import Graph
 
-    from .anomalies import add_anomalies, find_anomalies
-    from .build import build_dataset
+    from .model.anomalies import add_anomalies, find_anomalies
+    from .model.build import build_dataset
 
     ontology, vocabulary = read_ontology()
     corpus = load_corpus(Path(corpus_dir) if corpus_dir else default_corpus_dir(), vocabulary)
@@ -46,7 +46,7 @@ def build_graph(corpus_dir: Path | None = None, check_shapes: bool = True) -> Bu
     found = find_anomalies(corpus, ds)
     add_anomalies(ds, found, vocabulary)
     if check_shapes:
-        from .validate import validate_dataset
+        from .model.validate import validate_dataset
 
         report = validate_dataset(ds, Graph().parse(shapes_path(), format="turtle"))
         if not report.conforms:
@@ -56,8 +56,8 @@ def build_graph(corpus_dir: Path | None = None, check_shapes: bool = True) -> Bu
 
 def graph_files(built: Built) -> dict[str, bytes]:
     """Every file `nkrel build` writes, by name."""
-    from .network import NETWORK_FILE, network_graph, render_network_html
-    from .write import GRAPH_FILES, serialize
+    from .output.network import NETWORK_FILE, network_graph, render_network_html
+    from .output.write import GRAPH_FILES, serialize
 
     files = {name: serialize(built.dataset, fmt) for fmt, name in GRAPH_FILES.items()}
     files[NETWORK_FILE] = render_network_html(network_graph(built.dataset)).encode("utf-8")

@@ -66,7 +66,7 @@ def main() -> int:
                         help="Also time this built page, if it exists.")  # fmt: skip
     args = parser.parse_args()
 
-    from nkrel.network import network_graph, render_network_html
+    from nkrel.output.network import network_graph, render_network_html
 
     sync_playwright = require_browser()
     with tempfile.TemporaryDirectory() as tmp:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from nkrel.load import default_corpus_dir
+from nkrel.ingest.load import default_corpus_dir
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -134,7 +134,7 @@ def large_dataset(n_nodes: int = 2000, n_facts: int | None = None, seed: int = 7
     """An rdflib Dataset in the nkrel model with about n_nodes entities and 2*n_nodes facts."""
     from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
-    from nkrel.build import (
+    from nkrel.model.build import (
         DCTERMS,
         ENTITIES_GRAPH,
         OA,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nkrel.network import network_graph, render_network_html
+from nkrel.output.network import network_graph, render_network_html
 from nkrel.pipeline import build_graph
 
 from .browser import BrowserMissing, launch, open_page, require_browser

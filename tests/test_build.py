@@ -8,8 +8,8 @@ import subprocess
 import pyoxigraph as ox
 import pytest
 
-from nkrel.load import default_corpus_dir
-from nkrel.write import GRAPH_FILES
+from nkrel.ingest.load import default_corpus_dir
+from nkrel.output.write import GRAPH_FILES
 
 from .conftest import REPO, nkrel
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from nkrel.coverage import split_sentences
+from nkrel.ingest.coverage import split_sentences
 
 from .conftest import nkrel
 

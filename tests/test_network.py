@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import networkx as nx
 import pytest
 
-from nkrel.network import network_graph, page_data, read_dataset, render_network_html
+from nkrel.output.network import network_graph, page_data, read_dataset, render_network_html
 from nkrel.pipeline import build_graph, graph_files
 
 from .conftest import REPO, nkrel

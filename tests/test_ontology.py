@@ -7,8 +7,8 @@ import re
 import pyshacl
 from rdflib import Graph
 
-from nkrel.load import default_corpus_dir
-from nkrel.vocabulary import ontology_path, read_vocabulary, shapes_path
+from nkrel.ingest.load import default_corpus_dir
+from nkrel.model.vocabulary import ontology_path, read_vocabulary, shapes_path
 
 
 def test_every_ontology_term_has_label_and_definition():

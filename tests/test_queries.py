@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from nkrel.query import shipped_queries
+from nkrel.sparql.query import shipped_queries
 
 from .conftest import nkrel
 
@@ -278,7 +278,7 @@ def test_anomalies():
 
 @answers("evidence")
 def test_evidence():
-    from nkrel.load import default_corpus_dir
+    from nkrel.ingest.load import default_corpus_dir
 
     row = one(rows("evidence", id="ta-china-dprk-trade-peak-2014"))
     text = (default_corpus_dir() / "texts" / "000_faedcd902345ce2a.txt").read_text(encoding="utf-8")

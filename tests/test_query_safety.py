@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from nkrel.query import QueryError, check_safety
+from nkrel.sparql.query import QueryError, check_safety
 
 from .conftest import nkrel
 

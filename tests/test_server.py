@@ -31,8 +31,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from nkrel.load import default_corpus_dir
-from nkrel.query import shipped_queries
+from nkrel.ingest.load import default_corpus_dir
+from nkrel.sparql.query import shipped_queries
 
 from .conftest import nkrel
 from .test_bad_input import GOOD_FACT
@@ -62,7 +62,7 @@ def free_port() -> int:
 
 
 def oxigraph_binary() -> str:
-    from nkrel.server import ServeError, find_oxigraph
+    from nkrel.sparql.server import ServeError, find_oxigraph
 
     try:
         return str(find_oxigraph())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
-from .load import Corpus, Fact, Span
+from ..ingest.load import Corpus, Fact, Span
 from .vocabulary import BASE, NK, Vocabulary
 
 nk = Namespace(NK)

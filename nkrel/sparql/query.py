@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from .vocabulary import BASE, NK
+from ..model.vocabulary import BASE, NK
 
 ID = BASE + "id/"
 REFUSED = {

@@ -103,8 +103,8 @@ def load_quads(corpus=None, graph_file=None) -> list:
     from .query import rdf_format
 
     if graph_file is None:
-        from .pipeline import build_graph
-        from .write import serialize
+        from ..output.write import serialize
+        from ..pipeline import build_graph
 
         return list(ox.parse(serialize(build_graph(corpus).dataset, "nquads"), format=ox.RdfFormat.N_QUADS))
     path = Path(graph_file)

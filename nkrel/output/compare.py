@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .query import QueryError, rdf_format
-from .vocabulary import BASE
+from ..model.vocabulary import BASE
+from ..sparql.query import QueryError, rdf_format
 
 ID = BASE + "id/"
 SECTIONS = {"fact/": "facts", "anomaly/": "anomalies", "document/": "documents", "claim/": "claims"}

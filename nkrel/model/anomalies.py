@@ -16,8 +16,8 @@ from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
 
-from .coverage import split_sentences
-from .load import Corpus, Fact, Quantity
+from ..ingest.coverage import split_sentences
+from ..ingest.load import Corpus, Fact, Quantity
 
 MAJOR_SLIPS = {"inconsistency", "implausible", "anachronism", "wrong-name"}
 DECLINE = re.compile(r"\b(drop(?:ped|s)?|declin\w*|decreas\w*|fell|fall(?:s|en)?|reduc\w*|shr[au]nk)\b", re.I)

@@ -1,0 +1,97 @@
+"""Shared pieces of the `nkrel` command: error handling, progress and common options.
+
+Exit codes (all commands): 0 success; 1 the input data was refused (a problem in the
+corpus, a graph that breaks the shapes, or a query error); 2 usage error (bad
+option or argument). Errors go to stderr as one line each, never a traceback.
+Heavy libraries (rdflib, pyshacl, pyvis) are imported inside the commands that need
+them, so that `nkrel --help` and quick commands start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_DATA = 1
+
+
+def _fail(heading: str, lines: list[str] = ()) -> None:
+    click.echo(f"nkrel: error: {heading}", err=True)
+    for line in lines:
+        click.echo(f"  {line}", err=True)
+    sys.exit(EXIT_DATA)
+
+
+def _progress(message: str) -> None:
+    """Progress for people at a terminal; pipes and CI logs stay clean."""
+    if sys.stderr.isatty():
+        click.echo(message, err=True)
+
+
+def handle_errors(func):
+    """Turn library errors into one-line messages and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from ..ingest.load import CorpusError
+        from ..pipeline import ShapeError
+
+        try:
+            return func(*args, **kwargs)
+        except CorpusError as e:
+            n = len(e.problems)
+            _fail(
+                f"the corpus has {n} problem{'s' if n != 1 else ''}; nothing was written", [str(p) for p in e.problems]
+            )
+        except ShapeError as e:
+            n = len(e.problems)
+            _fail(
+                f"the graph breaks the SHACL shapes ({n} violation{'s' if n != 1 else ''}); nothing was written",
+                e.problems,
+            )
+        except BrokenPipeError:  # e.g. `nkrel coverage | head`: the reader has gone
+            sys.stderr.close()
+            sys.exit(0)
+        except OSError as e:
+            _fail(f"{e.filename or ''}: {e.strerror or e}".lstrip(": "))
+
+    return wrapper
+
+
+corpus_option = click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Corpus folder (documents.yaml, entities.yaml, facts/, texts/). Default: the shipped corpus.",
+)
+
+
+def _query_fail(message: str) -> None:
+    click.echo(f"nkrel: error: {message}", err=True)
+    sys.exit(2)
+
+
+graph_file_option = click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Use this built file (.trig .nq .ttl .jsonld ...) instead of building from the corpus.",
+)
+
+
+def _dataset(corpus, graph_file):
+    """The build's quads: from --graph FILE, or built in memory from --corpus."""
+    from ..sparql.query import QueryError
+    from ..sparql.remote import load_quads
+
+    if corpus is not None and graph_file is not None:
+        raise click.UsageError("give --corpus or --graph, not both")
+    if graph_file is None:
+        _progress("Loading and verifying the corpus...")
+    try:
+        return load_quads(corpus, graph_file)
+    except QueryError as e:
+        _fail(str(e))

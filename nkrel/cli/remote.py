@@ -1,0 +1,141 @@
+"""Commands that talk to triple stores: push, serve."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import _dataset, _fail, corpus_option, graph_file_option, handle_errors
+
+
+@click.command()
+@click.argument("store_url")
+@corpus_option
+@graph_file_option
+@click.option("--dry-run", is_flag=True, help="List what would be sent, and send nothing.")
+@click.option("--user", help="User name for HTTP Basic authentication; the password is read from "
+              "the environment variable NKREL_PASSWORD.")  # fmt: skip
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for each answer.")
+@handle_errors
+def push(store_url, corpus, graph_file, dry_run, user, timeout):
+    """Upload every named graph to a SPARQL 1.1 Graph Store Protocol endpoint.
+
+    One PUT per named graph to STORE_URL?graph=<graph IRI>, which replaces that
+    graph: pushing again leaves the server in the same state. The server's default
+    graph and its other graphs are never touched. STORE_URL is the Graph Store URL,
+    not the query URL: Oxigraph http://HOST:7878/store, Fuseki
+    http://HOST:3030/DATASET/data, GraphDB
+    http://HOST:7200/repositories/ID/rdf-graphs/service.
+
+    Progress goes to stderr, one line per graph. Exit codes: 0 every graph pushed;
+    1 a graph was not pushed (the message names the URL and the HTTP status, and
+    lists the graphs pushed and not pushed); 2 usage error.
+
+    \b
+    Examples:
+      nkrel push http://127.0.0.1:7878/store
+      nkrel push http://127.0.0.1:7878/store --dry-run
+      nkrel push http://localhost:3030/nkrel/data --graph graphs/nkrel.nq
+      NKREL_PASSWORD=secret nkrel push https://kg.example.org/nkrel/data --user editor
+    """
+    import os
+    import time
+    import urllib.parse
+
+    from ..sparql.query import QueryError
+    from ..sparql.remote import check_store_url, graph_url, named_graphs
+    from ..sparql.remote import push as push_graphs
+    from ..sparql.server import is_loopback
+
+    try:
+        check_store_url(store_url)
+    except QueryError as e:
+        raise click.BadParameter(str(e), param_hint="STORE_URL") from None
+    password = None
+    if user is not None:
+        if ":" in user:
+            raise click.BadParameter("a user name for HTTP Basic cannot contain ':'", param_hint="--user")
+        password = os.environ.get("NKREL_PASSWORD")
+        if password is None:
+            raise click.UsageError("--user needs the password in the environment variable NKREL_PASSWORD")
+        parts = urllib.parse.urlsplit(store_url)
+        if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
+            click.echo(f"nkrel: warning: sending the password unencrypted (http, not https) to {parts.hostname}",
+                       err=True)  # fmt: skip
+    graphs, in_default = named_graphs(_dataset(corpus, graph_file))
+    source = str(graph_file) if graph_file else "the build"
+    if in_default:
+        click.echo(f"nkrel: warning: {in_default} triples in the default graph of {source} are not pushed "
+                   "(only named graphs are)", err=True)  # fmt: skip
+    if not graphs:
+        _fail(f"nothing to push: {source} has no named graphs")
+    total = sum(g.triples for g in graphs)
+    if dry_run:
+        for g in graphs:
+            click.echo(f"PUT {graph_url(store_url, g.iri)}  ({g.triples} triples, {len(g.data)} bytes)")
+        click.echo(f"Dry run: would push {len(graphs)} named graphs ({total} triples) to {store_url}; nothing sent.")
+        return
+
+    def progress(i, n, graph, result):
+        if result is None:
+            click.echo(f"[{i}/{n}] PUT {graph.iri} ({graph.triples} triples) ... ", err=True, nl=False)
+        else:
+            click.echo(str(result.status) if result.pushed else f"failed: {result.reason}", err=True)
+
+    start = time.monotonic()
+    results = push_graphs(store_url, graphs, user=user, password=password, timeout=timeout, progress=progress)
+    elapsed = time.monotonic() - start
+    pushed = [r for r in results if r.pushed]
+    failed = [r for r in results if not r.pushed]
+    if not failed:
+        click.echo(f"Pushed {len(pushed)} named graphs ({total} triples) to {store_url} in {elapsed:.2f} s.")
+        return
+    lines = [f"pushed {len(pushed)} of {len(results)} named graphs:" + ("" if pushed else " none")]
+    lines += [f"  {r.graph.iri}  ({r.graph.triples} triples, HTTP {r.status})" for r in pushed]
+    lines.append(f"not pushed {len(failed)} of {len(results)}:")
+    lines += [f"  {r.graph.iri}  ({r.reason})" for r in failed]
+    errors = list(dict.fromkeys(r.error for r in failed if r.reason != "not sent"))
+    hints = list(dict.fromkeys(f"hint: {r.hint}" for r in failed if r.hint))
+    _fail(errors[0], errors[1:] + hints + lines)
+
+
+@click.command()
+@corpus_option
+@graph_file_option
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port to listen on (0: any free port).")  # fmt: skip
+@click.option("--bind", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 opens the endpoint to the network.")  # fmt: skip
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Stop each query after this many seconds.")
+@handle_errors
+def serve(corpus, graph_file, port, bind, timeout):
+    """Serve the graph as a local read-only SPARQL endpoint (the Oxigraph server).
+
+    Loads the build into a temporary Oxigraph store and starts `oxigraph
+    serve-read-only` on it, bound to 127.0.0.1 by default. Queries see the named
+    graphs with GRAPH and their union as the default graph, as `nkrel query` does
+    locally. Prints the query URL and the (read-only) Graph Store URL. Ctrl-C stops
+    the server and removes the temporary store. Needs the `oxigraph` binary
+    (`pip install oxigraph`).
+
+    \b
+    Examples:
+      nkrel serve
+      nkrel serve --port 8000 --graph graphs/nkrel.nq
+      nkrel query trade-by-year --endpoint http://127.0.0.1:7878/query   # in another shell
+    """
+    from ..sparql.server import ServeError, find_oxigraph
+    from ..sparql.server import serve as run_server
+
+    try:
+        find_oxigraph()
+        quads = _dataset(corpus, graph_file)
+        code = run_server(quads, bind=bind, port=port, timeout=timeout, echo=click.echo,
+                          warn=lambda line: click.echo(line, err=True))  # fmt: skip
+    except ServeError as e:
+        _fail(str(e))
+    except KeyboardInterrupt:
+        click.echo("nkrel: stopped before the server started", err=True)
+        sys.exit(130)
+    sys.exit(code)
