@@ -51,19 +51,23 @@ class Requests:
     blocked: list[str] = field(default_factory=list)
 
 
-READY = "() => Boolean(window.nkrelNetwork && window.nkrelNetwork.state.stabilized)"
+READY = "() => Boolean(window.nkrel && window.nkrel.status().ready)"
+FAILED = "() => document.getElementById('status') && document.getElementById('status').textContent"
 
 
-def wait_ready(page, timeout_s: float = 60.0) -> None:
-    """Wait until the layout has settled and physics stopped.
+def wait_ready(page, timeout_s: float = 60.0, errors: list | None = None) -> None:
+    """Wait until the page is interactive: data read, layout settled, physics stopped.
 
     Polled from Python: Playwright's wait_for_function evaluates strings with eval,
     which the page's Content-Security-Policy forbids (as it should).
     """
     deadline = time.monotonic() + timeout_s
     while not page.evaluate(READY):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the network did not settle within {timeout_s} s")
+        if time.monotonic() > deadline or errors:
+            raise TimeoutError(
+                f"the page did not become ready within {timeout_s} s; status: {page.evaluate(FAILED)!r}; "
+                f"errors: {errors}"
+            )
         time.sleep(0.02)
 
 
@@ -95,5 +99,5 @@ def open_page(browser, path: Path, *, ready: bool = True, timeout_s: float = 60.
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(Path(path).resolve().as_uri())
     if ready:
-        wait_ready(page, timeout_s)
+        wait_ready(page, timeout_s, errors)
     return page, requests, errors

@@ -202,3 +202,9 @@ def large_dataset(n_nodes: int = 2000, n_facts: int | None = None, seed: int = 7
         g.add((quote, RDF.type, OA.TextQuoteSelector))
         g.add((quote, OA.exact, Literal(f"Synthetic sentence number {i} of the document.")))
     return ds
+
+
+def fact_row(data: dict, fid: str) -> dict:
+    """One fact of the page's data (columns, some sparse) as a dict of its fields."""
+    i = data["facts"]["id"].index(fid)
+    return {name: col[i] if isinstance(col, list) else col.get(str(i)) for name, col in data["facts"].items()}
