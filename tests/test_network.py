@@ -179,6 +179,7 @@ def test_start_and_end_years_of_fact_model_2_come_first(small):
     """nk:startYear / nk:endYear, when the build writes them, decide a fact's interval;
     "since 2014" (a start only) leaves the interval open at its end."""
     from rdflib import XSD, Literal, URIRef
+
     _, built, _ = small
     fact = URIRef(ID + "fact/")
     ds = dataset_with(
@@ -198,6 +199,7 @@ def test_start_and_end_years_of_fact_model_2_come_first(small):
 def test_unknown_fact_classes_take_their_superclass_relation(small):
     """Fact classes the page does not list (fact model v2) are read through rdfs:subClassOf."""
     from rdflib import RDF, RDFS, Literal, URIRef
+
     _, built, _ = small
     fact = URIRef(ID + "fact/")
     ds = dataset_with(
@@ -430,7 +432,7 @@ def test_hostile_text_stays_text(hostile):
         assert "</script" not in body.lower() and "<!--" not in body
     # ... and the data carries every hostile string exactly as the sources give it
     data = embedded_data(text)
-    labels = dict(zip(data["nodes"]["id"], data["nodes"]["label"]))
+    labels = dict(zip(data["nodes"]["id"], data["nodes"]["label"], strict=True))
     assert labels == {"evil": HOSTILE_LABEL, "north-korea": HOSTILE_NK_LABEL, "evil-pact": HOSTILE_AGREEMENT}
     fact = fact_row(data, "h-trade")
     assert fact["evidence"][0][3] == HOSTILE_QUOTE and fact["label"] == HOSTILE_FACT_LABEL

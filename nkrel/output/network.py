@@ -27,7 +27,6 @@ import hashlib
 import html
 import io
 import json
-import math
 import re
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
@@ -795,7 +794,7 @@ def page_data(graph) -> dict:
     fact_cols = {**cols, **{k: _sparse(v) for k, v in sparse.items()}}
 
     counts = [0] * len(node_ids)
-    for i, fid in enumerate(fact_ids):
+    for fid in fact_ids:
         f = facts[fid]
         for n in {*(f.get("parties") or []), *(f.get("involves") or []), *(f.get("places") or []),
                   *([f["agreement"]] if f.get("agreement") else [])}:  # fmt: skip
@@ -825,13 +824,24 @@ def page_data(graph) -> dict:
         "measures": measures.items,
         "roles": roles.items,
         "kinds": [
-            {"id": k, "label": NODE_STYLE[k][0], "color": NODE_STYLE[k][1], "shape": NODE_STYLE[k][2],
-             "size": NODE_STYLE[k][3], "present": k in present_kinds}
+            {
+                "id": k,
+                "label": NODE_STYLE[k][0],
+                "color": NODE_STYLE[k][1],
+                "shape": NODE_STYLE[k][2],
+                "size": NODE_STYLE[k][3],
+                "present": k in present_kinds,
+            }
             for k in kinds
         ],  # fmt: skip
         "relations": [
-            {"id": r, "label": RELATION_STYLE[r][0], "color": RELATION_STYLE[r][1],
-             "text": _text_colour(RELATION_STYLE[r][1]), "present": r in present_relations}
+            {
+                "id": r,
+                "label": RELATION_STYLE[r][0],
+                "color": RELATION_STYLE[r][1],
+                "text": _text_colour(RELATION_STYLE[r][1]),
+                "present": r in present_relations,
+            }
             for r in relations
         ],  # fmt: skip
         "focus": focus,

@@ -209,6 +209,13 @@
       for (var i = 0; i < NF; i++) { if (shown[i]) { out.push(i); } }
       return out;
     }
+    function yearsText(i) {
+      if (!dated[i]) { return ""; }
+      if (lo[i] === hi[i]) { return String(lo[i]); }
+      if (!isFinite(hi[i])) { return "since " + lo[i]; }
+      if (!isFinite(lo[i])) { return "until " + hi[i]; }
+      return lo[i] + "\u2013" + hi[i];
+    }
     function describeYears() {
       if (S.mode === "all") { return ""; }
       if (S.mode === "upto") { return "up to " + S.to; }
@@ -260,12 +267,14 @@
         return S.kinds.has(N.kind[n]) || S.expanded.has(n) || n === S.partner || selectedNode() === n;
       });
       var hiddenByLimit = 0;
-      if (wanted.length > S.limit) {
-        var must = wanted.filter(function (n) { return S.expanded.has(n) || n === S.partner || selectedNode() === n; });
+      var asked = wanted.filter(function (n) { return S.expanded.has(n) || n === S.partner || selectedNode() === n; });
+      if (wanted.length - asked.length > S.limit) {
+        var must = asked;
         var rest = wanted.filter(function (n) { return must.indexOf(n) < 0; });
         rest.sort(function (x, y) { return (nodeCount[y] - nodeCount[x]) || (x - y); });
-        hiddenByLimit = Math.max(0, rest.length - Math.max(0, S.limit - must.length));
-        wanted = must.concat(rest.slice(0, Math.max(0, S.limit - must.length)));
+        // the limit holds the entities chosen for their facts; those asked for come on top
+        hiddenByLimit = Math.max(0, rest.length - S.limit);
+        wanted = must.concat(rest.slice(0, S.limit));
       }
       return { nodes: wanted, hiddenByLimit: hiddenByLimit, candidates: cand.length };
     }
@@ -501,7 +510,6 @@
     }
 
     // ---------------------------------------------------------------- the evidence panel
-    var pinnedBeforeHover = null;
     function row(dl, term, value) {
       if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) { return; }
       dl.appendChild(el("dt", term));
@@ -689,7 +697,6 @@
         else { panel("Evidence", "This edge is not in the view the filters give."); }
       }
     }
-    function hoverPanel(fn) { fn(); }
     function endHover() { renderSelection(); }
 
     // ---------------------------------------------------------------- selection
@@ -1095,8 +1102,9 @@
       layout.forEach(function (L, k) {
         var g = svg.append("g").attr("class", "row");
         if (k % 2 === 0) { g.append("rect").attr("x", left).attr("y", L.y).attr("width", W - right - left).attr("height", L.h).attr("fill", "#f6f8f8"); }
+        g.append("title").text(L.row.label);
         g.append("text").attr("class", "row-label").attr("x", left - 6).attr("y", L.y + 14).attr("text-anchor", "end")
-          .text(L.row.label.length > 22 ? L.row.label.slice(0, 21) + "\u2026" : L.row.label).append("title").text(L.row.label);
+          .text(L.row.label.length > 22 ? L.row.label.slice(0, 21) + "\u2026" : L.row.label);
         if (aggregate) { drawTimelineCounts(g, L, x, y0, y1); return; }
         L.marks.forEach(function (m) {
           var i = m.fact, r = REL[F.relation[i]], cy = L.y + 4 + m.lane * laneH + laneH / 2 - 1;
@@ -1240,6 +1248,13 @@
       }
       markCurrentEverywhere();
     }
+    function money(v) {
+      var a = Math.abs(v), f = d3.format("~r");
+      if (a >= 1e9) { return "$" + f(+(v / 1e9).toPrecision(3)) + "bn"; }
+      if (a >= 1e6) { return "$" + f(+(v / 1e6).toPrecision(3)) + "m"; }
+      if (a >= 1e3) { return "$" + f(+(v / 1e3).toPrecision(3)) + "k"; }
+      return "$" + f(v);
+    }
     function drawValueChart(box, chart, W, H, log, colour, title) {
       var pts = Array.from(chart.points.values());
       var left = 74, right = 12, top = 12, bottom = 28;
@@ -1256,7 +1271,7 @@
       svg.append("g").attr("class", "axis").attr("transform", "translate(0," + (H - bottom) + ")")
         .call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(W / 90))).tickFormat(d3.format("d")));
       svg.append("g").attr("class", "axis").attr("transform", "translate(" + left + ",0)")
-        .call(d3.axisLeft(yScale).ticks(useLog ? 5 : 6, useLog ? "~s" : "~s"));
+        .call(d3.axisLeft(yScale).ticks(useLog ? 5 : 6).tickFormat(chart.unit === "USD" ? money : d3.format("~s")));
       pts.sort(function (a, b) { return a.lo - b.lo || a.value - b.value; });
       pts.forEach(function (p) {
         if (useLog && !(p.value > 0)) { return; }
@@ -1274,7 +1289,7 @@
           .attr("aria-label", p.series + ", " + F.time[p.facts[0]] + ": " + list(F.quantities, p.facts[0]).join("; ") +
                 (flagged ? " (an anomaly concerns it)" : "") + (p.facts.length > 1 ? ", stated by " + p.facts.length + " facts" : ""));
         if (flagged) {
-          g.append("text").attr("x", cx + 7).attr("y", cy - 6).attr("fill", "#922b21").attr("aria-hidden", "true").text("\u26a0");
+          g.append("text").attr("x", cx + 7).attr("y", cy - 6).style("fill", "#922b21").attr("aria-hidden", "true").text("\u26a0");
         }
         if (p.facts.length > 1) {
           mark.on("mouseenter focus", function () {
@@ -1466,11 +1481,11 @@
         var rowEl = el("div", null, "para"), margin = el("div", null, "margin"), textEl = el("p", null, "text");
         starting.sort(function (a, b) { return a.start - b.start || a.fact - b.fact; }).forEach(function (s) {
           var r = REL[F.relation[s.fact]];
-          var b = button((F.time[s.fact] ? F.time[s.fact].slice(0, 12) + " \u00b7 " : "") + D.factKinds[F.kind[s.fact]], null, function () {
+          var b = button((dated[s.fact] ? yearsText(s.fact) + " \u00b7 " : "") + D.factKinds[F.kind[s.fact]], null, function () {
             sourceAt = { fact: s.fact, span: s.span }; S.sel = { fact: s.fact }; afterSelect(); renderSource();
           });
           b.style.borderLeftColor = r.color;
-          b.setAttribute("aria-label", F.label[s.fact]);
+          b.appendChild(el("span", ": " + F.label[s.fact], "sr-only"));  // the whole label, for screen readers
           b.title = F.label[s.fact];
           b.setAttribute("data-fact", F.id[s.fact]);
           if (current && s.fact === current.fact && s.span === current.span) { b.setAttribute("aria-current", "true"); }
