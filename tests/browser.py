@@ -51,12 +51,12 @@ class Requests:
     blocked: list[str] = field(default_factory=list)
 
 
-READY = "() => Boolean(window.nkrel && window.nkrel.status().ready)"
+READY = "() => Boolean(window.nkrel && window.nkrel.status().ready && window.nkrel.status().evidence)"
 FAILED = "() => document.getElementById('status') && document.getElementById('status').textContent"
 
 
 def wait_ready(page, timeout_s: float = 60.0, errors: list | None = None) -> None:
-    """Wait until the page is interactive: data read, layout settled, physics stopped.
+    """Wait until the page is interactive (layout settled, physics stopped) and has read its evidence.
 
     Polled from Python: Playwright's wait_for_function evaluates strings with eval,
     which the page's Content-Security-Policy forbids (as it should).

@@ -50,7 +50,7 @@ def test_browser_is_available():
 
 LEAKY = """<!DOCTYPE html><html><head><link rel="stylesheet" href="https://cdn.example.net/bootstrap.css"></head>
 <body><img src="http://example.com/x.png"><script>fetch("https://example.org/api").catch(() => {});
-window.nkrel = {status: () => ({ready: true})};</script></body></html>"""
+</script></body></html>"""
 
 
 @pytest.fixture(scope="module")
@@ -126,8 +126,8 @@ def test_the_harness_sees_every_request_a_page_attempts(browser, tmp_path):
     """The check the other tests rely on: a page that asks hosts for CSS, an image
     and data has all three requests counted (and aborted)."""
     (tmp_path / "leaky.html").write_text(LEAKY, encoding="utf-8")
-    page, requests, _ = open_page(browser, tmp_path / "leaky.html")
-    page.wait_for_timeout(300)
+    page, requests, _ = open_page(browser, tmp_path / "leaky.html", ready=False)
+    page.wait_for_timeout(500)
     assert sorted(requests.blocked) == [
         "http://example.com/x.png", "https://cdn.example.net/bootstrap.css", "https://example.org/api"
     ]  # fmt: skip
@@ -649,7 +649,7 @@ def test_a_hostile_corpus_leaves_window_untouched(browser, hostile, bypass_csp):
     page.wait_for_timeout(200)
     assert page.evaluate("() => typeof window.pwned") == "undefined"
     assert page.evaluate(DANGEROUS) == 0
-    assert page.evaluate("() => document.scripts.length") == 4
+    assert page.evaluate("() => document.scripts.length") == 5
     assert page.evaluate("() => document.title") == "<script>window.pwned=12</script>"
     shown = "\n".join(texts)
     for raw in (HOSTILE_LABEL, HOSTILE_QUOTE, HOSTILE_FACT_LABEL, HOSTILE_TITLE, HOSTILE_AGREEMENT, HOSTILE_NK_LABEL,

@@ -94,13 +94,22 @@ class Page(HTMLParser):
 
 
 def embedded_data(text: str) -> dict:
-    (script,) = [(a, body) for a, body in Page(text).scripts if a.get("id") == "nkrel-data"]
-    attrs, body = script
+    """The page's data: the core (network) and the evidence, merged as the page merges them."""
+    scripts = {a.get("id"): (a, body) for a, body in Page(text).scripts if a.get("id")}
+    core_attrs, core = scripts["nkrel-data"]
+    assert core_attrs["type"] == "application/json"
+    data = json.loads(core)
+    attrs, body = scripts["nkrel-evidence"]
     if attrs["data-encoding"] == "gzip-base64":
         assert attrs["type"] == "text/plain"
-        return json.loads(gzip.decompress(base64.b64decode(body)))
-    assert attrs["data-encoding"] == "json" and attrs["type"] == "application/json"
-    return json.loads(body)
+        evidence = json.loads(gzip.decompress(base64.b64decode(body)))
+    else:
+        assert attrs["data-encoding"] == "json" and attrs["type"] == "application/json"
+        evidence = json.loads(body)
+    assert not set(evidence["facts"]) & set(data["facts"]) and not (set(evidence) - {"facts"}) & set(data)
+    data["facts"].update(evidence["facts"])
+    data.update({k: v for k, v in evidence.items() if k != "facts"})
+    return data
 
 
 def dataset_with(built, *triples):
@@ -328,7 +337,7 @@ def test_page_requests_nothing_from_any_host(small):
         assert not any(re.search(r"https?:|//", v or "") for k, v in attrs.items() if k != "content"), attrs
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text, re.I)
     assert not re.search(r"jsdelivr|cdnjs|unpkg|bootstrap|googleapis|fonts\.", text, re.I)
-    assert [a.get("type") for a, _ in page.scripts] == ["application/json", None, None, None]
+    assert [a.get("type") for a, _ in page.scripts] == ["application/json", "application/json", None, None, None]
 
 
 def test_content_security_policy_allows_only_the_pages_own_scripts(small):
@@ -401,6 +410,8 @@ def test_a_large_page_carries_its_data_compressed(small):
     assert embedded_data(packed) == embedded_data(plain)
     assert render_network_html(graph, compress=True) == packed  # still byte-identical run to run
     assert 'data-encoding="json"' in plain and 'data-encoding="gzip-base64"' in packed
+    # the network's own data stays plain JSON, read first; the evidence follows
+    assert Page(packed).scripts[0][1] == Page(plain).scripts[0][1]
     assert COMPRESS_ABOVE > len(plain)  # the shipped page stays readable JSON
 
 
@@ -423,7 +434,7 @@ def test_hostile_text_stays_text(hostile):
     tags = [t for t, _ in page.tags]
     for bad in ("img", "a", "b", "svg", "iframe", "object", "embed", "link", "base"):
         assert bad not in tags
-    assert tags.count("script") == 4
+    assert tags.count("script") == 5
     assert page.titles == ["<script>window.pwned=12</script>"]
     for raw in (HOSTILE_LABEL, HOSTILE_NK_LABEL, HOSTILE_QUOTE, HOSTILE_FACT_LABEL, HOSTILE_TITLE, HOSTILE_AGREEMENT,
                 "<script>window.pwned", "<img src=x", "<svg", "window.pwned=12</script>"):  # fmt: skip

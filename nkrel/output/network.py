@@ -433,11 +433,11 @@ def _pairs(f: dict) -> list[tuple[str, str, str]]:
     if f.get("agreement"):
         pairs += [(p, f["agreement"], "agreement") for p in principal]
     else:
-        directed = (f["from"], f["to"]) if f.get("from") and f.get("to") else None
+        fr, to = f.get("from"), f.get("to")
         for i, a in enumerate(principal):
             for b in principal[i + 1 :]:
-                if directed and {a, b} == set(directed):
-                    pairs.append((directed[0], directed[1], "directed"))
+                if fr and to and ((a == fr and b == to) or (a == to and b == fr)):
+                    pairs.append((fr, to, "directed"))
                 else:
                     pairs.append((a, b, "party"))
     if parties:
@@ -705,7 +705,7 @@ def page_data(graph) -> dict:
 
     node_ids = sorted(graph.nodes)
     node_index = {n: i for i, n in enumerate(node_ids)}
-    fact_ids = sorted(facts, key=_natural)
+    fact_ids = sorted(facts)
     fact_index = {f: i for i, f in enumerate(fact_ids)}
     kinds = [k for k in NODE_STYLE]
     relations = [r for r in RELATION_STYLE]
@@ -785,7 +785,7 @@ def page_data(graph) -> dict:
         sparse["causes"].append([[fact_index.get(c), str(label)] for c, label in f.get("causes") or []])
         sparse["attributed"].append([str(a) for a in f.get("attributed_to") or []])
         sparse["direction"].append(f.get("direction"))
-        expected = {(a, b, r) for a, b, r in _pairs(f)}
+        expected = set(_pairs(f))
         actual = graph_pairs.get(fid, set())
         if actual != expected:  # edges the participants do not explain: carry them as given
             sparse["edges"].append([[node_index[a], node_index[b], roles.add(r)] for a, b, r in sorted(actual)])
@@ -804,6 +804,7 @@ def page_data(graph) -> dict:
     # trade chart's partners are the states beside it
     states = [(-counts[i], n) for i, n in enumerate(node_ids) if kinds[nodes["kind"][i]] == "state"]
     focus = node_index[min(states)[1]] if states else None
+    edge_scale = _edge_scale(fact_ids, facts, graph_pairs)
     present_kinds = sorted({kinds[k] for k in nodes["kind"]}, key=kinds.index)
     present_relations = sorted({relations[r] for r in cols["relation"]}, key=relations.index)
     aggregate = len(node_ids) > AGGREGATE_ABOVE
@@ -846,10 +847,32 @@ def page_data(graph) -> dict:
         ],  # fmt: skip
         "focus": focus,
         "years": [min(years), max(years)] if years else None,
+        "edgeScale": edge_scale,
         "aggregate": aggregate,
         "drawLimit": AGGREGATE_ABOVE,
-        "options": _vis_options(len(node_ids) if not aggregate else min(len(node_ids), AGGREGATE_ABOVE)),
+        "options": _vis_options(len(node_ids), aggregate),
     }
+
+
+def _edge_scale(fact_ids: list[str], facts: dict, graph_pairs: dict) -> dict:
+    """The most facts, and the largest summed US$ value, of one edge of the grouped view
+    (pair and relation kind, a claim stated by several documents counted once), so that the
+    page scales every edge's width to the whole graph, whatever the filters show."""
+    counts: dict[tuple, int] = {}
+    sums: dict[tuple, float] = {}
+    claims: set[tuple] = set()
+    for fid in fact_ids:
+        f = facts[fid]
+        relation = f.get("relation") if f.get("relation") in RELATION_STYLE else "other"
+        usd = f.get("usd")
+        for a, b in {tuple(sorted((a, b))) for a, b, _ in graph_pairs.get(fid) or _pairs(f)}:
+            key = (a, b, relation)
+            counts[key] = counts.get(key, 0) + 1
+            if usd and (not f.get("claim") or (key, f["claim"]) not in claims):
+                sums[key] = sums.get(key, 0.0) + usd
+                if f.get("claim"):
+                    claims.add((key, f["claim"]))
+    return {"count": max(counts.values(), default=1), "usd": max(sums.values(), default=0.0)}
 
 
 def _spans_of(f: dict) -> list[dict]:
@@ -871,11 +894,12 @@ def _span(e: dict, docs: _Strings, texts: dict) -> list:
     return span
 
 
-def _vis_options(n_nodes: int) -> dict:
-    # Large graphs: a coarser Barnes-Hut approximation and fewer iterations, so that a
-    # 2,000-node graph settles in a few seconds; physics stops once it has settled.
-    big = n_nodes > 400
-    iterations = 600 if not big else (150 if n_nodes <= 1000 else 100)
+def _vis_options(n_nodes: int, aggregate: bool) -> dict:
+    # Large graphs (the aggregated view draws a few hundred nodes at a time): a coarser
+    # Barnes-Hut approximation and fewer iterations, so that the view settles in a second
+    # or two; physics stops once it has settled.
+    big = n_nodes > 400 or aggregate
+    iterations = 600 if not big else 150
     return {
         "autoResize": True,
         "layout": {"randomSeed": 20240601, "improvedLayout": n_nodes <= 150},
@@ -916,19 +940,36 @@ def _vis_options(n_nodes: int) -> dict:
 # --------------------------------------------------------------------------- rendering
 
 
+# What the page needs to draw and filter the network: read first. The rest (labels, words,
+# quotes, document texts) is the evidence, read right after, in the background on a large page.
+CORE_FACT_COLUMNS = ("id", "relation", "first", "last", "parties", "from", "to", "involves", "places", "agreement",
+                     "values", "anomalies", "claim", "edges")  # fmt: skip
+DETAIL_KEYS = ("documents", "claims", "anomalies", "factKinds", "modalities")
+
+
+def split_page_data(data: dict) -> tuple[dict, dict]:
+    """(core, evidence): the page data in the two parts the page reads one after the other."""
+    core = {k: v for k, v in data.items() if k not in DETAIL_KEYS}
+    core["facts"] = {k: v for k, v in data["facts"].items() if k in CORE_FACT_COLUMNS}
+    detail = {k: data[k] for k in DETAIL_KEYS}
+    detail["facts"] = {k: v for k, v in data["facts"].items() if k not in CORE_FACT_COLUMNS}
+    return core, detail
+
+
 def render_network_html(graph, title: str = DEFAULT_TITLE, compress: bool | None = None) -> str:
     """One self-contained HTML page showing the graph; the same graph gives the same bytes.
 
-    ``compress``: carry the data gzip-compressed (None: only above COMPRESS_ABOVE characters).
+    ``compress``: carry the evidence gzip-compressed (None: only when the page's data is
+    above COMPRESS_ABOVE characters).
     """
     js, css = _vis_assets()
     d3 = _web_asset("d3.min.js").replace("\r\n", "\n").strip()
     _check_inlinable("nkrel/web/d3.min.js", d3)
-    data = _json_for_script(page_data(graph))
+    core, detail = (_json_for_script(part) for part in split_page_data(page_data(graph)))
     encoding = "json"
-    if compress or (compress is None and len(data) > COMPRESS_ABOVE):
-        packed = gzip.compress(data.encode("utf-8"), compresslevel=9, mtime=0)
-        data, encoding = base64.b64encode(packed).decode("ascii"), "gzip-base64"
+    if compress or (compress is None and len(core) + len(detail) > COMPRESS_ABOVE):
+        packed = gzip.compress(detail.encode("utf-8"), compresslevel=6, mtime=0)
+        detail, encoding = base64.b64encode(packed).decode("ascii"), "gzip-base64"
     vis_script = "\n" + js + "\n"
     d3_script = "\n" + d3 + "\n"
     app_script = "\n" + _web_asset("app.js").strip() + "\n"
@@ -946,9 +987,10 @@ def render_network_html(graph, title: str = DEFAULT_TITLE, compress: bool | None
         "APP_CSS": _web_asset("app.css").strip(),
         "VIS_VERSION": VIS_VERSION,
         "D3_VERSION": D3_VERSION,
-        "DATA_ENCODING": encoding,
-        "DATA_TYPE": "application/json" if encoding == "json" else "text/plain",
-        "DATA": data,
+        "DATA": core,
+        "DETAIL_ENCODING": encoding,
+        "DETAIL_TYPE": "application/json" if encoding == "json" else "text/plain",
+        "DETAIL": detail,
         "VIS_CSS": css,
         "VIS_JS": vis_script,
         "D3_JS": d3_script,
@@ -1003,4 +1045,5 @@ __all__ = [
     "read_dataset",
     "read_texts",
     "render_network_html",
+    "split_page_data",
 ]

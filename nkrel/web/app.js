@@ -3,8 +3,8 @@
    Text from the documents is only ever set with textContent, never parsed as HTML. */
 (function () {
   "use strict";
-  var status = { ready: false, stabilized: false, startedAt: performance.now(), parsedAt: null,
-                 constructedAt: null, stabilizedAt: null, readyAt: null, cspViolations: 0, error: null };
+  var status = { ready: false, evidence: false, stabilized: false, startedAt: performance.now(), parsedAt: null,
+                 constructedAt: null, stabilizedAt: null, readyAt: null, evidenceAt: null, cspViolations: 0, error: null };
   document.addEventListener("securitypolicyviolation", function () { status.cspViolations += 1; });
 
   function byId(id) { return document.getElementById(id); }
@@ -22,27 +22,46 @@
   }
   function since() { return performance.now() - status.startedAt; }
 
-  function readData() {
-    var node = byId("nkrel-data");
-    if (node.getAttribute("data-encoding") === "gzip-base64") {
-      // a large graph: gzip-compressed JSON, unpacked by the browser itself (no request)
-      var bin = atob(node.textContent.trim()), bytes = new Uint8Array(bin.length);
-      for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
-      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-      return new Response(stream).text().then(JSON.parse);
+  function readEvidence(node) {
+    // a large graph: the evidence is gzip-compressed JSON, unpacked by the browser itself (no request)
+    var bin = atob(node.textContent.trim()), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    var reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")).getReader();
+    var decoder = new TextDecoder(), parts = [];
+    function pump() {
+      return reader.read().then(function (r) {
+        if (r.done) { parts.push(decoder.decode()); return JSON.parse(parts.join("")); }
+        parts.push(decoder.decode(r.value, { stream: true }));
+        return pump();
+      });
     }
-    return Promise.resolve(JSON.parse(node.textContent));
+    return pump();
   }
 
-  readData().then(start).catch(function (e) {
+  try {
+    var evidenceNode = byId("nkrel-evidence");
+    var packed = evidenceNode.getAttribute("data-encoding") === "gzip-base64";
+    // the network first; on a large page the evidence follows while the network is already usable
+    start(JSON.parse(byId("nkrel-data").textContent), packed ? null : JSON.parse(evidenceNode.textContent),
+          packed ? function () { return readEvidence(evidenceNode); } : null);
+  } catch (e) {
     status.error = String(e && e.stack || e);
     byId("status").textContent = "The page could not start: " + e;
     throw e;
-  });
+  }
 
-  function start(D) {
+  function start(D, evidence, readLater) {
     status.parsedAt = since();
     var F = D.facts, N = D.nodes, NF = F.id.length, NN = N.id.length;
+    var detailReady = false;
+    function mergeEvidence(ev) {
+      Object.keys(ev.facts).forEach(function (k) { F[k] = ev.facts[k]; });
+      Object.keys(ev).forEach(function (k) { if (k !== "facts") { D[k] = ev[k]; } });
+      detailReady = true;
+      status.evidence = true;
+      status.evidenceAt = since();
+    }
+    if (evidence) { mergeEvidence(evidence); Object.freeze(D); Object.freeze(F); }
     var REL = D.relations, KIND = D.kinds, EMPTY = [];
     var ROLE = {};
     D.roles.forEach(function (r, i) { ROLE[r] = i; });
@@ -68,10 +87,13 @@
       var explicit = get(F.edges, i);
       if (explicit) { explicit.forEach(function (e) { out.push(e[0], e[1], e[2]); }); return; }
       var parties = list(F.parties, i), principal = parties.length ? parties : list(F.involves, i);
-      var ag = get(F.agreement, i), fr = get(F.from, i), to = get(F.to, i), seen = {};
+      var ag = get(F.agreement, i), fr = get(F.from, i), to = get(F.to, i), base = out.length;
       function add(x, y, r) {
-        var k = x + "," + y + "," + r;
-        if (x !== y && !seen[k]) { seen[k] = true; out.push(x, y, r); }
+        if (x === y) { return; }
+        for (var k = base; k < out.length; k += 3) {
+          if (out[k] === x && out[k + 1] === y && out[k + 2] === r) { return; }
+        }
+        out.push(x, y, r);
       }
       if (ag !== null) { principal.forEach(function (p) { add(p, ag, ROLE.agreement); }); }
       else {
@@ -100,13 +122,19 @@
     // members: every entity a fact involves
     var memberStart = new Int32Array(NF + 1), memberFlat = [], nodeCount = new Int32Array(NN);
     for (i = 0; i < NF; i++) {
-      memberStart[i] = memberFlat.length;
-      var ms = new Set(list(F.parties, i));
-      [get(F.from, i), get(F.to, i), get(F.agreement, i)].forEach(function (x) { if (x !== null) { ms.add(x); } });
-      list(F.involves, i).forEach(function (x) { ms.add(x); });
-      list(F.places, i).forEach(function (x) { ms.add(x); });
-      for (var p = pairStart[i]; p < pairStart[i + 1]; p++) { ms.add(pairs[3 * p]); ms.add(pairs[3 * p + 1]); }
-      ms.forEach(function (x) { memberFlat.push(x); nodeCount[x] += 1; });
+      var from = memberFlat.length;
+      memberStart[i] = from;
+      var addMember = function (x) {
+        if (x === null) { return; }
+        for (var k = from; k < memberFlat.length; k++) { if (memberFlat[k] === x) { return; } }
+        memberFlat.push(x);
+        nodeCount[x] += 1;
+      };
+      list(F.parties, i).forEach(addMember);
+      addMember(get(F.from, i)); addMember(get(F.to, i)); addMember(get(F.agreement, i));
+      list(F.involves, i).forEach(addMember);
+      list(F.places, i).forEach(addMember);
+      for (var p = pairStart[i]; p < pairStart[i + 1]; p++) { addMember(pairs[3 * p]); addMember(pairs[3 * p + 1]); }
     }
     memberStart[NF] = memberFlat.length;
     var members = Int32Array.from(memberFlat);
@@ -244,13 +272,20 @@
     }
     function shortLabel(s) { return s.length > 34 ? s.slice(0, 32) + "\u2026" : s; }
     var zoomScale = 1;
+    var prominentFrom = 0;  // the fact count from which a drawn state or agreement keeps its label readable
     function labelSize(n) {
-      // States and agreements keep a readable label however far the view is zoomed out;
-      // the others show theirs once zoomed in far enough to read it (and in the panel on hover).
-      var s = Math.max(zoomScale, 0.05);
-      if (isState(n)) { return Math.round(Math.max(18, 15 / s)); }
-      if (N.kind[n] === AGREEMENT) { return Math.round(Math.max(14, 12 / s)); }
+      // The main states and agreements keep a readable label however far the view is zoomed
+      // out; the others show theirs once zoomed in far enough to read it (and in the panel on hover).
+      var s = Math.max(zoomScale, 0.05), prominent = nodeCount[n] >= prominentFrom;
+      if (isState(n)) { return prominent ? Math.round(Math.max(18, 15 / s)) : (18 * s >= 9 ? 18 : 0); }
+      if (N.kind[n] === AGREEMENT) { return prominent ? Math.round(Math.max(14, 12 / s)) : (14 * s >= 9 ? 14 : 0); }
       return 13 * s >= 9 ? 13 : 0;
+    }
+    function updateProminence() {
+      var counts = [];
+      drawn.forEach(function (n) { if (isState(n) || N.kind[n] === AGREEMENT) { counts.push(nodeCount[n]); } });
+      counts.sort(function (a, b) { return b - a; });
+      prominentFrom = counts.length > 40 ? counts[39] + 1 : 0;
     }
     function drawCandidates() {
       // entities with a fact the filters show, of the kinds drawn (or asked for one by one)
@@ -269,12 +304,35 @@
       var hiddenByLimit = 0;
       var asked = wanted.filter(function (n) { return S.expanded.has(n) || n === S.partner || selectedNode() === n; });
       if (wanted.length - asked.length > S.limit) {
-        var must = asked;
-        var rest = wanted.filter(function (n) { return must.indexOf(n) < 0; });
+        // Too many to draw: grow a connected picture from the edge with the most facts,
+        // following the heaviest edges first (breadth first), then from the next heaviest
+        // edge not yet reached; then the entities with the most facts. The limit holds
+        // these; the entities asked for come on top.
+        var chosen = new Set(asked), count = 0, adjacent = new Map();
+        var order = Array.from(computeGroups(new Set(wanted)).values()).sort(function (x, y) {
+          return (y.facts.length - x.facts.length) || (x.a - y.a) || (x.b - y.b) || (x.relation - y.relation);
+        });
+        order.forEach(function (g) {
+          [[g.a, g.b], [g.b, g.a]].forEach(function (e) {
+            if (!adjacent.has(e[0])) { adjacent.set(e[0], []); }
+            adjacent.get(e[0]).push(e[1]);  // in order of weight, as the groups are sorted
+          });
+        });
+        for (var k = 0; k < order.length && count < S.limit; k++) {
+          var queue = [order[k].a, order[k].b];
+          for (var q = 0; q < queue.length && count < S.limit; q++) {
+            var n = queue[q];
+            if (chosen.has(n)) { continue; }
+            chosen.add(n);
+            count += 1;
+            adjacent.get(n).forEach(function (m) { if (!chosen.has(m)) { queue.push(m); } });
+          }
+        }
+        var rest = wanted.filter(function (n) { return !chosen.has(n); });
         rest.sort(function (x, y) { return (nodeCount[y] - nodeCount[x]) || (x - y); });
-        // the limit holds the entities chosen for their facts; those asked for come on top
-        hiddenByLimit = Math.max(0, rest.length - S.limit);
-        wanted = must.concat(rest.slice(0, S.limit));
+        for (k = 0; k < rest.length && count < S.limit; k++) { chosen.add(rest[k]); count += 1; }
+        hiddenByLimit = wanted.length - chosen.size;
+        wanted = Array.from(chosen);
       }
       return { nodes: wanted, hiddenByLimit: hiddenByLimit, candidates: cand.length };
     }
@@ -284,44 +342,44 @@
       return "g|" + N.id[a] + "|" + N.id[b] + "|" + REL[r].id;
     }
     function factEdgeId(i, x, y, r) { return F.id[i] + "|" + D.roles[r] + "|" + N.id[x] + "|" + N.id[y]; }
+    var NREL = REL.length;
     function computeGroups(draw) {
-      var out = new Map(), claimSeen = new Set();
+      var byKey = new Map(), drawnFlag = new Uint8Array(NN);
+      draw.forEach(function (n) { drawnFlag[n] = 1; });
       for (var i = 0; i < NF; i++) {
         if (!shown[i]) { continue; }
         for (var p = pairStart[i]; p < pairStart[i + 1]; p++) {
           var x = pairs[3 * p], y = pairs[3 * p + 1], r = pairs[3 * p + 2];
-          if (!draw.has(x) || !draw.has(y)) { continue; }
-          var key = groupKey(x, y, F.relation[i]);
-          var g = out.get(key);
+          if (!drawnFlag[x] || !drawnFlag[y]) { continue; }
+          var a = x < y ? x : y, b = x < y ? y : x;
+          var key = (a * NN + b) * NREL + F.relation[i];
+          var g = byKey.get(key);
           if (!g) {
-            g = { id: key, a: Math.min(x, y), b: Math.max(x, y), relation: F.relation[i], facts: [], usd: 0,
+            g = { id: null, a: a, b: b, relation: F.relation[i], facts: [], usd: 0, claims: null,
                   forward: 0, backward: 0, minor: true, flagged: false };
-            out.set(key, g);
+            byKey.set(key, g);
           }
-          if (g.facts[g.facts.length - 1] !== i) { g.facts.push(i); }
-          if (r === ROLE.directed) { if (x === g.a) { g.forward += 1; } else { g.backward += 1; } }
+          if (g.facts[g.facts.length - 1] !== i) {
+            g.facts.push(i);
+            if (list(F.anomalies, i).length) { g.flagged = true; }
+            var c = get(F.claim, i);
+            // the same claim stated by several documents counts once in the summed value
+            if (!isNaN(usd[i]) && (c === null || !(g.claims && g.claims.has(c)))) {
+              g.usd += usd[i];
+              if (c !== null) { (g.claims = g.claims || new Set()).add(c); }
+            }
+          }
+          if (r === ROLE.directed) { if (x === a) { g.forward += 1; } else { g.backward += 1; } }
           if (r !== ROLE.involves && r !== ROLE.place) { g.minor = false; }
-          if (list(F.anomalies, i).length) { g.flagged = true; }
-          var c = get(F.claim, i);
-          // the same claim stated by several documents counts once in the summed value
-          if (!isNaN(usd[i]) && (c === null || !claimSeen.has(key + "#" + c))) {
-            g.usd += usd[i];
-            if (c !== null) { claimSeen.add(key + "#" + c); }
-          }
         }
       }
+      var out = new Map();
+      byKey.forEach(function (g) { g.id = groupKey(g.a, g.b, g.relation); out.set(g.id, g); });
       return out;
     }
-    var widthScale = { count: 1, usd: 1 };
-    (function () {  // widths are scaled to the largest edge of the whole graph, so filters keep them comparable
-      var all = new Set();
-      for (var n = 0; n < NN; n++) { all.add(n); }
-      shown.fill(1);
-      computeGroups(all).forEach(function (g) {
-        widthScale.count = Math.max(widthScale.count, g.facts.length);
-        widthScale.usd = Math.max(widthScale.usd, g.usd);
-      });
-    })();
+    // widths are scaled to the largest edge of the whole graph (page_data works it out), so that
+    // filters keep them comparable
+    var widthScale = { count: Math.max(1, D.edgeScale.count), usd: Math.max(1, D.edgeScale.usd) };
     function groupWidth(g) {
       if (REL[g.relation].id === "trade" && g.usd > 0) {
         return 1.5 + 10.5 * Math.log10(1 + g.usd / 1e6) / Math.log10(1 + widthScale.usd / 1e6);
@@ -406,9 +464,10 @@
           addNodes.push(visNode(n));
         }
       });
-      if (removeIds.length) { nodesDS.remove(removeIds); }
-      if (addNodes.length) { nodesDS.add(addNodes); }
       drawn = next;
+      updateProminence();
+      if (removeIds.length) { nodesDS.remove(removeIds); }
+      if (addNodes.length) { nodesDS.add(addNodes.map(function (v) { v.font.size = labelSize(nodeIndex.get(v.id)); return v; })); }
       // edges
       var items = [];
       groups = new Map(); factEdges = new Map();
@@ -525,7 +584,9 @@
       });
       return Array.from(docs).map(function (d) { return D.documents.id[d]; }).sort();
     }
+    var LOADING = "Reading the evidence\u2026";
     function factCard(i) {
+      if (!detailReady) { return el("p", LOADING, "hint"); }
       var card = el("article", null, "fact");
       card.setAttribute("data-fact", F.id[i]);
       card.tabIndex = -1;
@@ -617,7 +678,7 @@
     }
     function plural(n, word) { return n.toLocaleString("en") + " " + word + (n === 1 ? "" : "s"); }
     function showFactPanel(i) {
-      var body = panel(F.label[i], null);
+      var body = panel(detailReady ? F.label[i] : F.id[i], null);
       body.appendChild(factCard(i));
       var gs = [];
       groups.forEach(function (g) { if (g.facts.indexOf(i) >= 0) { gs.push(g); } });
@@ -654,7 +715,7 @@
       var sub = k.label + (N.type[n] && N.type[n] !== k.label ? " (" + N.type[n] + ")" : "") +
         (get(N.wikidata, n) ? ", Wikidata " + get(N.wikidata, n) : "") + ": " + plural(ids.length, "fact") +
         (hidden ? " shown (" + hidden + " hidden by the filters)" : "");
-      var body = panel(N.label[n], sub, list(N.anomalies, n).map(function (a) { return D.anomalies[a]; }));
+      var body = panel(N.label[n], sub, list(N.anomalies, n).map(function (a) { return detailReady ? D.anomalies[a] : LOADING; }));
       if (list(N.aliases, n).length) { body.appendChild(el("p", "Also called: " + list(N.aliases, n).join(", "), "hint")); }
       var gs = [];
       groups.forEach(function (g) { if (g.a === n || g.b === n) { gs.push(g); } });
@@ -997,6 +1058,11 @@
     }
     var needsFit = false;
     function renderView() {
+      if (S.view !== "network" && !detailReady) {
+        byId("view-" + S.view).setAttribute("aria-busy", "true");
+        return;  // drawn when the evidence is read
+      }
+      byId("view-" + S.view).removeAttribute("aria-busy");
       if (S.view === "timeline") { renderTimeline(); }
       else if (S.view === "trade") { renderTrade(); }
       else if (S.view === "table") { renderTable(); }
@@ -1417,9 +1483,12 @@
 
     // ---------------------------------------------------------------- source view
     var sourceDoc = byId("source-doc"), sourceAt = null;
-    D.documents.id.forEach(function (id, d) {
-      sourceDoc.appendChild(new Option((D.documents.title[d] || id) + " [" + id + "]", String(d)));
-    });
+    function fillDocumentList() {
+      D.documents.id.forEach(function (id, d) {
+        sourceDoc.appendChild(new Option((D.documents.title[d] || id) + " [" + id + "]", String(d)));
+      });
+    }
+    if (detailReady) { fillDocumentList(); }
     sourceDoc.addEventListener("change", function () { sourceAt = null; renderSource(); });
     var docFacts = null;
     function factsInDocument(d) {
@@ -1450,6 +1519,7 @@
       var body = byId("source-body"), meta = byId("source-meta");
       body.replaceChildren();
       if (!D.documents.id.length) { meta.textContent = "No document."; return; }
+      if (!sourceDoc.value) { sourceDoc.value = "0"; }
       var d = Number(sourceDoc.value || 0);
       var current = sourceAt || (S.sel && S.sel.fact !== undefined ? { fact: S.sel.fact, span: 0 } : null);
       if (current && F.evidence[current.fact][current.span] && F.evidence[current.fact][current.span][0] !== d) { current = null; }
@@ -1642,14 +1712,27 @@
     if (nodesDS.length === 0) { finishLayout(); }
 
     function becomeReady() {
-      updateNodeList();
       status.ready = true;
       readHash();
       if (S.view !== "network") { needsFit = true; }
-      update({ noHash: true });
       if (NF === 0) { byId("status").textContent = "No facts to show."; }
       document.body.setAttribute("data-ready", "true");
       status.readyAt = since();
+      if (readLater) {
+        byId("status").textContent += "; reading the evidence\u2026";
+        readLater().then(function (ev) {
+          mergeEvidence(ev);
+          Object.freeze(D); Object.freeze(F);
+          fillDocumentList();
+          renderView();
+          renderSelection();
+          markCurrentEverywhere();
+          update({ noHash: true });
+        }).catch(function (e) {
+          status.error = String(e && e.stack || e);
+          byId("status").textContent = "The evidence could not be read: " + e;
+        });
+      }
     }
 
     // ---------------------------------------------------------------- for tests and power users (read-only)
@@ -1667,10 +1750,9 @@
       var d = network.canvasToDOM(p), r = container.getBoundingClientRect();
       return { x: r.left + d.x, y: r.top + d.y };
     }
-    Object.freeze(D);
     var api = Object.freeze({
       network: network,
-      data: D,
+      get data() { return D; },
       select: select,
       view: function (name) { if (name) { showView(name); } return S.view; },
       status: function () { return Object.assign({}, status); },
