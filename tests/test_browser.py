@@ -191,7 +191,7 @@ def test_clicking_a_grouped_edge_lists_its_facts_by_time(small_page):
     assert cards == ["a-trade-2014", "b-trade-2014"]
     # the Soviet Union's relations with North Korea: aid 1965-1968 after recognition in 1948
     click_edge(small_page, "g|north-korea|soviet-union|aid")
-    assert small_page.evaluate(PANEL_TITLE) == "North Korea \u2190 Soviet Union: Aid and debt relief"
+    assert small_page.evaluate(PANEL_TITLE) == "Soviet Union \u2192 North Korea: Aid and debt relief"
     assert "From 1965 to 1968, Soviet aid to the DPRK increased" in small_page.evaluate(PANEL)
 
 
@@ -212,7 +212,7 @@ def test_hovering_a_node_shows_the_facts_behind_it(small_page):
     hover_node(small_page, "nigeria")
     assert small_page.evaluate(PANEL_TITLE) == "Nigeria"
     panel = small_page.evaluate(PANEL)
-    assert "2 facts" in panel and "Nigeria \u2192 North Korea: Visits and meetings (2 facts)" in panel
+    assert "2 facts" in panel and "Nigeria \u2013 North Korea: Visits and meetings (2 facts)" in panel
     assert "In 2012, a Nigerian team visited Pyongyang" in panel and "In 2012 the team met Kim Il-sung" in panel
     hover_node(small_page, "friendship-treaty")
     assert small_page.evaluate(PANEL_TITLE) == "Treaty of Friendship"

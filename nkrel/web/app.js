@@ -356,7 +356,7 @@
           var g = byKey.get(key);
           if (!g) {
             g = { id: null, a: a, b: b, relation: F.relation[i], facts: [], usd: 0, claims: null,
-                  forward: 0, backward: 0, minor: true, flagged: false };
+                  forward: 0, backward: 0, undirected: 0, minor: true, flagged: false };
             byKey.set(key, g);
           }
           if (g.facts[g.facts.length - 1] !== i) {
@@ -370,6 +370,7 @@
             }
           }
           if (r === ROLE.directed) { if (x === a) { g.forward += 1; } else { g.backward += 1; } }
+          else if (r !== ROLE.agreement) { g.undirected += 1; }
           if (r !== ROLE.involves && r !== ROLE.place) { g.minor = false; }
         }
       }
@@ -685,10 +686,14 @@
       if (gs.length) { body.appendChild(groupList(gs, "Edges it belongs to")); }
     }
     function groupTitle(g, from) {
-      var a = from === g.b ? g.b : g.a, b = a === g.a ? g.b : g.a;
-      var arrow = g.forward && !g.backward ? (a === g.a ? " \u2192 " : " \u2190 ")
-        : (g.backward && !g.forward ? (a === g.a ? " \u2190 " : " \u2192 ") : " \u2013 ");
-      return nodeLabel(a) + arrow + nodeLabel(b) + ": " + REL[g.relation].label;
+      // "A → B" when every fact of the edge goes that way; otherwise "A – B", the node asked about first
+      var oneWay = !g.undirected && (g.forward > 0) !== (g.backward > 0);
+      if (oneWay) {
+        var src = g.forward ? g.a : g.b;
+        return nodeLabel(src) + " \u2192 " + nodeLabel(src === g.a ? g.b : g.a) + ": " + REL[g.relation].label;
+      }
+      var a = from === g.b ? g.b : g.a;
+      return nodeLabel(a) + " \u2013 " + nodeLabel(a === g.a ? g.b : g.a) + ": " + REL[g.relation].label;
     }
     function groupList(gs, heading, from) {
       var box = el("div");
@@ -1256,7 +1261,9 @@
     })();
     tradeRelation.addEventListener("change", function () { renderTrade(); writeHash(); });
     byId("trade-log").addEventListener("change", function () { renderTrade(); });
-    var PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#ff7f0e"];
+    // series colours; no red, which marks the values an anomaly concerns
+    var PALETTE = ["#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#ff7f0e",
+                   "#393b79"];
     function seriesOf(i) {
       var fr = get(F.from, i), to = get(F.to, i);
       if (fr !== null && to !== null) { return nodeLabel(fr) + " \u2192 " + nodeLabel(to); }
@@ -1304,7 +1311,7 @@
         var c = charts.get(k), fig = el("figure");
         fig.appendChild(el("figcaption", c.unit + (c.measure && c.measure !== c.unit ? " (" + c.measure + ")" : "")));
         small.appendChild(fig);
-        drawValueChart(fig, c, 320, 190, log, colour, c.unit);
+        drawValueChart(fig, c, 320, 190, false, colour, c.unit);  // small ranges, negative changes: linear
       });
       if (undatedValues.length) {
         notes.appendChild(el("p", plural(undatedValues.length, "value") + " with no year are not drawn:"));
