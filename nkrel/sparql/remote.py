@@ -52,11 +52,24 @@ def remote_query(endpoint: str, text: str, fmt: str | None, timeout: float) -> t
     try:
         if form in ("SELECT", "ASK"):
             result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            if form == "ASK" and isinstance(result, ox.QuerySolutions):
+                result = _ask_from_rows(result, ox)
         else:
             result = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
     except SyntaxError as e:
         raise QueryError(f"{endpoint} did not answer with SPARQL results: {e}") from None
     return format_result(result, fmt, ox)
+
+
+def _ask_from_rows(solutions, ox):
+    """Virtuoso 7.2 answers ASK with a one-column SELECT (__ASK_RETVAL: one row "1" for true,
+    none for false); read it as the boolean it stands for."""
+    variables = [v.value for v in solutions.variables]
+    if variables != ["__ASK_RETVAL"]:
+        raise QueryError(f"the endpoint answered an ASK query with rows of {', '.join(variables) or 'nothing'}")
+    truth = any(s["__ASK_RETVAL"] is not None and s["__ASK_RETVAL"].value not in ("0", "false") for s in solutions)
+    return ox.parse_query_results(b'{"head": {}, "boolean": %s}' % (b"true" if truth else b"false"),
+                                  format=ox.QueryResultsFormat.JSON)  # fmt: skip
 
 
 # --- Graph Store Protocol: push every named graph -------------------------------------
