@@ -394,7 +394,9 @@ def test_an_unknown_authentication_scheme_is_named(stub, source):
     store.challenge = ('Bearer realm="nkrel"', "never")
     result = nkrel("push", url, "--graph", nq, "--user", "editor", env={"NKREL_PASSWORD": "pw"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert error_lines(result.stderr)[0].endswith("the server asks for Bearer authentication; nkrel speaks Basic and Digest")
+    assert error_lines(result.stderr)[0].endswith(
+        "the server asks for Bearer authentication; nkrel speaks Basic and Digest"
+    )
     assert len(store.requests) == 1
 
 
