@@ -1,7 +1,8 @@
 # The README's commands. `make test` installs everything the tests need (Debian's
-# raptor2-utils, chromium and npm, the Python test extras with the oxigraph server,
-# axe-core from npm for the accessibility checks) and runs the whole suite; browser
-# and server tests fail, never skip, if they cannot run.
+# raptor2-utils, chromium, virtuoso-opensource and npm, the Python test extras with
+# the oxigraph server, nkrel itself as an editable install, axe-core from npm for the
+# accessibility checks) and runs the whole suite; browser and server tests fail,
+# never skip, if they cannot run.
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -12,9 +13,11 @@ build:
 	nkrel build
 
 system-deps:
-	@if ! command -v rapper >/dev/null || ! command -v chromium >/dev/null || ! command -v npm >/dev/null; then \
+	@if ! command -v rapper >/dev/null || ! command -v chromium >/dev/null || ! command -v virtuoso-t >/dev/null \
+		|| ! command -v npm >/dev/null; then \
 		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends raptor2-utils chromium npm; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			raptor2-utils chromium virtuoso-opensource npm; \
 	fi
 
 test-deps: system-deps

@@ -14,22 +14,43 @@ from nkrel.ingest.load import default_corpus_dir
 REPO = Path(__file__).resolve().parent.parent
 
 
-def nkrel(*args, cwd=None, env=None, check=False, input=None) -> subprocess.CompletedProcess:
+def nkrel(*args, cwd=None, env=None, check=False, input=None, timeout=None) -> subprocess.CompletedProcess:
     exe = shutil.which("nkrel")
     assert exe, "the nkrel command is not installed (pip install -e '.[test]')"
     merged = {**os.environ, **(env or {})}
     return subprocess.run(
-        [exe, *map(str, args)], cwd=cwd, env=merged, capture_output=True, text=True, check=check, input=input
+        [exe, *map(str, args)],
+        cwd=cwd,
+        env=merged,
+        capture_output=True,
+        text=True,
+        check=check,
+        input=input,
+        timeout=timeout,
     )
 
 
-@pytest.fixture(scope="session")
-def built_dir(tmp_path_factory) -> Path:
-    """The shipped corpus built once, from a folder outside the repository."""
-    out = tmp_path_factory.mktemp("built")
-    result = nkrel("build", "--out", out, cwd=tmp_path_factory.mktemp("elsewhere"))
+@pytest.fixture(scope="session", autouse=True)
+def session_workspace(tmp_path_factory) -> Path:
+    """A workspace holding a copy of the example, built once in this session: every
+    command a test runs reads it (NKREL_WORKSPACE), never the committed graphs/."""
+    root = tmp_path_factory.mktemp("session") / "workspace"
+    assert nkrel("init", root, "--example", env={"NKREL_WORKSPACE": ""}).returncode == 0
+    previous = os.environ.get("NKREL_WORKSPACE")
+    os.environ["NKREL_WORKSPACE"] = str(root)
+    result = nkrel("build", cwd=root)
     assert result.returncode == 0, result.stderr
-    return out
+    yield root
+    if previous is None:
+        os.environ.pop("NKREL_WORKSPACE", None)
+    else:
+        os.environ["NKREL_WORKSPACE"] = previous
+
+
+@pytest.fixture(scope="session")
+def built_dir(session_workspace) -> Path:
+    """The example built in this session (the session workspace's graphs/)."""
+    return session_workspace / "graphs"
 
 
 @pytest.fixture

@@ -6,21 +6,32 @@ from pathlib import Path
 
 import click
 
-from .common import _fail, _progress, corpus_option, graph_file_option, handle_errors
+from .common import (
+    _fail,
+    _progress,
+    built_graph_file,
+    corpus_option,
+    graph_file_option,
+    handle_errors,
+    no_rebuild_option,
+    workspace_option,
+)
 
 
 @click.command()
+@workspace_option
 @corpus_option
 @graph_file_option
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("graphs/network.html"),
-              show_default=True, help="HTML file to write.")  # fmt: skip
+@no_rebuild_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="HTML file to write. Default: the page of the workspace's build, graphs/network.html.")  # fmt: skip
 @click.option("--title", help="Page heading (default: North Korea's international relations).")
 @click.option("--texts", "text_folder", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="With --graph: a folder of the source texts, matched by file name and sha256, for the "
                    "page's source view (the shipped texts are always found).")  # fmt: skip
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default web browser.")
 @handle_errors
-def viz(corpus, graph_file, out, title, text_folder, open_page):
+def viz(workspace, corpus, graph_file, no_rebuild, out, title, text_folder, open_page):
     """Write the network view: one self-contained HTML page to open in a browser.
 
     States, treaties and agreements, organisations, companies, people and places,
@@ -43,7 +54,7 @@ def viz(corpus, graph_file, out, title, text_folder, open_page):
     """
     import webbrowser
 
-    from ..output.network import DEFAULT_TITLE, NetworkError, network_graph, read_dataset, render_network_html
+    from ..output.network import DEFAULT_TITLE, NetworkError, network_graph, read_quads, render_network_html
     from ..output.write import write_files
     from ..pipeline import build_graph
 
@@ -51,23 +62,30 @@ def viz(corpus, graph_file, out, title, text_folder, open_page):
         raise click.UsageError("give --corpus or --graph, not both")
     if text_folder is not None and graph_file is None:
         raise click.UsageError("--texts goes with --graph (a corpus brings its own texts)")
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise click.BadParameter("the page's file name must end in .html", param_hint="--out")
-    try:
-        if graph_file is None:
-            _progress("Loading and verifying the corpus...")
-            built = build_graph(corpus)
-            texts = {doc.id: doc.text for doc in built.corpus.documents.values()}
-            graph = network_graph(built.dataset, texts=texts)
-        else:
-            graph = network_graph(read_dataset(graph_file), text_folders=[text_folder] if text_folder else [])
-        page = render_network_html(graph, title=title or DEFAULT_TITLE)
-    except NetworkError as e:
-        _fail(str(e))
-    write_files({out.name: page.encode("utf-8")}, out.parent)
-    click.echo(
-        f"Wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges, "
-        f"{len(graph.graph['facts'])} facts"
-    )
+    if out is None:
+        if corpus is not None or graph_file is not None or title:
+            raise click.UsageError("give --out FILE to draw --corpus, --graph or --title into a page of its own")
+        out = built_graph_file(workspace, no_rebuild).parent / "network.html"
+        click.echo(f"The network view of the build: {out}")
+    else:
+        if out.suffix.lower() not in (".html", ".htm"):
+            raise click.BadParameter("the page's file name must end in .html", param_hint="--out")
+        try:
+            if corpus is not None:
+                _progress("Loading and verifying the corpus...")
+                built = build_graph(corpus)
+                texts = {doc.id: doc.text for doc in built.corpus.documents.values()}
+                graph = network_graph(built.dataset, texts=texts)
+            else:
+                quads = read_quads(graph_file or built_graph_file(workspace, no_rebuild))
+                graph = network_graph(quads, text_folders=[text_folder] if text_folder else [])
+            page = render_network_html(graph, title=title or DEFAULT_TITLE)
+        except NetworkError as e:
+            _fail(str(e))
+        write_files({out.name: page.encode("utf-8")}, out.parent)
+        click.echo(
+            f"Wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges, "
+            f"{len(graph.graph['facts'])} facts"
+        )
     if open_page:
         webbrowser.open(out.resolve().as_uri())
