@@ -253,3 +253,23 @@ def scaled_graph(base, copies: int, variant: str = "shared"):
     graph.graph["facts"] = facts
     graph.graph["documents"] = {f"{d}--{c}": doc for c in range(copies) for d, doc in base.graph["documents"].items()}
     return graph
+
+
+def with_second_span(dataset, fid: str, text: str, words: str, document: str = "alpha"):
+    """A copy of a built dataset in which fact ``fid`` has a second evidence span: ``words``,
+    found in ``text`` (fact model v2 allows several oa:SpecificResource per fact)."""
+    from rdflib import Dataset, Literal, URIRef
+
+    nk, oa, base = "https://w3id.org/nkrel/ontology#", "http://www.w3.org/ns/oa#", "https://w3id.org/nkrel/id/"
+    ds = Dataset(default_union=True)
+    for q in dataset.quads((None, None, None, None)):
+        ds.add(q)
+    extra = ds.graph(URIRef("https://w3id.org/nkrel/graph/test-extra"))
+    f, ev = URIRef(f"{base}fact/{fid}"), URIRef(f"{base}fact/{fid}/evidence/2")
+    sel = URIRef(f"{base}fact/{fid}/evidence/2/position")
+    start = text.index(words)
+    for t in ((f, URIRef(nk + "evidence"), ev), (ev, URIRef(oa + "hasSource"), URIRef(f"{base}document/{document}")),
+              (ev, URIRef(oa + "hasSelector"), sel), (sel, URIRef(oa + "exact"), Literal(words)),
+              (sel, URIRef(oa + "start"), Literal(start)), (sel, URIRef(oa + "end"), Literal(start + len(words)))):  # fmt: skip
+        extra.add(t)
+    return ds

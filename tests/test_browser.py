@@ -30,6 +30,7 @@ from .network_fixtures import (
     hostile_corpus,
     large_dataset,
     small_corpus,
+    with_second_span,
 )
 
 PANEL = "() => document.getElementById('panel').innerText"
@@ -512,6 +513,31 @@ def test_show_in_source_highlights_the_quote_and_marks_its_neighbours(small_page
     # the whole text is there, in order
     paragraphs = page.evaluate("() => [...document.querySelectorAll('#source-body .text')].map(p => p.textContent)")
     assert "\n".join(paragraphs) + "\n" == ALPHA
+
+
+def test_a_fact_with_two_quotes_shows_both_and_each_in_its_source(browser, tmp_path):
+    """Fact model v2: several evidence spans per fact, each with its own "Show in source"."""
+    built = build_graph(small_corpus(tmp_path / "corpus"))
+    ds = with_second_span(built.dataset, "a-trade-2014", ALPHA, "China and North Korea")
+    graph = network_graph(ds, texts={"alpha": ALPHA, "beta": BETA})
+    page, requests, errors = open_page(browser, write_page(graph, tmp_path / "two.html"))
+    page.evaluate("() => nkrel.select('a-trade-2014')")
+    quotes = page.evaluate("() => [...document.querySelectorAll('#panel .fact blockquote')].map(q => q.textContent)")
+    assert quotes == ["China and North Korea", "trade peaked at $6.86 billion in 2014"]
+    page.locator("#panel .evidence-actions button").nth(1).click()
+    assert page.evaluate("() => [...document.querySelectorAll('#source-body mark')].map(m => m.textContent)") == [
+        "trade peaked at $6.86 billion in 2014"
+    ]
+    page.evaluate("() => nkrel.select('a-trade-2014')")
+    page.locator("#panel .evidence-actions button").nth(0).click()
+    assert page.evaluate("() => [...document.querySelectorAll('#source-body mark')].map(m => m.textContent)") == [
+        "China and North Korea"
+    ]
+    assert page.evaluate("() => nkrel.fact('a-trade-2014').quote") == (
+        "China and North Korea \u2026 trade peaked at $6.86 billion in 2014"
+    )
+    assert requests.blocked == [] and errors == []
+    page.context.close()
 
 
 # ------------------------------------------------------------------ every size and every user

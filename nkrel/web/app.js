@@ -819,6 +819,13 @@
       afterSelect(opts);
     }
     function afterSelect(opts) {
+      if (S.view === "source" && detailReady && S.sel && S.sel.fact !== undefined &&
+          !(sourceAt && sourceAt.fact === S.sel.fact) && F.evidence[S.sel.fact].length &&
+          F.evidence[S.sel.fact][0][0] !== null) {  // the source view follows the fact chosen
+        sourceAt = { fact: S.sel.fact, span: 0 };
+        sourceDoc.value = String(F.evidence[S.sel.fact][0][0]);
+        renderSource();
+      }
       renderSelection();
       highlightInNetwork();
       markCurrentEverywhere();
