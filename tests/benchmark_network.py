@@ -99,7 +99,7 @@ def main() -> int:
     parser.add_argument("--nodes", type=int, default=2000, help="a synthetic graph of this many entities (0: none)")
     args = parser.parse_args()
 
-    from nkrel.output.network import network_graph
+    from nkrel.output.network import COMPRESS_ABOVE, network_graph
     from nkrel.pipeline import build_graph
 
     sync_playwright = require_browser()
@@ -156,12 +156,12 @@ def main() -> int:
     ones = {n.split("x ")[1]: p for n, p in pages.items() if n.startswith("1x ")}
     for name, p in pages.items():
         one = ones.get(name.split("x ")[-1]) if "x " in name else None
-        if one and p is not one:  # replicated text gzips unusually well: what distinct texts would give
+        packed = "core_mb" in p and (p["core_mb"] + p["evidence_mb"]) * 1e6 > COMPRESS_ABOVE
+        if one and packed:  # replicated text gzips unusually well: what distinct texts would give
             ratio = one["evidence_gz_mb"] / one["evidence_mb"]
-            print(
-                f"{name}: with every copy's text different, the evidence would gzip about as well as one copy's "
-                f"({ratio:.2f}): a page of about {p['core_mb'] + p['evidence_mb'] * ratio * 4 / 3:.0f} MB"
-            )
+            estimate = p["page_mb"] + (p["evidence_mb"] * ratio - p["evidence_gz_mb"]) * 4 / 3  # base64: 4/3
+            print(f"{name}: with every copy's text different, the evidence would gzip about as well as one copy's "
+                  f"({ratio:.2f}): a page of about {estimate:.0f} MB")  # fmt: skip
     print("\n" + json.dumps({n: {k: v for k, v in p.items() if k != "path"} for n, p in pages.items()}, default=str))
     return 0
 

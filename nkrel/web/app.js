@@ -497,7 +497,7 @@
       edgesDS.update(items);
       if (cand.hiddenByLimit) {
         notes.push(drawn.size.toLocaleString("en") + " of " + (drawn.size + cand.hiddenByLimit).toLocaleString("en") +
-                   " entities drawn (those with the most facts).");
+                   " entities drawn (grown from the edges with the most facts).");
       }
       networkNote = notes.join(" ");
       renderNetworkNote(cand.hiddenByLimit);
