@@ -10,10 +10,12 @@ Definitions (spans are the quotes' code-point offsets):
   curated quote's length; "with a number": curated facts that have quantities.
 - precision: drafts that overlap some curated fact by at least half of the shorter quote.
 - pairs: each recalled curated fact with the overlapping draft that agrees with it best
-  (most agreeing fields, then most overlap): the draft a reviewer would accept.
+  (most figures in common, then most agreeing fields, then most overlap): the draft a
+  reviewer would accept.
 - kind, parties (all of parties/from/to as a set), direction (from and to, where the
-  curated fact has them), year (the years of date/year/start/end, where either side has
-  one), value+unit (each curated quantity: a draft quantity with the same amount and
+  curated fact has them), year (the years of date/year/start/end, where the curated fact
+  has one; the drafts that give a year where the curated fact has none are counted
+  apart), value+unit (each curated quantity: a draft quantity with the same amount and
   unit), modality: shares of the pairs that agree.
 """
 
@@ -31,7 +33,7 @@ TARGETS = {"recall": 0.75, "recall_numbers": 0.90, "value_unit": 0.95, "precisio
 LABELS = {
     "recall": "recall", "recall_numbers": "recall, facts with a number", "precision": "precision",
     "kind": "kind", "parties": "parties", "direction": "direction", "year": "year",
-    "value_unit": "value + unit", "modality": "modality",
+    "year_added": "a year where the curated fact has none", "value_unit": "value + unit", "modality": "modality",
 }  # fmt: skip
 
 
@@ -79,7 +81,8 @@ def agreement(c: dict, d: dict) -> dict[str, bool | None]:
         "kind": c["kind"] == d["kind"],
         "parties": c["agents"] == d["agents"],
         "direction": (c["direction"] == d["direction"]) if c["direction"] else None,
-        "year": (c["years"] == d["years"]) if (c["years"] or d["years"]) else None,
+        "year": (c["years"] == d["years"]) if c["years"] else None,
+        "year_added": bool(d["years"]) if not c["years"] else None,
         "modality": c["modality"] == d["modality"],
         "value_unit": [q in d["quantities"] for q in sorted(c["quantities"], key=str)] or None,
     }
@@ -123,15 +126,15 @@ def measure(corpus_dir: Path | None = None) -> dict:
 
             def score(d, c=c):
                 a = agreement(c, d)
-                flat = [v for k, v in a.items() if k != "value_unit" and v] + [x for x in a["value_unit"] or [] if x]
-                return (len(flat), overlap(c, d))
+                flat = [v for k, v in a.items() if k not in ("value_unit", "year_added") and v]
+                return (sum(a["value_unit"] or []), len(flat), overlap(c, d))  # a figure identifies its fact
 
             best = max(candidates, key=score)
             pair = agreement(c, best)
             pairs_all.append(pair)
-            if not all(v for k, v in pair.items() if v is not None and k != "value_unit") or not all(
-                pair["value_unit"] or [True]
-            ):
+            if not all(
+                v for k, v in pair.items() if v is not None and k not in ("value_unit", "year_added")
+            ) or not all(pair["value_unit"] or [True]):
                 wrong.append((doc_id, c, best, pair))
         per_doc[doc_id] = counts
         for k in totals:
@@ -147,7 +150,7 @@ def _scores(t: dict, pairs: list[dict]) -> dict[str, tuple[int, int]]:
         "recall_numbers": (t["numbers_recalled"], t["numbers"]),
         "precision": (t["precise"], t["drafts"]),
     }
-    for field in ("kind", "parties", "direction", "year", "modality"):
+    for field in ("kind", "parties", "direction", "year", "year_added", "modality"):
         applicable = [p[field] for p in pairs if p[field] is not None]
         out[field] = (sum(applicable), len(applicable))
     values = [x for p in pairs for x in (p["value_unit"] or [])]
@@ -181,7 +184,11 @@ def main(argv=None) -> int:
         for doc, c in result["misses"]:
             print(f"MISS {doc} {c['id']}: {c['quote'][:100]!r}")
         for doc, c, d, pair in result["wrong"]:
-            bad = [k for k, v in pair.items() if v is not None and (v is False or (isinstance(v, list) and not all(v)))]
+            bad = [
+                k
+                for k, v in pair.items()
+                if k != "year_added" and v is not None and (v is False or (isinstance(v, list) and not all(v)))
+            ]
             print(f"PAIR {c['id']} ~ {d['id']}: differs in {', '.join(bad)}")
             for k in bad:
                 key = {"value_unit": "quantities", "parties": "agents", "year": "years"}.get(k, k)

@@ -20,7 +20,7 @@ from .quantities import Quantity, find_quantities
 from .times import Time, find_times
 
 CLAUSE_BREAK = re.compile(
-    r";\s+|,\s+(?=(?:yet|whereas|while|but|however|although|which|as|when|and|while|where)\s)|\.\s+(?=[A-Z])"
+    r";\s+|,\s+(?=(?:yet|whereas|while|but|however|although|which|as|when|and|where|notably|especially)\s)"
 )  # fmt: skip
 MIN_CLAUSE_WORDS = 4
 
@@ -45,6 +45,7 @@ class Draft:
     as_stated: dict[str, str] = field(default_factory=dict)
     attributed_to: str | None = None
     cues: list[str] = field(default_factory=list)
+    kind_at: int = 0  # where the kind's cue is: the time nearest to it is the fact's time
 
 
 @dataclass
@@ -81,21 +82,28 @@ def draft_sentences(doc_id: str, text: str, sentences, index: EntityIndex, cues:
             for n in context.new_names:
                 _propose(new_names, n, index)
         if _is_content(s, text):
-            context.agents = [m.entity for m in context.mentions if index.is_a(m.entity, "Agent")] or (
-                previous.agents if previous else []
-            )
+            named = [m.entity for m in _agents(context.mentions, index, text)]
+            context.agents = list(dict.fromkeys(named + (previous.agents if previous else [])))[:3]
+            dated = [t for t in context.times if not t.vague]
+            context.last_time = dated[-1] if dated else (previous.last_time if previous else None)
             previous = context
     return DraftSet(doc_id, drafts, sorted(new_names.values(), key=lambda e: e.start), len(todo))
 
 
+def ctx_text_before(ctx, pos: int) -> str:
+    return ctx.text[max(ctx.start, pos - 12) - ctx.start : pos - ctx.start]
+
+
 @dataclass
 class _Context:
+    text: str  # the sentence
     start: int
     end: int
     mentions: list[Mention]
     quantities: list[Quantity]
     times: list[Time]
     new_names: list[NewName]
+    last_time: Time | None = None  # the last dated time of the paragraph up to this sentence
     agents: list[str] = field(default_factory=list)  # set once drafted: the parties it names or takes from before
 
 
@@ -109,7 +117,7 @@ def _analyse(s, text, index: EntityIndex, cues: Cues) -> _Context:
     masked = [(t.start - s.start, t.end - s.start) for t in times if not t.vague or t.stated[:1].isdigit()]
     masked += [(m.start - s.start, m.end - s.start) for m in mentions]
     quantities = [_shift(q, s.start) for q in find_quantities(body, cues, masked)]
-    return _Context(s.start, s.end, mentions, quantities, times, [_shift(n, s.start) for n in new])
+    return _Context(body, s.start, s.end, mentions, quantities, times, [_shift(n, s.start) for n in new])
 
 
 def _shift(item, offset):
@@ -138,7 +146,9 @@ def _resolve(mentions: list[Mention], body: str, index: EntityIndex, cues: Cues)
         if len(options) > 1:
             place_word = re.search(r"(?:\bin|\bat|\bcentral|\bof|\bcity)\s+$", body[max(0, start - 10) : start])
             want_place = [o for o in options if index.is_a(o.entity, "Place")]
-            options = want_place if place_word and want_place else [o for o in options if o not in want_place] or options
+            options = (
+                want_place if place_word and want_place else [o for o in options if o not in want_place] or options
+            )
         if len(options) > 1 and years:
             y = min(years)
             alive = [o for o in options if _exists(index.entities[o.entity], y)]
@@ -159,7 +169,7 @@ def _is_content(s, text: str) -> bool:
     words = body.split()
     if re.match(r"https?://", body) or len(words) < 4:
         return False
-    ends = body[-1] in ".!?\"”’)"
+    ends = body[-1] in '.!?"”’)'
     first_line = text[: s.start].strip() == ""
     return ends or (len(words) >= 12 and not first_line)
 
@@ -196,41 +206,49 @@ def _draft_sentence(s, ctx: _Context, previous, index: EntityIndex, cues: Cues, 
     out = []
     for c_start, c_end in _clauses(s, text, ctx):
         qs = [q for q in ctx.quantities if c_start <= q.start < c_end]
-        groups = _quantity_groups(qs, text)
-        if len(groups) <= 1:
-            segments = [(c_start, c_end, groups[0] if groups else [])]
-        else:
-            segments = []
-            for i, g in enumerate(groups):
-                end = c_end if i == len(groups) - 1 else _segment_end(g, ctx.times, groups[i + 1][0].start)
-                segments.append((c_start, end, g))
-        for start, end, group in segments:
-            draft = _draft(s, start, end, group, ctx, previous, index, cues, text)
+        groups = _quantity_groups(qs, text) or [[]]
+        for i, group in enumerate(groups):
+            # each figure reads its time between the figure before it and the one after it
+            lo = groups[i - 1][-1].end if i else c_start
+            hi = groups[i + 1][0].start if i + 1 < len(groups) else c_end
+            end = c_end if i + 1 == len(groups) else _segment_end(group, ctx.times, hi, text)
+            draft = _draft(s, c_start, end, group, (lo, hi), ctx, previous, index, cues, text)
             if draft:
                 out.append(draft)
     return out
 
 
 def _quantity_groups(qs: list[Quantity], text: str) -> list[list[Quantity]]:
-    """One group per figure; a figure in brackets right after another belongs with it."""
+    """One group per figure; a figure in brackets or 'worth' a figure right after another belongs with it."""
     groups: list[list[Quantity]] = []
     for q in qs:
-        if groups and re.fullmatch(r"\s*\(\s*", text[groups[-1][-1].end : q.start]):
+        between = text[groups[-1][-1].end : q.start] if groups else ""
+        joined = (
+            re.fullmatch(r"\s*\(\s*", between)
+            or (re.search(r"\bworth\s*$", between) and ":" not in between)
+            or (len(between) <= 20 and not re.search(r"[,;]|\b(?:and|to|from|but|while|or)\b", between))
+        )
+        if groups and joined:
             groups[-1].append(q)
         else:
             groups.append([q])
     return groups
 
 
-def _segment_end(group: list[Quantity], times: list[Time], limit: int) -> int:
+def _segment_end(group: list[Quantity], times: list[Time], limit: int, text: str) -> int:
+    """A figure's quote ends after its own time, else where the next figure's words begin."""
     end = group[-1].end
     for t in times:
-        if end <= t.start < limit and t.start - end <= 12:
+        if end <= t.start and t.end <= limit and not t.vague:
             return t.end
-    return end
+    words = text[end:limit]
+    cut = re.search(r"(?:[,;(]|\s(?:and|but|while|to|of|from))[^,;(]*$", words)
+    return end + (cut.start() if cut else len(words.rstrip()))
 
 
-def _draft(s, start, end, group, ctx: _Context, previous, index: EntityIndex, cues: Cues, text: str) -> Draft | None:
+def _draft(
+    s, start, end, group, region, ctx: _Context, previous, index: EntityIndex, cues: Cues, text: str
+) -> Draft | None:
     quote = text[start:end]
     why: list[str] = []
     kind_cue = cues.kinds.best(text, start, end) or cues.kinds.best(text, s.start, s.end)
@@ -243,11 +261,13 @@ def _draft(s, start, end, group, ctx: _Context, previous, index: EntityIndex, cu
         extra = [m for m in _agents(outer, index, text) if m.entity not in {a.entity for a in agents}]
         if extra:
             why.append("parties from the rest of the sentence")
-        elif previous is not None and (context_cue or not agents or directed):
-            extra = [Mention(-1, -1, "", e, index.entities[e].type, "context") for e in previous.agents]
-            extra = [m for m in _agents(extra, index) if m.entity not in {a.entity for a in agents}]
-            if extra:
+        if len(agents) + len(extra) < 2 and previous is not None and (context_cue or not agents or directed):
+            have = {a.entity for a in agents + extra}
+            earlier = [Mention(-1, -1, "", e, index.entities[e].type, "context") for e in previous.agents]
+            earlier = [m for m in _agents(earlier, index) if m.entity not in have]
+            if earlier:
                 why.append("parties from the preceding sentence")
+            extra += earlier
         for m in extra:
             if len(agents) < 2 and m.entity not in {a.entity for a in agents}:
                 agents.append(m)
@@ -263,7 +283,8 @@ def _draft(s, start, end, group, ctx: _Context, previous, index: EntityIndex, cu
     else:
         return None
     draft = Draft(s.document, start, end, quote, kind, cues=why)
-    _roles(draft, mentions, agents, index, cues, text)
+    draft.kind_at = kind_cue[0] if kind_cue else start
+    _roles(draft, mentions, agents, index, cues, text, (s.start, s.end))
     if not (draft.parties or draft.from_party or draft.to_party or draft.involves or draft.places or draft.agreement):
         return None
     modality = cues.modalities.best(text, start, end)
@@ -278,9 +299,20 @@ def _draft(s, start, end, group, ctx: _Context, previous, index: EntityIndex, cu
             why.append(f"attributed to {speaker[-1].entity}: {attribution[0][3]!r}")
     draft.quantities = group
     why += [f"quantity: {q.stated!r}" for q in group]
-    _time(draft, group, ctx, previous, text, context_cue)
+    _time(draft, group, region, ctx, previous, context_cue)
+    borrowed_before = [a for a in agents if 0 <= a.start < start] + (
+        [draft.time] if draft.time and draft.time.start < start and draft.time.start >= s.start else []
+    )
+    if borrowed_before:  # the quote shows what the draft takes from earlier in its sentence
+        first = min(x.start for x in borrowed_before)
+        draft.start = next((c for c in _clause_starts(s, text, ctx) if c <= first), s.start)
+        draft.quote = text[draft.start : draft.end]
     _era(draft, index)
     return draft
+
+
+def _clause_starts(s, text, ctx) -> list[int]:
+    return sorted((c for c, _ in _clauses(s, text, ctx)), reverse=True)
 
 
 def _agents(mentions: list[Mention], index: EntityIndex, text: str = "") -> list[Mention]:
@@ -299,7 +331,7 @@ def _in_brackets(text: str, pos: int) -> bool:
     return text.count("(", line_start, pos) > text.count(")", line_start, pos)
 
 
-def _roles(draft: Draft, mentions, agents: list[Mention], index: EntityIndex, cues: Cues, text: str) -> None:
+def _roles(draft: Draft, mentions, agents, index: EntityIndex, cues: Cues, text: str, sentence) -> None:
     for m in mentions:
         if m.cue.startswith("fuzzy"):
             draft.cues.append(f"entity {m.entity}: {m.cue} for {m.words!r}")
@@ -317,7 +349,8 @@ def _roles(draft: Draft, mentions, agents: list[Mention], index: EntityIndex, cu
                 involves.append(m.entity)
     ids = [a.entity for a in agents]
     if draft.kind in cues.directed_kinds and len(set(ids)) >= 2:
-        direction = _direction(draft, agents, cues, text)
+        same = [m for m in mentions if m.entity in ids and m not in agents and not _in_brackets(text, m.start)]
+        direction = _direction(draft, agents + same, cues, text, sentence)
         if direction:
             draft.from_party, draft.to_party = direction
             involves += [i for i in ids if i not in direction and i not in involves]
@@ -327,7 +360,7 @@ def _roles(draft: Draft, mentions, agents: list[Mention], index: EntityIndex, cu
     draft.involves = [i for i in involves if i not in ids]
 
 
-def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str) -> tuple[str, str] | None:
+def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str, sentence) -> tuple[str, str] | None:
     """From and to parties, from the prepositions before them and the direction cues."""
     source, target = None, None
     for a in agents:
@@ -340,10 +373,13 @@ def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str) -> tu
                 elif group == "TargetMarker" and target is None:
                     target = a
     verb = None
-    for group in ("ForwardCue", "BackwardCue"):
-        for hit in cues.groups[group].find(text, draft.start, draft.end):
-            if verb is None or hit[0] < verb[0]:
-                verb = (hit[0], hit[1], group, hit[3])
+    for lo, hi in ((draft.start, draft.end), sentence):  # a cue in the quote, else in its sentence
+        for group in ("ForwardCue", "BackwardCue"):
+            for hit in cues.groups[group].find(text, lo, hi):
+                if verb is None or hit[0] < verb[0]:
+                    verb = (hit[0], hit[1], group, hit[3])
+        if verb:
+            break
     if verb:
         before = [a for a in agents if a.end <= verb[0] and a is not target and a is not source]
         after = [a for a in agents if a.start >= verb[1] and a is not source and a is not target]
@@ -356,35 +392,66 @@ def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str) -> tu
             target = target or first
             source = source or second
         draft.cues.append(f"direction: {verb[3]!r}")
+    borrowed = [a for a in agents if a.start < 0 and a is not source and a is not target]
+    if (source is None) != (target is None) and len(borrowed) == 1:
+        source, target = (source, borrowed[0]) if source else (borrowed[0], target)
+        draft.cues.append(f"{borrowed[0].entity} from the preceding sentence takes the other side")
     if source and target and source.entity != target.entity:
         return source.entity, target.entity
     return None
 
 
-def _time(draft: Draft, group, ctx: _Context, previous, text: str, context_cue) -> None:
+def _time(draft: Draft, group, region, ctx: _Context, previous, context_cue) -> None:
     inside = [t for t in ctx.times if draft.start <= t.start and t.end <= draft.end]
     chosen = None
     if group:
-        after = [t for t in inside if t.start >= group[-1].end and not t.vague]
-        before = [t for t in inside if t.end <= group[0].start and not t.vague]
+        lo, hi = region
+        after = [t for t in inside if group[-1].end <= t.start and t.end <= hi and not t.vague]
+        before = [t for t in inside if lo <= t.start and t.end <= group[0].start and not t.vague]
+        if not (after or before):  # a period stated before all the figures: "During 2000–2005, ... from X to Y"
+            before = [t for t in inside if t.end <= group[0].start and t.period]
         chosen = (after[:1] or before[-1:] or [None])[0]
+        if chosen is not None and chosen.period and chosen in before:
+            chosen = _end_of_period(chosen, ctx, group[0].start)
     if chosen is None:
         dated = [t for t in inside if not t.vague]
-        chosen = dated[0] if dated else (inside[0] if inside else None)
-    if chosen is None:
-        outer = [t for t in ctx.times if not t.vague and t.end <= draft.start]
-        if outer:
-            chosen = outer[-1]
-            draft.cues.append("time from earlier in the sentence")
-    if chosen is None and context_cue and previous is not None:
-        dated = [t for t in previous.times if not t.vague]
-        if dated:
-            chosen = dated[-1]
+        if len(dated) > 1:  # a time inside a leading phrase ("In response to ... in the mid-1990s,") is background
+            lead = ctx.text[: max(0, ctx.text.find(",", draft.start - ctx.start))]
+            background = [t for t in dated if t.end - ctx.start <= len(lead) and len(lead) > len(t.stated) + 3]
+            dated = [t for t in dated if t not in background] or dated
+        pool = dated or inside
+        chosen = min(pool, key=lambda t: abs(t.start - draft.kind_at)) if pool else None
+    earlier = [t for t in ctx.times if not t.vague and t.end <= draft.start]
+    if chosen is None and earlier:
+        chosen = earlier[-1]
+        draft.cues.append("time from earlier in the sentence")
+    if (chosen is None or chosen.month) and previous is not None and previous.last_time is not None:
+        standing = draft.kind in ("RelationState", "Policy") or draft.modality != "happened"  # rarely dated
+        if chosen is None and (context_cue or (not ctx.times and not standing)):
+            chosen = previous.last_time
             draft.time_from_context = True
-            draft.cues.append(f"time from the preceding sentence ({context_cue[0][3]!r})")
+            draft.cues.append("time from the preceding sentences of the paragraph")
+    if chosen is not None and chosen.month:  # "in December" of the year given before
+        year_from = (earlier[-1] if earlier else None) or (previous.last_time if previous else None)
+        if year_from and year_from.years():
+            month = f"{max(year_from.years())}-{chosen.month:02d}"
+            chosen = Time(chosen.start, chosen.end, chosen.stated, period=(month, month), vague=False)
+            draft.cues.append("year of the month from earlier in the text")
     if chosen is not None:
         draft.time = chosen
         draft.cues.append(f"time: {chosen.stated!r}")
+
+
+def _end_of_period(t: Time, ctx: _Context, figure_start: int) -> Time:
+    """'During 2000–2005, trade grew from X to Y': X is of the period's start, Y of its end."""
+    from .times import Time as T
+
+    words = ctx_text_before(ctx, figure_start)
+    if re.search(r"\bfrom\s*$", words):
+        return T(t.start, t.end, t.stated, year=t.period[0][:4])
+    if re.search(r"\bto\s*$", words):
+        return T(t.start, t.end, t.stated, year=t.period[1][:4])
+    return t
 
 
 def _era(draft: Draft, index: EntityIndex) -> None:

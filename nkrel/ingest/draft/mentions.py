@@ -48,7 +48,7 @@ class EntityIndex:
                 if e.id not in ids:
                     ids.append(e.id)
         words = sorted(self.names, key=len, reverse=True)
-        self.pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(w)}(?![\w])" for w in words)) if words else None
+        self.pattern = re.compile("|".join(rf"(?<![\w]){re.escape(w)}(?![\w])" for w in words)) if words else None
 
     def is_a(self, eid: str, ancestor: str) -> bool:
         return self.vocabulary.is_a(self.entities[eid].type, ancestor)
@@ -63,7 +63,9 @@ class EntityIndex:
                 out.append(Mention(m.start(), m.end(), m.group(), eid, self.entities[eid].type, cue))
         return out
 
-    def find_variants(self, text: str, sentence_start: int, known: list[Mention]) -> tuple[list[Mention], list[NewName]]:
+    def find_variants(
+        self, text: str, sentence_start: int, known: list[Mention]
+    ) -> tuple[list[Mention], list[NewName]]:
         """Names that are spelling variants of a known one, and names no entity has."""
         from rapidfuzz import fuzz, process
 

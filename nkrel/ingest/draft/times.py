@@ -30,6 +30,7 @@ class Time:
     period: tuple[str, str] | None = None
     since: bool = False
     vague: bool = False
+    month: int | None = None  # a month named without its year ("in December")
 
     def years(self) -> set[str]:
         values = [self.year, self.date] + list(self.period or ())
@@ -75,7 +76,8 @@ def find_times(text: str, cues: Cues, events: list[tuple[int, int]] = ()) -> lis
         since = m.group().lower().lstrip().startswith(("since", "ever"))
         add(Time(m.start(), m.end(), m.group(), year=m.group(1), since=since))
     for m in re.finditer(rf"(?i:on\s+)?\b(\d{{1,2}})\s+({MONTH})\b|(?i:in\s+)?\b({MONTH})\b(?!\s+\d)", text):
-        add(Time(m.start(), m.end(), m.group(), vague=True))
+        month = MONTHS[(m.group(2) or m.group(3)).lower()]
+        add(Time(m.start(), m.end(), m.group(), vague=True, month=None if m.group(1) else month))
     for s, e, _, words in cues.groups["VagueTimeCue"].find(text):
         add(Time(s, e, words, vague=True))
     for s, e, _, words in cues.groups["EventTimeCue"].find(text):
