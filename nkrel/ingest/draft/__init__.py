@@ -45,7 +45,11 @@ def draft_document(corpus: Corpus, vocabulary, doc_id: str, every_sentence: bool
         todo = split_sentences(doc_id, doc.text)
     else:
         todo = [s for s in coverage(corpus).sentences if s.document == doc_id and s.status == "uncovered"]
-    return draft_sentences(doc_id, doc.text, todo, EntityIndex(corpus.entities, vocabulary), read_cues())
+    from .fit import fit_to_shapes
+
+    result = draft_sentences(doc_id, doc.text, todo, EntityIndex(corpus.entities, vocabulary), read_cues())
+    fit_to_shapes(result, corpus, vocabulary)
+    return result
 
 
 def write_drafts(corpus_dir: Path, corpus: Corpus, result: DraftSet) -> Path:
@@ -59,12 +63,7 @@ def write_drafts(corpus_dir: Path, corpus: Corpus, result: DraftSet) -> Path:
 
 def read_drafts(path: Path, corpus_dir: Path, problems: list[Problem]):
     """The drafts file as round-trip YAML (comments kept), or None with the problem recorded."""
-    reader = _Reader(Path(path), Path(corpus_dir), problems)
-    data = reader.load()
-    if data is not None and (not isinstance(data, dict) or not isinstance(data.get("drafts") or [], list)):
-        reader.problem(data, None, "expected 'document:' and a 'drafts:' list")
-        return None
-    return data
+    return _Reader(Path(path), Path(corpus_dir), problems).load(top_key="drafts")
 
 
 def check_drafts(corpus_dir: Path, corpus: Corpus, vocabulary, doc_id: str) -> list[Problem]:

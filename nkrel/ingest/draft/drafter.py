@@ -46,6 +46,7 @@ class Draft:
     attributed_to: str | None = None
     cues: list[str] = field(default_factory=list)
     kind_at: int = 0  # where the kind's cue is: the time nearest to it is the fact's time
+    other_kinds: list[str] = field(default_factory=list)  # next best kinds, should the shapes refuse this one
 
 
 @dataclass
@@ -284,6 +285,8 @@ def _draft(
         return None
     draft = Draft(s.document, start, end, quote, kind, cues=why)
     draft.kind_at = kind_cue[0] if kind_cue else start
+    ranked = sorted(cues.kinds.find(text, start, end), key=lambda m: -cues.kinds.ranks.get(m[2], 0))
+    draft.other_kinds = [k for k in dict.fromkeys(m[2] for m in ranked) if k != kind] + ["RelationState"]
     _roles(draft, mentions, agents, index, cues, text, (s.start, s.end))
     if not (draft.parties or draft.from_party or draft.to_party or draft.involves or draft.places or draft.agreement):
         return None

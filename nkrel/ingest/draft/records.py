@@ -88,6 +88,15 @@ def _number(v: Decimal):
     return int(v) if v == v.to_integral_value() else float(v)
 
 
+def _dump_plain(data) -> str:
+    """Plain data as YAML text (for reading back with the loader's parser)."""
+    from ruamel.yaml import YAML
+
+    out = io.StringIO()
+    YAML(typ="safe", pure=True).dump(data, out)
+    return out.getvalue()
+
+
 def entity_record(e: DraftEntity) -> dict:
     return {"id": e.id, "type": e.type, "label": e.label, "aliases": [e.words]}
 
@@ -180,12 +189,19 @@ def strip_draft(entry) -> dict:
 
 def verify_record(entry, path: Path, corpus_dir: Path, doc, entities, vocabulary) -> list[Problem]:
     """The loader's own checks of one fact record (quote located verbatim, codes, entities)."""
-    from ruamel.yaml.comments import CommentedMap
+    return read_record(entry, path, corpus_dir, doc, entities, vocabulary)[1]
+
+
+def read_record(entry, path: Path, corpus_dir: Path, doc, entities, vocabulary):
+    """The loader's Fact for one record (None if refused) and the problems found."""
+    from ..yamlfile import LineDict
 
     problems: list[Problem] = []
     reader = _Reader(Path(path), Path(corpus_dir), problems)
-    record = CommentedMap(strip_draft(entry))
-    if hasattr(entry, "lc"):
-        record._yaml_line_col = entry.lc  # keep line numbers for messages
-    _read_fact(record, reader, doc, entities, vocabulary)
-    return problems
+    record = LineDict(getattr(entry, "line", None))
+    for k, v in strip_draft(entry).items():
+        record[k] = v
+        if isinstance(entry, LineDict) and k in entry.key_lines:
+            record.key_lines[k] = entry.key_lines[k]  # keep line numbers for messages
+    fact = _read_fact(record, reader, doc, entities, vocabulary)
+    return fact, problems
