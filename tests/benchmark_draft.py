@@ -91,8 +91,7 @@ def agreement(c: dict, d: dict) -> dict[str, bool | None]:
 def measure(corpus_dir: Path | None = None) -> dict:
     """Draft every document with its own facts hidden; compare with its curated facts."""
     from nkrel.ingest.draft import draft_document
-    from nkrel.ingest.draft.records import draft_file_text  # noqa: F401  (the same emitter as `nkrel draft`)
-    from nkrel.ingest.draft.records import fact_record
+    from nkrel.ingest.draft.records import fact_record  # the emitter `nkrel draft` writes with
     from nkrel.ingest.load import default_corpus_dir, load_corpus
     from nkrel.pipeline import read_ontology
 
@@ -183,7 +182,7 @@ def main(argv=None) -> int:
     if args.misses:
         for doc, c in result["misses"]:
             print(f"MISS {doc} {c['id']}: {c['quote'][:100]!r}")
-        for doc, c, d, pair in result["wrong"]:
+        for _doc, c, d, pair in result["wrong"]:
             bad = [
                 k
                 for k, v in pair.items()

@@ -54,8 +54,9 @@ def draft_command(document_id, corpus):
         _fail(f"{e}; nothing was written")
     path = write_drafts(folder, loaded, result)
     problems = check_drafts(folder, loaded, vocabulary, document_id)
+    n_entities = len(result.entities)
     click.echo(
-        f"{len(result.drafts)} draft(s) and {len(result.entities)} proposed entit{'y' if len(result.entities) == 1 else 'ies'}"
+        f"{len(result.drafts)} draft(s) and {n_entities} proposed entit{'y' if n_entities == 1 else 'ies'}"
         f" for {result.sentences} sentence(s) not yet cited or explained, in {path}"
     )
     if problems:  # a drafting bug: say so rather than hand the reviewer broken records

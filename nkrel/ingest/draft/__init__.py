@@ -47,7 +47,10 @@ def draft_document(corpus: Corpus, vocabulary, doc_id: str, every_sentence: bool
         todo = [s for s in coverage(corpus).sentences if s.document == doc_id and s.status == "uncovered"]
     from .fit import fit_to_shapes
 
-    result = draft_sentences(doc_id, doc.text, todo, EntityIndex(corpus.entities, vocabulary), read_cues())
+    cues = read_cues()
+    words = {w.lower() for lst in (cues.kinds, cues.units, cues.modalities) for ws in lst.terms.values() for w in ws}
+    index = EntityIndex(corpus.entities, vocabulary, words)
+    result = draft_sentences(doc_id, doc.text, todo, index, cues)
     fit_to_shapes(result, corpus, vocabulary)
     return result
 

@@ -296,7 +296,8 @@ def _draft(
         why.append(f"modality {modality[2]}: {modality[3]!r}")
     attribution = cues.groups["AttributionCue"].find(text, start, end)
     if attribution:
-        speaker = [m for m in ctx.mentions if m.end <= attribution[0][0] and m.start >= s.start]
+        cue_at = attribution[0][0]  # the speaker is named right before the cue: "the Kremlin said"
+        speaker = [m for m in ctx.mentions if m.end <= cue_at and re.fullmatch(r"[\s,]*", text[m.end : cue_at])]
         if speaker:
             draft.attributed_to = speaker[-1].entity
             why.append(f"attributed to {speaker[-1].entity}: {attribution[0][3]!r}")

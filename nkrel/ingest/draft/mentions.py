@@ -38,7 +38,7 @@ class NewName:
 class EntityIndex:
     """Labels and aliases of the known entities, matched verbatim and longest first."""
 
-    def __init__(self, entities: dict[str, Entity], vocabulary):
+    def __init__(self, entities: dict[str, Entity], vocabulary, common_words=()):
         self.entities = entities
         self.vocabulary = vocabulary
         self.names: dict[str, list[str]] = {}
@@ -47,6 +47,8 @@ class EntityIndex:
                 ids = self.names.setdefault(name, [])
                 if e.id not in ids:
                     ids.append(e.id)
+        # type names and cue words ("State", "Rubles") are no names of their own
+        self.common_words = {t.lower() for t in vocabulary.entity_types} | set(common_words)
         words = sorted(self.names, key=len, reverse=True)
         self.pattern = re.compile("|".join(rf"(?<![\w]){re.escape(w)}(?![\w])" for w in words)) if words else None
 
@@ -75,7 +77,7 @@ class EntityIndex:
             words = m.group()
             if any(k.start < m.end() and k.end > m.start() for k in known):
                 continue
-            if words in NOT_NAMES or len(words) < 4:
+            if words in NOT_NAMES or len(words) < 4 or words.lower() in self.common_words:
                 continue
             best = process.extractOne(words, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
             if best:
@@ -83,9 +85,22 @@ class EntityIndex:
                 for eid in self.names[name]:
                     cue = f"fuzzy match of {name!r} ({best[1]:.0f})"
                     variants.append(Mention(m.start(), m.end(), words, eid, self.entities[eid].type, cue))
-            elif " " in words and m.start() != sentence_start and not words.isupper():
+            elif m.start() != sentence_start and not words.isupper() and _proper(words, text, m.start()):
                 new.append(NewName(m.start(), m.end(), words, _guess_type(text, m.start(), words)))
         return variants, new
+
+
+MONTH_OR_DAY = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                "Sunday"}  # fmt: skip
+
+
+def _proper(words: str, text: str, start: int) -> bool:
+    """A name worth proposing: several words, or one word in mid-sentence that is no month or day."""
+    if " " in words:
+        return True
+    after_stop = re.search(r"[.!?:;]\s*$", text[:start])
+    return words not in MONTH_OR_DAY and not after_stop and words[1:].islower()
 
 
 def _guess_type(text: str, start: int, words: str) -> str:

@@ -13,11 +13,7 @@ from ..load import Problem, _read_fact, _Reader  # no public one-record check in
 from .drafter import Draft, DraftEntity, DraftSet
 
 DRAFT_KEYS = ("status", "cues")  # what a draft has beyond a fact record
-KIND_LABELS = {
-    "TradeFlow": "trade flow", "TradeShare": "trade share", "MilitarySupport": "military support",
-    "DebtRelief": "debt relief", "DiplomaticRelations": "diplomatic relations", "AgreementInForce": "agreement in force",
-    "LandLease": "land lease", "RelationState": "state of relations", "BorderFreight": "border freight",
-}  # fmt: skip
+KIND_LABELS = {"RelationState": "state of relations"}  # others: the class name in words
 
 
 def drafts_path(corpus_dir: Path, doc_id: str) -> Path:
@@ -113,8 +109,6 @@ def draft_file_text(result: DraftSet, text: str, entities: dict, taken_ids: set[
         rec = CommentedMap({"status": "draft", "cues": _flow(list(d.cues))})
         for k, v in fact_record(d, fid, _label(d, entities), text).items():
             rec[k] = _flow(v) if isinstance(v, list) and k != "quantities" else v
-        for q in rec.get("quantities", []):
-            pass
         if "quantities" in rec:
             rec["quantities"] = CommentedSeq([_flow_map(q) for q in rec["quantities"]])
         if "time" in rec:
@@ -175,7 +169,7 @@ def _label(d: Draft, entities: dict) -> str:
     def name(eid):
         return entities[eid].label if eid in entities else eid
 
-    kind = KIND_LABELS.get(d.kind, d.kind.lower())
+    kind = KIND_LABELS.get(d.kind) or re.sub(r"(?<!^)(?=[A-Z])", " ", d.kind).lower()
     who = f"{name(d.from_party)} → {name(d.to_party)}" if d.from_party else " and ".join(map(name, d.parties))
     bits = [b for b in (who, d.time.stated if d.time else None, *(q.stated for q in d.quantities)) if b]
     label = f"{kind[0].upper()}{kind[1:]}: " + ", ".join(bits) if bits else kind

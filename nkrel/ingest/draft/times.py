@@ -69,7 +69,7 @@ def find_times(text: str, cues: Cues, events: list[tuple[int, int]] = ()) -> lis
     for m in re.finditer(rf"{lead}{Y}\s*[–-]\s*{Y}\b", text, re.IGNORECASE):
         if m.group(1) <= m.group(2):
             add(Time(m.start(), m.end(), m.group(), period=(m.group(1), m.group(2))))
-    for m in re.finditer(rf"(?i:in\s+|during\s+)?(?i:the\s+)?(?:(early|mid|late)[\s-]+)?(1[6-9]\d|20\d)0s\b", text):
+    for m in re.finditer(r"(?i:in\s+|during\s+)?(?i:the\s+)?(?:(early|mid|late)[\s-]+)?(1[6-9]\d|20\d)0s\b", text):
         lo, hi = DECADE_PARTS.get((m.group(1) or "").lower(), (0, 9))
         add(Time(m.start(), m.end(), m.group(), period=(f"{m.group(2)}{lo}", f"{m.group(2)}{hi}")))
     for m in re.finditer(rf"{lead}{Y}(?![\d%,.]\d|\s*(?:tons?|tonnes?|hectares?|%))", text, re.IGNORECASE):
@@ -80,7 +80,7 @@ def find_times(text: str, cues: Cues, events: list[tuple[int, int]] = ()) -> lis
         add(Time(m.start(), m.end(), m.group(), vague=True, month=None if m.group(1) else month))
     for s, e, _, words in cues.groups["VagueTimeCue"].find(text):
         add(Time(s, e, words, vague=True))
-    for s, e, _, words in cues.groups["EventTimeCue"].find(text):
+    for s, e, _, _words in cues.groups["EventTimeCue"].find(text):
         for a, b in events:  # after the Korean War, during the Chinese Cultural Revolution
             gap = text[e:a]
             if 0 <= a - e <= 5 and re.fullmatch(r"\s*(?:the\s+)?", gap):
