@@ -91,7 +91,7 @@ def agreement(c: dict, d: dict) -> dict[str, bool | None]:
 def measure(corpus_dir: Path | None = None) -> dict:
     """Draft every document with its own facts hidden; compare with its curated facts."""
     from nkrel.ingest.draft import draft_document
-    from nkrel.ingest.draft.records import fact_record  # the emitter `nkrel draft` writes with
+    from nkrel.ingest.draft.records import fact_record, is_v2  # the emitter `nkrel draft` writes with
     from nkrel.ingest.load import default_corpus_dir, load_corpus
     from nkrel.pipeline import read_ontology
 
@@ -106,7 +106,8 @@ def measure(corpus_dir: Path | None = None) -> dict:
             non_facts=[n for n in corpus.non_facts if n.span.document != doc_id],
         )
         result = draft_document(hidden, vocabulary, doc_id)
-        drafts = [draft_view(fact_record(d, f"d{i}", "draft", doc.text), d) for i, d in enumerate(result.drafts)]
+        v2 = is_v2(vocabulary)
+        drafts = [draft_view(fact_record(d, f"d{i}", "d", doc.text, v2), d) for i, d in enumerate(result.drafts)]
         curated = [fact_view(f) for f in corpus.facts if f.document == doc_id]
         counts = {"curated": len(curated), "recalled": 0, "numbers": 0, "numbers_recalled": 0,
                   "drafts": len(drafts), "precise": 0}  # fmt: skip

@@ -52,7 +52,7 @@ def draft_command(document_id, corpus):
         result = draft_document(loaded, vocabulary, document_id)
     except DraftError as e:
         _fail(f"{e}; nothing was written")
-    path = write_drafts(folder, loaded, result)
+    path = write_drafts(folder, loaded, result, vocabulary)
     problems = check_drafts(folder, loaded, vocabulary, document_id)
     n_entities = len(result.entities)
     click.echo(

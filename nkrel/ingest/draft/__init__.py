@@ -13,9 +13,9 @@ from pathlib import Path
 
 from ..load import Corpus, CorpusError, Problem, _Reader, load_corpus
 from .drafter import Draft, DraftEntity, DraftSet, draft_sentences
-from .records import draft_file_text, drafts_path, strip_draft, verify_record
+from .records import draft_file_text, drafts_path, fact_record, is_v2, strip_draft, verify_record
 
-__all__ = ["Draft", "DraftEntity", "DraftSet", "DraftError", "check_drafts", "draft_document", "drafts_path",
+__all__ = ["fact_record", "is_v2", "Draft", "DraftEntity", "DraftSet", "DraftError", "check_drafts", "draft_document", "drafts_path",
            "write_drafts", "atomic_write"]  # fmt: skip
 
 
@@ -55,10 +55,13 @@ def draft_document(corpus: Corpus, vocabulary, doc_id: str, every_sentence: bool
     return result
 
 
-def write_drafts(corpus_dir: Path, corpus: Corpus, result: DraftSet) -> Path:
+def write_drafts(corpus_dir: Path, corpus: Corpus, result: DraftSet, vocabulary=None) -> Path:
     """Write (or replace) corpus/drafts/<document-id>.yaml atomically; return its path."""
+    from .records import is_v2
+
     taken = {f.id for f in corpus.facts}
-    text = draft_file_text(result, corpus.documents[result.document].text, corpus.entities, taken)
+    v2 = vocabulary is not None and is_v2(vocabulary)
+    text = draft_file_text(result, corpus.documents[result.document].text, corpus.entities, taken, v2)
     path = drafts_path(corpus_dir, result.document)
     atomic_write(path, text.encode("utf-8"))
     return path

@@ -26,6 +26,8 @@ class CueList:
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str, str]]:
         lookup = {w.lower(): t for t, words in self.terms.items() for w in words}
         out = []
+        if not lookup:  # a code list this ontology does not have
+            return out
         for m in self.pattern.finditer(text, start, len(text) if end is None else end):
             out.append((m.start(), m.end(), lookup[m.group().lower()], m.group()))
         return out
@@ -57,6 +59,8 @@ class Cues:
     modalities: CueList  # modality code -> words
     bounds: CueList  # bound code -> words
     units: CueList  # unit code -> words
+    changes: CueList  # change direction code -> words (fact model v2; empty before)
+    roles: CueList  # partner role code -> words (fact model v2; empty before)
     groups: dict[str, CueList]  # ForwardCue, BackwardCue, SourceMarker, ... -> words
 
 
@@ -80,8 +84,9 @@ def read_cues() -> Cues:
         return tuple(sorted(str(w) for w in g.objects(subject, cue)))
 
     def code_list(name: str) -> CueList:
-        terms = {code: words_of(URIRef(iri)) for code, iri in vocabulary.codes[name].items()}
-        ranks = {code: int(g.value(URIRef(iri), rank) or 0) for code, iri in vocabulary.codes[name].items()}
+        codes = vocabulary.codes.get(name, {})
+        terms = {code: words_of(URIRef(iri)) for code, iri in codes.items()}
+        ranks = {code: int(g.value(URIRef(iri), rank) or 0) for code, iri in codes.items()}
         return CueList({t: w for t, w in terms.items() if w}, ranks)
 
     kinds = {k: words_of(URIRef(NK + k)) for k in vocabulary.fact_kinds}
@@ -96,5 +101,7 @@ def read_cues() -> Cues:
         modalities=code_list("Modality"),
         bounds=code_list("Bound"),
         units=code_list("Unit"),
+        changes=code_list("ChangeDirection"),
+        roles=code_list("PartnerRole"),
         groups=groups,
     )

@@ -44,6 +44,9 @@ class Draft:
     quantities: list[Quantity] = field(default_factory=list)
     as_stated: dict[str, str] = field(default_factory=dict)
     attributed_to: str | None = None
+    attribution: tuple[int, int] | None = None  # the words that attribute it ("the Kremlin said")
+    change: str | None = None  # change direction code (fact model v2)
+    role: str | None = None  # partner role code (fact model v2)
     cues: list[str] = field(default_factory=list)
     kind_at: int = 0  # where the kind's cue is: the time nearest to it is the fact's time
     other_kinds: list[str] = field(default_factory=list)  # next best kinds, should the shapes refuse this one
@@ -298,9 +301,14 @@ def _draft(
     if attribution:
         cue_at = attribution[0][0]  # the speaker is named right before the cue: "the Kremlin said"
         speaker = [m for m in ctx.mentions if m.end <= cue_at and re.fullmatch(r"[\s,]*", text[m.end : cue_at])]
+        draft.attribution = (speaker[-1].start if speaker else cue_at, attribution[0][1])
         if speaker:
             draft.attributed_to = speaker[-1].entity
             why.append(f"attributed to {speaker[-1].entity}: {attribution[0][3]!r}")
+        else:
+            why.append(f"attributed: {attribution[0][3]!r}")
+    change, role = cues.changes.best(text, start, end), cues.roles.best(text, start, end)
+    draft.change, draft.role = (change[2] if change else None), (role[2] if role else None)
     draft.quantities = group
     why += [f"quantity: {q.stated!r}" for q in group]
     _time(draft, group, region, ctx, previous, context_cue)

@@ -34,19 +34,23 @@ def shape_problems(corpus, vocabulary, doc_id: str, facts) -> dict[str, list[str
 def fit_to_shapes(result: DraftSet, corpus, vocabulary) -> None:
     """Change the kind of every draft the shapes refuse, until none is refused."""
     from ..yamlfile import parse_yaml
-    from .records import _dump_plain
+    from .records import _dump_plain, is_v2
 
     doc = corpus.documents[result.document]
+    v2 = is_v2(vocabulary)
     for _ in range(ROUNDS):
-        facts, by_id = [], {}
+        facts, by_id, refused = [], {}, {}
         for i, d in enumerate(result.drafts):
             fid = f"draft-{i}"
-            record = parse_yaml(_dump_plain(fact_record(d, fid, "draft", doc.text)))
-            fact, _ = read_record(record, doc.file_name, ".", doc, corpus.entities, vocabulary)
+            by_id[fid] = d
+            record = parse_yaml(_dump_plain(fact_record(d, fid, "draft", doc.text, v2)))
+            fact, problems = read_record(record, doc.file_name, ".", doc, corpus.entities, vocabulary)
             if fact is not None:
                 facts.append(fact)
-                by_id[fid] = d
-        refused = {fid: lines for fid, lines in shape_problems(corpus, vocabulary, doc.id, facts).items() if fid}
+            else:  # a kind the loader refuses here (one that needs a field a draft cannot give)
+                refused[fid] = [f"fact {fid} : {p.message} [shape loader]" for p in problems]
+        found = shape_problems(corpus, vocabulary, doc.id, facts)
+        refused |= {fid: lines for fid, lines in found.items() if fid}
         if not refused:
             return
         for fid, lines in refused.items():

@@ -20,8 +20,15 @@ def drafts_path(corpus_dir: Path, doc_id: str) -> Path:
     return Path(corpus_dir) / "drafts" / f"{doc_id}.yaml"
 
 
-def fact_record(d: Draft, fact_id: str, label: str, text: str) -> dict:
-    """One draft in the fact record format of nkrel/corpus/README.md (v1)."""
+def is_v2(vocabulary) -> bool:
+    """Fact model v2 (issue 11) has the pre-1998 ruble RUR and the modality 'reported'."""
+    return "RUR" in vocabulary.codes["Unit"] and "reported" in vocabulary.codes["Modality"]
+
+
+def fact_record(d: Draft, fact_id: str, label: str, text: str, v2: bool = False) -> dict:
+    """One draft in the fact record format of nkrel/corpus/README.md (v1, or v2 with ``v2``)."""
+    if v2:
+        return _v2_record(d, fact_id, label, text)
     rec: dict = {"id": fact_id, "kind": d.kind, "label": label, "modality": d.modality}
     if d.parties:
         rec["parties"] = list(d.parties)
@@ -50,6 +57,47 @@ def fact_record(d: Draft, fact_id: str, label: str, text: str) -> dict:
     if len(starts) > 1:
         evidence["occurrence"] = starts.index(d.start) + 1
     rec["evidence"] = evidence
+    return rec
+
+
+def _v2_record(d: Draft, fact_id: str, label: str, text: str) -> dict:
+    """Fact model v2: decades and 'since' as intervals, RUR for rubles before 1998, reported
+    speech with attributed_to, change direction and partner role."""
+    rec = fact_record(d, fact_id, label, text)
+    t = d.time
+    if t is not None and (t.decade or (t.since and t.year)) and "time" in rec:
+        time = {"decade": t.decade} if t.decade else {"start": int(t.year)}
+        if "stated" in rec["time"]:
+            time["stated"] = rec["time"]["stated"]
+        rec["time"] = time
+    year = min(t.years()) if t and t.years() else None
+    for q in rec.get("quantities", []):
+        if q["unit"] == "RUB-old" or (q["unit"] == "RUB" and year and year < "1998"):
+            q["unit"] = "RUR"
+    if d.attribution:
+        if d.modality in ("happened", "announced", "ongoing"):
+            rec["modality"] = "reported"
+        s, e = d.attribution
+        attribution = {"quote": text[s:e]}
+        if d.attributed_to:
+            attribution = {"by": d.attributed_to, **attribution}
+            rec["involves"] = [i for i in rec.get("involves", []) if i != d.attributed_to] or None
+            if rec["involves"] is None:
+                del rec["involves"]
+        starts = [m.start() for m in re.finditer(re.escape(text[s:e]), text)]
+        if len(starts) > 1:
+            attribution["occurrence"] = starts.index(s) + 1
+        rec["attributed_to"] = [attribution]
+    if d.kind == "Change":
+        change = {"direction": d.change or "decrease"}
+        of = next((k for k in d.other_kinds if k not in ("Change", "RelationState")), None)
+        if of:
+            change["of"] = of
+        rec["change"] = change
+    if d.kind == "Partnership":
+        rec["role"] = d.role or "partner"
+    evidence = rec.pop("evidence")
+    rec["evidence"] = evidence  # last, as in the curated files
     return rec
 
 
@@ -97,7 +145,7 @@ def entity_record(e: DraftEntity) -> dict:
     return {"id": e.id, "type": e.type, "label": e.label, "aliases": [e.words]}
 
 
-def draft_file_text(result: DraftSet, text: str, entities: dict, taken_ids: set[str]) -> str:
+def draft_file_text(result: DraftSet, text: str, entities: dict, taken_ids: set[str], v2: bool = False) -> str:
     """The drafts file: each draft a fact record marked status: draft with its cues."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -107,12 +155,15 @@ def draft_file_text(result: DraftSet, text: str, entities: dict, taken_ids: set[
     for d in result.drafts:
         fid = _unique(_fact_id(prefix, d), taken_ids)
         rec = CommentedMap({"status": "draft", "cues": _flow(list(d.cues))})
-        for k, v in fact_record(d, fid, _label(d, entities), text).items():
+        for k, v in fact_record(d, fid, _label(d, entities), text, v2).items():
             rec[k] = _flow(v) if isinstance(v, list) and k != "quantities" else v
         if "quantities" in rec:
             rec["quantities"] = CommentedSeq([_flow_map(q) for q in rec["quantities"]])
-        if "time" in rec:
-            rec["time"] = _flow_map(rec["time"])
+        for key in ("time", "change"):
+            if key in rec:
+                rec[key] = _flow_map(rec[key])
+        if "attributed_to" in rec:
+            rec["attributed_to"] = CommentedSeq([_flow_map(a) for a in rec["attributed_to"]])
         records.append(rec)
     new_entities = []
     for e in result.entities:

@@ -31,6 +31,7 @@ class Time:
     since: bool = False
     vague: bool = False
     month: int | None = None  # a month named without its year ("in December")
+    decade: int | None = None  # "in the 1990s", "in the late 1980s": some time in that decade
 
     def years(self) -> set[str]:
         values = [self.year, self.date] + list(self.period or ())
@@ -71,7 +72,8 @@ def find_times(text: str, cues: Cues, events: list[tuple[int, int]] = ()) -> lis
             add(Time(m.start(), m.end(), m.group(), period=(m.group(1), m.group(2))))
     for m in re.finditer(r"(?i:in\s+|during\s+)?(?i:the\s+)?(?:(early|mid|late)[\s-]+)?(1[6-9]\d|20\d)0s\b", text):
         lo, hi = DECADE_PARTS.get((m.group(1) or "").lower(), (0, 9))
-        add(Time(m.start(), m.end(), m.group(), period=(f"{m.group(2)}{lo}", f"{m.group(2)}{hi}")))
+        decade = int(m.group(2) + "0")
+        add(Time(m.start(), m.end(), m.group(), period=(f"{m.group(2)}{lo}", f"{m.group(2)}{hi}"), decade=decade))
     for m in re.finditer(rf"{lead}{Y}(?![\d%,.]\d|\s*(?:tons?|tonnes?|hectares?|%))", text, re.IGNORECASE):
         since = m.group().lower().lstrip().startswith(("since", "ever"))
         add(Time(m.start(), m.end(), m.group(), year=m.group(1), since=since))
