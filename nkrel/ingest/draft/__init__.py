@@ -15,8 +15,8 @@ from ..load import Corpus, CorpusError, Problem, _Reader, load_corpus
 from .drafter import Draft, DraftEntity, DraftSet, draft_sentences
 from .records import draft_file_text, drafts_path, fact_record, is_v2, strip_draft, verify_record
 
-__all__ = ["fact_record", "is_v2", "Draft", "DraftEntity", "DraftSet", "DraftError", "check_drafts", "draft_document", "drafts_path",
-           "write_drafts", "atomic_write"]  # fmt: skip
+__all__ = ["fact_record", "is_v2", "Draft", "DraftEntity", "DraftSet", "DraftError", "check_drafts",
+           "draft_document", "drafts_path", "write_drafts", "atomic_write"]  # fmt: skip
 
 
 class DraftError(Exception):

@@ -163,8 +163,15 @@ def _resolve(mentions: list[Mention], body: str, index: EntityIndex, cues: Cues)
     return out
 
 
+def _lifetime(e: Entity) -> tuple[str | None, str | None]:
+    """Founding and dissolution dates, kept on the entity (v1) or in its reference block (v2)."""
+    holder = getattr(e, "reference", None) or e
+    return getattr(holder, "founded", None), getattr(holder, "dissolved", None)
+
+
 def _exists(e: Entity, year: str) -> bool:
-    return (not e.founded or e.founded[:4] <= year) and (not e.dissolved or year <= e.dissolved[:4])
+    founded, dissolved = _lifetime(e)
+    return (not founded or founded[:4] <= year) and (not dissolved or year <= dissolved[:4])
 
 
 def _is_content(s, text: str) -> bool:
@@ -477,19 +484,21 @@ def _era(draft: Draft, index: EntityIndex) -> None:
     for role in ("from_party", "to_party"):
         eid = getattr(draft, role)
         e: Entity | None = index.entities.get(eid) if eid else None
-        if e and e.founded and year < e.founded[:4] and eid in predecessors:
+        founded = _lifetime(e)[0] if e else None
+        if founded and year < founded[:4] and eid in predecessors:
             setattr(draft, role, predecessors[eid])
             if eid in mentions:
                 draft.as_stated[predecessors[eid]] = mentions[eid]
-            draft.cues.append(f"{predecessors[eid]} for {eid}: {year} is before {e.founded}")
+            draft.cues.append(f"{predecessors[eid]} for {eid}: {year} is before {founded}")
     for i, eid in enumerate(draft.parties):
         e = index.entities.get(eid)
-        if e and e.founded and year < e.founded[:4] and eid in predecessors:
+        founded = _lifetime(e)[0] if e else None
+        if founded and year < founded[:4] and eid in predecessors:
             p = predecessors[eid]
             draft.parties[i] = p
             if eid in mentions:
                 draft.as_stated[p] = mentions[eid]
-            draft.cues.append(f"{p} for {eid}: {year} is before {e.founded}")
+            draft.cues.append(f"{p} for {eid}: {year} is before {founded}")
     draft.parties = list(dict.fromkeys(draft.parties))
 
 

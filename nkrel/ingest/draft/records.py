@@ -248,5 +248,9 @@ def read_record(entry, path: Path, corpus_dir: Path, doc, entities, vocabulary):
         record[k] = v
         if isinstance(entry, LineDict) and k in entry.key_lines:
             record.key_lines[k] = entry.key_lines[k]  # keep line numbers for messages
-    fact = _read_fact(record, reader, doc, entities, vocabulary)
+    import inspect
+
+    # fact model v2's reader also collects links to other facts (causes, topic_of); drafts make none
+    links = [[]] if "links" in inspect.signature(_read_fact).parameters else []
+    fact = _read_fact(record, reader, doc, entities, vocabulary, *links)
     return fact, problems
