@@ -64,4 +64,18 @@ def graph_files(built: Built) -> dict[str, bytes]:
     return files
 
 
-__all__ = ["Built", "CorpusError", "ShapeError", "build_graph", "graph_files"]
+def build_and_publish(corpus_dir: Path, out_dir: Path, allow_uncovered: bool = False, cache_dir=None) -> Built:
+    """Build from a corpus and publish every file into out_dir as one atomic step."""
+    from .ingest.coverage import require_coverage
+    from .output.publish import publish
+    from .workspace import build_record
+
+    record = build_record(corpus_dir)  # before reading: a change during the build makes it stale, not fresh
+    built = build_graph(corpus_dir)
+    if not allow_uncovered:
+        require_coverage(built.corpus)
+    publish(graph_files(built), out_dir, record)
+    return built
+
+
+__all__ = ["Built", "CorpusError", "ShapeError", "build_graph", "graph_files", "build_and_publish"]

@@ -222,16 +222,19 @@ def test_draft_review_build_on_a_new_document_gives_a_valid_graph(new_document, 
     before = {p.name: p.read_bytes() for p in (new_document / "facts").iterdir()}
     r = nkrel("draft", "vn-test", "--corpus", new_document)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("6 draft(s) and 1 proposed entity for 7 sentence(s) not yet cited or explained")
+    assert r.stdout.startswith(
+        "6 draft(s), 1 line(s) proposed for not_facts and 1 proposed entity for 7 sentence(s) not yet cited or explained"
+    )
     drafts = (new_document / "drafts" / "vn-test.yaml").read_text(encoding="utf-8")
-    assert drafts.count("status: draft") == 7 and "id: vietnam" in drafts
+    assert drafts.count("status: draft") == 8 and "id: vietnam" in drafts and "reason: heading" in drafts
     assert {p.name: p.read_bytes() for p in (new_document / "facts").iterdir()} == before  # curated files untouched
     out = tmp_path / "graphs"
-    r = nkrel("build", "--corpus", new_document, "--out", out)
+    r = nkrel("build", "--corpus", new_document, "--out", out, "--allow-uncovered")
     assert r.returncode == 0, r.stderr
     assert "vt-" not in (out / "nkrel.nq").read_text(encoding="utf-8")  # drafts never enter the graph unreviewed
     r = nkrel("review", "vn-test", "--accept-all", "--corpus", new_document)
-    assert (r.returncode, r.stdout) == (0, "Done: 6 accepted, 0 rejected, 0 discarded; 0 draft(s) left.\n"), r.stderr
+    done = "Done: 6 accepted, 0 rejected, 0 discarded, 1 line(s) explained; 0 draft(s) left.\n"
+    assert (r.returncode, r.stdout) == (0, done), r.stderr
     r = nkrel("build", "--corpus", new_document, "--out", out)
     assert r.returncode == 0, r.stderr
     assert r.stdout.count("\n") >= 1
@@ -264,3 +267,25 @@ def test_cues_file_ships_in_the_package():
     assert (ontology_dir() / "cues.ttl").is_file()
     g = Graph().parse(ontology_dir() / "cues.ttl")
     assert (URIRef(NK + "TradeFlow"), URIRef(NK + "cue"), None) in g
+
+
+def test_draft_writes_only_in_a_workspace(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    r = nkrel("draft", "trade-agreements", cwd=outside, env={"NKREL_WORKSPACE": ""})
+    assert r.returncode == 2 and r.stderr.startswith("nkrel: error: `nkrel draft` needs a workspace")
+    r = nkrel("init", tmp_path / "ws", "--example", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    text = tmp_path / "vietnam.txt"
+    text.write_text(NEW_TEXT, encoding="utf-8")
+    ws = tmp_path / "ws"
+    for args in (
+        ("add-document", text, "--id", "vn-test", "--title", "North Korea and Vietnam"),
+        ("draft", "vn-test"),
+        ("review", "vn-test", "--accept-all"),
+        ("build",),
+    ):
+        r = nkrel(*args, cwd=ws, env={"NKREL_WORKSPACE": ""})
+        assert r.returncode == 0, (args, r.stderr)
+    assert (ws / "corpus" / "drafts" / "vn-test.yaml").is_file()
+    assert "vt-aid-china-north-korea-2017" in (ws / "graphs" / "nkrel.nq").read_text(encoding="utf-8")

@@ -110,7 +110,7 @@ def test_accept_all_leaves_a_broken_draft_and_says_why(drafted):
     assert r.returncode == 1
     assert r.stderr.startswith(f"nkrel: error: draft {broken} was not accepted:\n  drafts/vn-test.yaml:")
     assert "quote not found verbatim" in r.stderr
-    assert r.stdout == "Done: 5 accepted, 0 rejected, 0 discarded; 1 draft(s) left.\n"
+    assert r.stdout == "Done: 5 accepted, 0 rejected, 0 discarded, 1 line(s) explained; 1 draft(s) left.\n"
     assert draft_ids(drafted) == [broken]
 
 
@@ -123,7 +123,7 @@ def test_a_review_cut_between_its_two_writes_is_finished_by_the_next(drafted):
     facts_path.write_text(text, encoding="utf-8")
     r = nkrel("review", "vn-test", "--accept-all", "--corpus", drafted)
     assert r.returncode == 0, r.stderr
-    assert r.stdout == "Done: 5 accepted, 0 rejected, 0 discarded; 0 draft(s) left.\n"
+    assert r.stdout == "Done: 5 accepted, 0 rejected, 0 discarded, 1 line(s) explained; 0 draft(s) left.\n"
     ids = [f["id"] for f in read(drafted, "facts/vn-test.yaml")["facts"]]
     assert len(ids) == len(set(ids)) == 6
 
@@ -228,4 +228,4 @@ def test_kill_mid_review_corrupts_nothing(drafted):
     r = nkrel("validate", "--corpus", drafted)
     assert r.returncode == 0, r.stderr
     r = nkrel("review", "vn-test", "--accept-all", "--corpus", drafted)  # and the review goes on
-    assert r.stdout == "Done: 5 accepted, 0 rejected, 0 discarded; 0 draft(s) left.\n", r.stderr
+    assert r.stdout == "Done: 5 accepted, 0 rejected, 0 discarded, 1 line(s) explained; 0 draft(s) left.\n", r.stderr

@@ -7,31 +7,35 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_DATA, _fail, handle_errors
+from .common import EXIT_DATA, _fail, find_workspace, handle_errors, workspace_option
 
 EXIT_INTERRUPTED = 130
 
 
-def corpus_folder(corpus: Path | None) -> Path:
-    """The corpus these commands read and write (one place, so workspaces can take over)."""
-    from ..ingest.load import default_corpus_dir
-
-    return Path(corpus) if corpus else default_corpus_dir()
+def corpus_folder(corpus: Path | None, workspace: Path | None, command: str) -> Path:
+    """The corpus these commands read and write: --corpus, else the workspace's (which must
+    be writable: drafting never writes inside the installed package)."""
+    if corpus is not None:
+        return Path(corpus)
+    ws = find_workspace(workspace)
+    ws.require_writable(f"`nkrel {command}`")
+    return ws.corpus_dir
 
 
 _corpus_option = click.option(
     "--corpus",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Corpus folder (documents.yaml, entities.yaml, facts/, texts/). Default: the shipped corpus.",
+    help="Corpus folder (documents.yaml, entities.yaml, facts/, texts/). Default: the workspace's corpus.",
 )
 
 
 @click.command(name="draft")
 @click.argument("document_id")
+@workspace_option
 @_corpus_option
 @handle_errors
-def draft_command(document_id, corpus):
+def draft_command(document_id, workspace, corpus):
     """Propose fact records for the sentences of a document that no fact cites yet.
 
     Drafts go to drafts/DOCUMENT_ID.yaml in the corpus (replacing earlier drafts),
@@ -46,7 +50,7 @@ def draft_command(document_id, corpus):
     """
     from ..ingest.draft import DraftError, check_drafts, draft_document, load, write_drafts
 
-    folder = corpus_folder(corpus)
+    folder = corpus_folder(corpus, workspace, "draft")
     loaded, vocabulary = load(folder)
     try:
         result = draft_document(loaded, vocabulary, document_id)
@@ -56,8 +60,9 @@ def draft_command(document_id, corpus):
     problems = check_drafts(folder, loaded, vocabulary, document_id)
     n_entities = len(result.entities)
     click.echo(
-        f"{len(result.drafts)} draft(s) and {n_entities} proposed entit{'y' if n_entities == 1 else 'ies'}"
-        f" for {result.sentences} sentence(s) not yet cited or explained, in {path}"
+        f"{len(result.drafts)} draft(s), {len(result.explanations)} line(s) proposed for not_facts and "
+        f"{n_entities} proposed entit{'y' if n_entities == 1 else 'ies'} for {result.sentences} sentence(s) "
+        f"not yet cited or explained, in {path}"
     )
     if problems:  # a drafting bug: say so rather than hand the reviewer broken records
         _fail(f"{len(problems)} draft(s) would not load", [str(p) for p in problems])
@@ -66,10 +71,11 @@ def draft_command(document_id, corpus):
 
 @click.command(name="review")
 @click.argument("document_id")
+@workspace_option
 @_corpus_option
 @click.option("--accept-all", is_flag=True, help="Accept every draft that verifies, without asking (for scripts).")
 @handle_errors
-def review_command(document_id, corpus, accept_all):
+def review_command(document_id, workspace, corpus, accept_all):
     """Review the drafts of a document: accept, edit, reject or skip each one.
 
     Accepted drafts move to the document's fact file (comments kept), rejected
@@ -85,7 +91,7 @@ def review_command(document_id, corpus, accept_all):
     from ..ingest.review import ReviewError, open_review
 
     try:
-        review = open_review(corpus_folder(corpus), document_id)
+        review = open_review(corpus_folder(corpus, workspace, "review"), document_id)
         if accept_all:
             refused = _accept_all(review)
         else:
@@ -103,11 +109,14 @@ def review_command(document_id, corpus, accept_all):
 
 def _summary(review) -> str:
     c = review.counts
-    return f"{c['accepted']} accepted, {c['rejected']} rejected, {c['discarded']} discarded"
+    explained = f", {c['explained']} line(s) explained" if c["explained"] else ""
+    return f"{c['accepted']} accepted, {c['rejected']} rejected, {c['discarded']} discarded{explained}"
 
 
 def _accept_all(review) -> int:
     refused = 0
+    for entry in review.proposed_not_facts():
+        review.accept_not_fact(entry)
     for entry in review.pending():
         problems = review.accept(entry)
         if problems:
@@ -165,6 +174,15 @@ def _interactive(review) -> int:
             click.echo("  not accepted, the loader says:")
             for p in problems:
                 click.echo(f"    {p}")
+    for line in review.proposed_not_facts():
+        click.echo(f"\nnot a fact? {line.get('quote')!r}: {line.get('reason')}")
+        answer = click.prompt("  [a]ccept [d]iscard [s]kip [q]uit", type=click.Choice(["a", "d", "s", "q"]))
+        if answer == "q":
+            return refused
+        if answer == "a":
+            review.accept_not_fact(line)
+        elif answer == "d":
+            review.drop_not_fact(line)
     for entity in review.proposed_entities():
         click.echo(f"\nproposed entity {entity.get('id')}: {entity.get('type')} {entity.get('label')!r}")
         click.echo(f"  cues: {'; '.join(entity.get('cues') or [])}")

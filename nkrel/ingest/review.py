@@ -58,7 +58,9 @@ class Review:
     vocabulary: object
     facts_path: Path
     drafts_path: Path
-    counts: dict[str, int] = field(default_factory=lambda: {"accepted": 0, "rejected": 0, "discarded": 0})
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"accepted": 0, "rejected": 0, "discarded": 0, "explained": 0}
+    )
 
     # -- reading -------------------------------------------------------------------------
     def _facts_data(self):
@@ -87,6 +89,16 @@ class Review:
                 continue
             out.append(entry)
         return out
+
+    def proposed_not_facts(self) -> list:
+        """Lines proposed for not_facts (headings, page chrome) not yet recorded there."""
+        recorded = {(n.get("quote"), n.get("occurrence")) for n in self._facts_data().get("not_facts") or []}
+        items = self._drafts_data().get("not_facts") or []
+        return [x for x in items if (x.get("quote"), x.get("occurrence")) not in recorded]
+
+    def accept_not_fact(self, entry) -> None:
+        """Record a proposed not_facts entry in the fact file, with its proposed reason."""
+        self.reject(entry, entry.get("reason"), key="not_facts")
 
     def proposed_entities(self) -> list:
         known = set(self.corpus.entities)
@@ -145,7 +157,7 @@ class Review:
         self.counts["accepted"] += 1
         return []
 
-    def reject(self, entry, reason: str) -> None:
+    def reject(self, entry, reason: str, key: str = "drafts") -> None:
         """Record the draft's quote in not_facts with a reason the loader knows."""
         if reason not in NON_FACT_REASONS:
             raise ReviewError(f"unknown reason {reason!r} (known: {', '.join(REASONS)})")
@@ -154,15 +166,15 @@ class Review:
         facts = self._facts_data()
         if not facts.get("not_facts"):
             facts["not_facts"] = []
-        evidence = entry.get("evidence") or {}
+        evidence = entry.get("evidence") or entry  # a draft's evidence, or a proposed not_facts entry
         item = CommentedMap({"quote": evidence.get("quote")})
         if evidence.get("occurrence"):
             item["occurrence"] = evidence["occurrence"]
         item["reason"] = reason
         facts["not_facts"].append(item)
         atomic_write(self.facts_path, _dump(facts))
-        self._remove(entry)
-        self.counts["rejected"] += 1
+        self._remove(entry, key)
+        self.counts["rejected" if key == "drafts" else "explained"] += 1
 
     def discard(self, entry) -> None:
         """Drop a wrong draft without recording anything."""
@@ -187,11 +199,15 @@ class Review:
     def drop_entity(self, entry) -> None:
         self._remove(entry, "entities")
 
+    def drop_not_fact(self, entry) -> None:
+        self._remove(entry, "not_facts")
+
     def _remove(self, entry, key: str = "drafts") -> None:
         data = self._drafts_data()
         items = data.get(key) or []
+        same = ("id",) if key != "not_facts" else ("quote", "occurrence")
         for i, item in enumerate(items):
-            if item.get("id") == entry.get("id"):
+            if all(item.get(k) == entry.get(k) for k in same):
                 del items[i]
                 break
         atomic_write(self.drafts_path, _dump(data))

@@ -86,8 +86,10 @@ def fetch(request: urllib.request.Request, deadline: float, max_bytes: int, open
                 sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
                 if sock is not None:
                     sock.settimeout(left)
-                chunk = response.read(1 << 16)
+                chunk = response.read1(1 << 16)  # what has arrived: read() would wait for a full buffer
                 if not chunk:
+                    if response.length:  # the connection closed before the announced Content-Length
+                        raise http.client.IncompleteRead(b"", response.length)
                     break
                 size += len(chunk)
                 if size > max_bytes:

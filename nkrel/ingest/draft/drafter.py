@@ -63,11 +63,24 @@ class DraftEntity:
 
 
 @dataclass
+class Explanation:
+    """A line that is no sentence of the text (a heading, page chrome, a reference), proposed
+    for not_facts so that coverage accounts for it."""
+
+    start: int
+    end: int
+    quote: str
+    reason: str
+    cues: list[str]
+
+
+@dataclass
 class DraftSet:
     document: str
     drafts: list[Draft]
     entities: list[DraftEntity]
     sentences: int  # sentences looked at (not yet cited or explained)
+    explanations: list[Explanation] = field(default_factory=list)
 
 
 def draft_sentences(doc_id: str, text: str, sentences, index: EntityIndex, cues: Cues) -> DraftSet:
@@ -75,12 +88,15 @@ def draft_sentences(doc_id: str, text: str, sentences, index: EntityIndex, cues:
     all_sentences = split_sentences(doc_id, text)
     todo = {(s.start, s.end) for s in sentences}
     drafts: list[Draft] = []
+    explanations: list[Explanation] = []
     new_names: dict[str, DraftEntity] = {}
     previous: _Context | None = None
     for s in all_sentences:
         context = _analyse(s, text, index, cues)
         if previous is not None and (not _is_content(s, text) or "\n" in text[previous.end : s.start]):
             previous = None  # a heading or a new paragraph: the preceding sentence is no context
+        if (s.start, s.end) in todo and not _is_content(s, text):
+            explanations.append(_explain(s, text, cues))
         if (s.start, s.end) in todo and _is_content(s, text):
             drafts += _draft_sentence(s, context, previous, index, cues, text)
             for n in context.new_names:
@@ -91,7 +107,19 @@ def draft_sentences(doc_id: str, text: str, sentences, index: EntityIndex, cues:
             dated = [t for t in context.times if not t.vague]
             context.last_time = dated[-1] if dated else (previous.last_time if previous else None)
             previous = context
-    return DraftSet(doc_id, drafts, sorted(new_names.values(), key=lambda e: e.start), len(todo))
+    entities = sorted(new_names.values(), key=lambda e: e.start)
+    return DraftSet(doc_id, drafts, entities, len(todo), explanations)
+
+
+def _explain(s, text: str, cues: Cues) -> Explanation:
+    body = text[s.start : s.end]
+    for group, reason in (("ReferenceListCue", "reference-list"), ("PageChromeCue", "page-chrome")):
+        hit = cues.groups[group].find(body)
+        if hit:
+            return Explanation(s.start, s.end, body, reason, [f"{reason}: {hit[0][3]!r}"])
+    if not re.search(r"[A-Za-z]{3}", body):
+        return Explanation(s.start, s.end, body, "page-chrome", ["no words: page furniture"])
+    return Explanation(s.start, s.end, body, "heading", ["heading: a short line that does not end like a sentence"])
 
 
 def ctx_text_before(ctx, pos: int) -> str:

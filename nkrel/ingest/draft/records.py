@@ -171,7 +171,17 @@ def draft_file_text(result: DraftSet, text: str, entities: dict, taken_ids: set[
         for k, v in entity_record(e).items():
             rec[k] = _flow(v) if isinstance(v, list) else v
         new_entities.append(rec)
-    data = CommentedMap({"document": result.document, "drafts": records, "entities": new_entities})
+    explanations = []
+    for x in result.explanations:
+        rec = CommentedMap({"status": "draft", "cues": _flow(x.cues), "quote": x.quote})
+        starts = [m.start() for m in re.finditer(re.escape(x.quote), text)]
+        if len(starts) > 1:
+            rec["occurrence"] = starts.index(x.start) + 1
+        rec["reason"] = x.reason
+        explanations.append(rec)
+    data = CommentedMap(
+        {"document": result.document, "drafts": records, "not_facts": explanations, "entities": new_entities}
+    )
     yaml = YAML(typ="rt")
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -180,7 +190,8 @@ def draft_file_text(result: DraftSet, text: str, entities: dict, taken_ids: set[
     head = (
         f"# Drafts for {result.document}, proposed by `nkrel draft`; the build never reads this file.\n"
         f"# Review them with `nkrel review {result.document}`: accepted drafts move to the fact file,\n"
-        "# rejected ones to its not_facts. Proposed entities (last) go to entities.yaml when accepted.\n"
+        "# rejected ones to its not_facts. Proposed not_facts (headings, page chrome) go to not_facts\n"
+        "# and proposed entities (last) to entities.yaml when accepted.\n"
     )
     return head + out.getvalue()
 
