@@ -57,10 +57,12 @@ def build_graph(corpus_dir: Path | None = None, check_shapes: bool = True) -> Bu
 def graph_files(built: Built) -> dict[str, bytes]:
     """Every file `nkrel build` writes, by name."""
     from .output.network import NETWORK_FILE, network_graph, render_network_html
+    from .output.ontology_page import ONTOLOGY_FILE, ontology_page
     from .output.write import GRAPH_FILES, serialize
 
     files = {name: serialize(built.dataset, fmt) for fmt, name in GRAPH_FILES.items()}
     files[NETWORK_FILE] = render_network_html(network_graph(built.dataset)).encode("utf-8")
+    files[ONTOLOGY_FILE] = ontology_page()
     return files
 
 

@@ -10,6 +10,7 @@ import click
 
 from .common import (
     _progress,
+    _query_fail,
     built_graph_file,
     corpus_option,
     find_workspace,
@@ -65,6 +66,41 @@ def build(workspace, corpus, out, allow_uncovered):
     )
 
 
+# The export formats by file extension (lower case), for `export -o FILE` without --format.
+EXPORT_EXTENSIONS = {
+    ".ttl": "turtle",
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".nt": "ntriples",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".graphml": "graphml",
+    ".gexf": "gexf",
+}
+EXPORT_FORMATS = ["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf"]
+
+
+def export_format(fmt: str | None, output: Path | None) -> str:
+    """The format to export: --format, else the output file's extension, else turtle.
+
+    A --format that contradicts a known extension, or an unknown extension without
+    --format, is a usage error (exit 2): a file must not hold another format than
+    its name says.
+    """
+    if output is None:
+        return fmt or "turtle"
+    ext = output.suffix.lower()
+    implied = EXPORT_EXTENSIONS.get(ext)
+    if fmt is None:
+        if implied is None:
+            known = " ".join(sorted(EXPORT_EXTENSIONS))
+            _query_fail(f"cannot tell the format of {output} from its extension ({known}): give --format")
+        return implied
+    if implied is not None and implied != fmt:
+        _query_fail(f"--format {fmt} does not match {output} (a {ext} file is {implied}): change one of them")
+    return fmt
+
+
 @click.command()
 @workspace_option
 @corpus_option
@@ -72,10 +108,10 @@ def build(workspace, corpus, out, allow_uncovered):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf"]),
-    default="turtle",
-    show_default=True,
-    help="RDF format, or graphml / gexf: the network of entities and facts (for Gephi).",
+    type=click.Choice(EXPORT_FORMATS),
+    default=None,
+    help="RDF format, or graphml / gexf: the network of entities and facts (for Gephi). "
+    "Default: from the extension of -o FILE, else turtle.",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
@@ -84,20 +120,27 @@ def build(workspace, corpus, out, allow_uncovered):
 def export(workspace, corpus, no_rebuild, fmt, output):
     """Export the graph in one RDF format, to a file or stdout.
 
+    With -o FILE and no --format, the format follows the file's extension: .ttl
+    turtle, .trig, .nq nquads, .nt ntriples, .jsonld or .json jsonld, .graphml,
+    .gexf. An unknown extension needs --format; a --format that contradicts the
+    extension is refused (exit 2).
+
     graphml and gexf export the network view instead (for Gephi, yEd, networkx):
     one node per entity, one edge per fact and pair of participants, with the
     fact's kind, time, value, modality, quote and document as edge attributes.
 
     \b
     Examples:
-      nkrel export --format trig -o nkrel.trig
+      nkrel export -o nkrel.trig
       nkrel export --format nquads > nkrel.nq
-      nkrel export --format jsonld -o nkrel.jsonld
-      nkrel export --format gexf -o nkrel.gexf
+      nkrel export -o nkrel.jsonld
+      nkrel export -o nkrel.gexf
+      nkrel export --format turtle -o nkrel.txt
     """
     from ..output.write import GRAPH_FILES, serialize, write_files
     from ..pipeline import build_graph
 
+    fmt = export_format(fmt, output)
     if corpus is not None:
         dataset = build_graph(corpus).dataset
     else:

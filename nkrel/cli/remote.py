@@ -25,8 +25,8 @@ from .common import (
 @graph_file_option
 @no_rebuild_option
 @click.option("--dry-run", is_flag=True, help="List what would be sent, and send nothing.")
-@click.option("--user", help="User name for HTTP Basic authentication; the password is read from "
-              "the environment variable NKREL_PASSWORD.")  # fmt: skip
+@click.option("--user", help="User name for HTTP authentication (Digest or Basic, as the server asks); the "
+              "password is read from the environment variable NKREL_PASSWORD.")  # fmt: skip
 @click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for each answer.")
 @handle_errors
 def push(store_url, workspace, corpus, graph_file, no_rebuild, dry_run, user, timeout):
@@ -49,6 +49,7 @@ def push(store_url, workspace, corpus, graph_file, no_rebuild, dry_run, user, ti
       nkrel push http://127.0.0.1:7878/store --dry-run
       nkrel push http://localhost:3030/nkrel/data --graph graphs/nkrel.nq
       NKREL_PASSWORD=secret nkrel push https://kg.example.org/nkrel/data --user editor
+      NKREL_PASSWORD=dba nkrel push http://127.0.0.1:8890/sparql-graph-crud-auth --user dba
     """
     import os
     import time
@@ -75,8 +76,8 @@ def push(store_url, workspace, corpus, graph_file, no_rebuild, dry_run, user, ti
             raise click.UsageError("--user needs the password in the environment variable NKREL_PASSWORD")
         parts = urllib.parse.urlsplit(store_url)
         if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
-            click.echo(f"nkrel: warning: sending the password unencrypted (http, not https) to {parts.hostname}",
-                       err=True)  # fmt: skip
+            click.echo(f"nkrel: warning: http, not https: if {parts.hostname} asks for Basic authentication, "
+                       "the password goes unencrypted", err=True)  # fmt: skip
     graphs, in_default = named_graphs(_dataset(corpus, graph_file, workspace, no_rebuild))
     source = str(graph_file) if graph_file else "the build"
     if in_default:
