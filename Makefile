@@ -6,7 +6,7 @@
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test test-deps system-deps lint bench bench-network screenshots
+.PHONY: build test test-deps system-deps lint bench bench-network bench-draft screenshots
 
 build:
 	$(PYTHON) -m pip install .
@@ -35,6 +35,9 @@ bench:
 
 bench-network:
 	$(PYTHON) tests/benchmark_network.py
+
+bench-draft:
+	$(PYTHON) tests/benchmark_draft.py
 
 # the README's pictures of each view of the network page (graphs/screenshots/*.png)
 screenshots:

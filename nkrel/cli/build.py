@@ -166,32 +166,46 @@ def export(workspace, corpus, no_rebuild, fmt, output):
 
 
 @click.command()
+@workspace_option
 @corpus_option
+@click.option("--allow-uncovered", is_flag=True, help="Do not count uncovered sentences as problems.")
 @handle_errors
-def validate(corpus):
+def validate(workspace, corpus, allow_uncovered):
     """Verify the corpus and check the graph against the SHACL shapes.
 
-    Exit 0 when every quote is verbatim, every record well-formed and the graph
-    conforms; exit 1 with one line per problem otherwise. It also counts the
-    anomalies of the sources (slips, disagreements), which never fail it.
+    Exit 0 when every quote is verbatim, every record well-formed, every sentence
+    cited or explained, and the graph conforms; exit 1 with one line per problem
+    otherwise. It also counts the anomalies of the sources (slips,
+    disagreements), which never fail it, and checks the drafts waiting for review
+    (a broken draft is a warning: it is not in the graph).
 
     \b
     Examples:
       nkrel validate
       nkrel validate --corpus my-corpus
     """
+    from ..ingest.coverage import require_coverage
+    from ..ingest.draft import check_drafts
     from ..pipeline import build_graph
 
-    built = build_graph(corpus)
+    corpus_dir = corpus or find_workspace(workspace).corpus_dir
+    built = build_graph(corpus_dir)
+    if not allow_uncovered:
+        require_coverage(built.corpus)
     majors = sum(a.severity == "major" for a in built.anomalies)
     click.echo(
         f"OK: {len(built.corpus.facts)} facts in {len(built.corpus.documents)} documents; "
-        "every quote verbatim; the graph conforms to the shapes."
+        "every quote verbatim; every sentence covered; the graph conforms to the shapes."
     )
     click.echo(
         f"The sources show {len(built.anomalies)} anomalies ({majors} major): see `nkrel anomalies` "
         "(findings about the sources, not errors of the data)."
     )
+    drafts = [
+        p for doc in built.corpus.documents for p in check_drafts(corpus_dir, built.corpus, built.vocabulary, doc)
+    ]
+    for problem in drafts:
+        click.echo(f"nkrel: warning: draft not yet valid: {problem}", err=True)
 
 
 @click.command()
