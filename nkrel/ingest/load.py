@@ -287,7 +287,6 @@ def _reason(e: OSError | UnicodeDecodeError) -> str:
     return e.strerror or str(e) if isinstance(e, OSError) else f"not UTF-8 ({e.reason})"
 
 
-
 def load_corpus(corpus_dir: Path, vocabulary: Vocabulary) -> Corpus:
     """Read and verify a corpus folder; raise CorpusError listing every problem."""
     corpus_dir = Path(corpus_dir)
@@ -383,8 +382,6 @@ def _load_documents(root: Path, problems: list[Problem]):
         documents[doc_id] = Document(doc_id, path.name, entry["title"], entry.get("publisher"), digest, text)
         fact_files[doc_id] = facts_path
     return documents, fact_files
-
-
 
 
 # ---- typed fields -----------------------------------------------------------------

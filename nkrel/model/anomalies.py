@@ -250,21 +250,25 @@ def currency_mix(placed) -> list[Anomaly]:
         if rur and rub:
             out.append(
                 Anomaly(
-                    "currency-mix", "major",
+                    "currency-mix",
+                    "major",
                     f"The sentence gives “{rur[0].quantity.stated}” in rubles before 1998 (RUR) and "
                     f"“{rub[0].quantity.stated}” in rubles since 1998 (RUB); 1,000 RUR became 1 RUB, so the "
                     "amounts are not comparable.",
-                    "currency-mix", sorted({p.fact.id for p in rur + rub}),
+                    "currency-mix",
+                    sorted({p.fact.id for p in rur + rub}),
                 )  # fmt: skip
             )
         elif said_old and not_said:
             out.append(
                 Anomaly(
-                    "currency-mix", "minor",
+                    "currency-mix",
+                    "minor",
                     f"The sentence gives “{said_old[0].quantity.stated}” as “old” rubles and "
                     f"“{not_said[0].quantity.stated}” as rubles, but both amounts are dated before 1998: both are "
                     "pre-redenomination rubles (RUR) and differ only in wording.",
-                    "currency-mix", sorted({p.fact.id for p in rur}),
+                    "currency-mix",
+                    sorted({p.fact.id for p in rur}),
                 )  # fmt: skip
             )
     return out
@@ -402,7 +406,8 @@ def unlinked_disagreement(corpus: Corpus) -> list[Anomaly]:
                 kind,
                 "major",
                 "Facts give different values for the same quantity, parties and time: "
-                + " and ".join(f"“{words}”" for _, words in values) + ".",
+                + " and ".join(f"“{words}”" for _, words in values)
+                + ".",
                 "unlinked-disagreement",
                 sorted(involved),
             )  # fmt: skip
