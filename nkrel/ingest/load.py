@@ -303,7 +303,7 @@ def load_corpus(corpus_dir: Path, vocabulary: Vocabulary) -> Corpus:
     for doc_id, path in fact_files.items():
         if doc_id in documents:
             _load_facts(path, corpus_dir, documents[doc_id], corpus, vocabulary, seen_ids, links, problems)
-    _check_links(corpus, links, problems)
+    _check_links(corpus, links, seen_ids)
     if problems:
         raise CorpusError(problems)
     return corpus
@@ -533,8 +533,8 @@ def _load_entities(root, documents, vocabulary, problems) -> dict[str, Entity]:
             for key, ref in (("in", reference.located_in), ("capital_of", reference.capital_of)):
                 if ref:
                     refs.append((entry, eid, f"reference.{key}", ref))
-        if not f.ok:
-            continue
+        if etype not in vocabulary.entity_types or label is None:
+            continue  # other problems are reported; keeping the entity avoids a cascade of "unknown entity"
         if eid in entities:
             reader.problem(entry, eid, "duplicate entity id", "id")
             continue
@@ -613,6 +613,9 @@ def _load_facts(path, root, doc, corpus: Corpus, vocabulary, seen_ids, links, pr
     for entry in data.get("facts") or []:
         fact = _read_fact(entry, reader, doc, corpus.entities, vocabulary, links)
         if fact is None:
+            fid = entry.get("id") if isinstance(entry, dict) else None
+            if isinstance(fid, str):
+                seen_ids.setdefault(fid, reader.name)  # refused, not unknown: links to it are not errors too
             continue
         if fact.id in seen_ids:
             reader.problem(entry, fact.id, f"duplicate fact id (also in {seen_ids[fact.id]})", "id")
@@ -855,11 +858,15 @@ def _span(block, reader, fid, doc, what) -> Span | None:
     return _locate(quote, occurrence, doc, reader, block, fid)
 
 
-def _check_links(corpus: Corpus, links: list[_Link], problems) -> None:
-    """Fact-to-fact references name existing facts of the right kind, and no fact its own."""
+def _check_links(corpus: Corpus, links: list[_Link], seen_ids) -> None:
+    """Fact-to-fact references name existing facts of the right kind, and no fact its own.
+
+    A link to a fact that was refused for another problem is not reported again."""
     by_id = {f.id: f for f in corpus.facts}
     for link in links:
         target = by_id.get(link.target)
+        if target is None and link.target in seen_ids:
+            continue
         if target is None:
             link.reader.problem(link.node, link.fact, f"'{link.key}' names unknown fact {link.target!r}",
                                 "fact" if link.key == "causes" else link.key)  # fmt: skip
