@@ -63,6 +63,20 @@ def _slug(text: str) -> str:
 
 def find_anomalies(corpus: Corpus, dataset) -> list[Anomaly]:
     """Run every rule; return the anomalies sorted and without duplicates."""
+    import gc
+
+    # the rules allocate many small objects among many live ones: the cyclic collector
+    # would rescan the whole corpus again and again (superlinear); nothing here makes cycles
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _find_anomalies(corpus, dataset)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _find_anomalies(corpus: Corpus, dataset) -> list[Anomaly]:
     found = _sparql_rules(dataset)
     placed = _place_quantities(corpus)
     for rule in (
