@@ -429,6 +429,9 @@ class _Fields:
         value = self.entry.get(key)
         if value is None and not required:
             return None
+        if value is None:
+            self.bad(f"missing field '{key}'", key)
+            return None
         if not _is_text(value):
             self.bad(f"'{key}' must be text, got {_what(value)}", key)
             return None

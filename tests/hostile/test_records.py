@@ -88,6 +88,7 @@ def test_commodities_as_text_is_not_split_into_letters(corpus_copy, out_dir):
     assert "'commodities' must be a list of mappings, got the text 'China'" in problem
 
 
+@pytest.mark.parametrize("field", ["label", "note"])
 def test_a_list_as_label_or_note(corpus_copy, out_dir, field):
     old = "    label: China–North Korea trade peaked at $6.86 billion in 2014\n"
     new = old if field == "note" else ""
