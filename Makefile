@@ -1,5 +1,6 @@
 # The README's commands. `make test` installs everything the tests need (Debian's
-# raptor2-utils and chromium, the Python test extras with the oxigraph server) and
+# raptor2-utils, chromium and virtuoso-opensource, the Python test extras with the
+# oxigraph server, nkrel itself as an editable install) and
 # runs the whole suite; browser and server tests fail, never skip, if they cannot run.
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -11,9 +12,10 @@ build:
 	nkrel build
 
 system-deps:
-	@if ! command -v rapper >/dev/null || ! command -v chromium >/dev/null; then \
+	@if ! command -v rapper >/dev/null || ! command -v chromium >/dev/null || ! command -v virtuoso-t >/dev/null; then \
 		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends raptor2-utils chromium; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			raptor2-utils chromium virtuoso-opensource; \
 	fi
 
 test-deps: system-deps

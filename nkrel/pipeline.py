@@ -57,11 +57,27 @@ def build_graph(corpus_dir: Path | None = None, check_shapes: bool = True) -> Bu
 def graph_files(built: Built) -> dict[str, bytes]:
     """Every file `nkrel build` writes, by name."""
     from .output.network import NETWORK_FILE, network_graph, render_network_html
+    from .output.ontology_page import ONTOLOGY_FILE, ontology_page
     from .output.write import GRAPH_FILES, serialize
 
     files = {name: serialize(built.dataset, fmt) for fmt, name in GRAPH_FILES.items()}
     files[NETWORK_FILE] = render_network_html(network_graph(built.dataset)).encode("utf-8")
+    files[ONTOLOGY_FILE] = ontology_page()
     return files
 
 
-__all__ = ["Built", "CorpusError", "ShapeError", "build_graph", "graph_files"]
+def build_and_publish(corpus_dir: Path, out_dir: Path, allow_uncovered: bool = False, cache_dir=None) -> Built:
+    """Build from a corpus and publish every file into out_dir as one atomic step."""
+    from .ingest.coverage import require_coverage
+    from .output.publish import publish
+    from .workspace import build_record
+
+    record = build_record(corpus_dir)  # before reading: a change during the build makes it stale, not fresh
+    built = build_graph(corpus_dir)
+    if not allow_uncovered:
+        require_coverage(built.corpus)
+    publish(graph_files(built), out_dir, record)
+    return built
+
+
+__all__ = ["Built", "CorpusError", "ShapeError", "build_graph", "graph_files", "build_and_publish"]
