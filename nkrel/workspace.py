@@ -137,8 +137,6 @@ def _in_installed_package(path: Path) -> bool:
 
 def init(root: Path, example: bool = False, name: str | None = None) -> Workspace:
     """Create a workspace folder: nkrel.toml, corpus/ (documents, entities, texts, facts), graphs/."""
-    import yaml
-
     root = Path(root).expanduser()
     if (root / CONFIG).exists():
         raise WorkspaceError(f"{root} is already a workspace ({CONFIG} exists)")
@@ -172,8 +170,7 @@ def init(root: Path, example: bool = False, name: str | None = None) -> Workspac
             f'[workspace]\nname = {_toml_string(title)}\ncorpus = "corpus"\ngraphs = "graphs"\n',
             encoding="utf-8",
         )
-        (stage / ".gitignore").write_text(".nkrel/\ngraphs/store/\n.*.lock\n", encoding="utf-8")
-        yaml.safe_load((corpus / "documents.yaml").read_text(encoding="utf-8"))  # written as YAML, read as YAML
+        (stage / ".gitignore").write_text(".nkrel/\ngraphs/store/\n.*.lock\n.*.new-*/\n.*.old-*/\n", encoding="utf-8")
         if root.exists():
             root.rmdir()
         os.rename(stage, root)

@@ -3,9 +3,10 @@
 The new build is written into a hidden sibling folder, synced, and then exchanged with
 the output folder in one atomic step (Linux renameat2 RENAME_EXCHANGE; elsewhere two
 renames, with an instant in which the folder is missing but never mixed). The old build
-is then removed. A kill at any moment leaves either build whole, and at worst a hidden
-`.NAME.new-*` folder that the next build removes. Builds of one folder are serialised
-by a lock file beside it.
+is kept beside it as a hidden `.NAME.old-*` folder until the next build, so a reader
+that started on it can finish. A kill at any moment leaves either build whole, and at
+worst a hidden `.NAME.new-*` folder; the next build removes both. Builds of one folder
+are serialised by a lock file beside it.
 
 The folder must be nkrel's: new, empty, or holding a previous build (its build.json).
 Files that a person put there (screenshots, notes) are carried over into the new build.
@@ -60,12 +61,14 @@ def publish(files: dict[str, bytes], out_dir: Path, manifest: dict, extra_dirs: 
             os.chmod(stage, 0o755)
             _fsync_dir(stage)
             _swap(stage, out_dir)
+            if stage.exists():  # now the previous build: kept for readers still on it
+                os.rename(stage, stage.with_name(stage.name.replace(".new-", ".old-", 1)))
         except OSError as e:
             raise PublishError(
                 f"cannot write the build into {out_dir}: {e.strerror or e}; nothing was changed"
             ) from None
         finally:
-            shutil.rmtree(stage, ignore_errors=True)  # the old build after a swap, or the unfinished new one
+            shutil.rmtree(stage, ignore_errors=True)  # an unfinished new build
     return out_dir
 
 
