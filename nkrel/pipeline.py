@@ -61,7 +61,8 @@ def graph_files(built: Built) -> dict[str, bytes]:
     from .output.write import GRAPH_FILES, serialize
 
     files = {name: serialize(built.dataset, fmt) for fmt, name in GRAPH_FILES.items()}
-    files[NETWORK_FILE] = render_network_html(network_graph(built.dataset)).encode("utf-8")
+    texts = {d.id: d.text for d in built.corpus.documents.values()}  # the page's source view
+    files[NETWORK_FILE] = render_network_html(network_graph(built.dataset, texts=texts)).encode("utf-8")
     files[ONTOLOGY_FILE] = ontology_page()
     return files
 

@@ -42,6 +42,8 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 OWL_SAMEAS = "http://www.w3.org/2002/07/owl#sameAs"
+SKOS_EXACT = "http://www.w3.org/2004/02/skos/core#exactMatch"
+WIKIDATA = "http://www.wikidata.org/entity/"
 OA = "http://www.w3.org/ns/oa#"
 DCTERMS = "http://purl.org/dc/terms/"
 SCHEMA_VALUE = "https://schema.org/value"
@@ -541,7 +543,8 @@ def _network_graph(dataset, texts, text_folders):
     for nid in sorted(members):
         iri = nid if "://" in nid else ID + nid
         kind, etype = _entity_kinds(index, index.all(iri, RDF_TYPE))
-        wikidata = next((_local(w, "http://www.wikidata.org/entity/") for w in index.all(iri, OWL_SAMEAS)), None)
+        links = index.all(iri, SKOS_EXACT) + index.all(iri, OWL_SAMEAS)  # v2 links with skos:exactMatch
+        wikidata = next((_local(w, WIKIDATA) for w in links if str(w).startswith(WIKIDATA)), None)
         label = index.text(iri, RDFS_LABEL) or nid
         attrs = {"label": label, "kind": kind, "entity_type": etype, "iri": iri,
                  "aliases": [a for a in index.all(iri, SKOS_ALT) if a != label],
