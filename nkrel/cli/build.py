@@ -143,7 +143,7 @@ def stats(corpus, fmt):
     for f in built.corpus.facts:
         by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
         by_doc[f.document] += 1
-    graphs = {str(g.identifier): len(g) for g in built.dataset.graphs() if len(g)}
+    graphs = built.dataset.counts()
     result = {
         "facts": len(built.corpus.facts),
         "facts_by_kind": dict(sorted(by_kind.items())),
