@@ -78,14 +78,19 @@ def _frozen_gc():
 
 
 def build_graph(
-    corpus_dir: Path | None = None, check_shapes: bool = True, cache_dir: Path | None = None, jobs: int | None = None
+    corpus_dir: Path | None = None,
+    check_shapes: bool = True,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+    clean: bool = False,
 ) -> Built:
     """Load, verify and build the dataset; refuse data that breaks the shapes.
 
     cache_dir: a folder where each document's graph and SHACL report are kept, keyed by
     the hash of everything they depend on (its text and records, the entities it names,
-    the ontology, the shapes, nkrel's code); None: build everything. jobs: processes for
-    the per-document stage (default: the CPUs, used only when there are many documents).
+    the ontology, the shapes, nkrel's code); None: build everything. clean: build every
+    document anew, ignoring the cache (and refill it). jobs: processes for the
+    per-document stage (default: the CPUs, used only when there are many documents).
     """
     timings: dict[str, float] = {}
     with _frozen_gc():
@@ -106,7 +111,9 @@ def build_graph(
             corpus = load_corpus(Path(corpus_dir) if corpus_dir else default_corpus_dir(), vocabulary)
         with _timed(timings, "documents"):
             entities = entity_triples(corpus)
-            documents, reused = _document_stage(corpus, vocabulary, onto, entities, check_shapes, cache_dir, jobs)
+            documents, reused = _document_stage(
+                corpus, vocabulary, onto, entities, check_shapes, cache_dir, jobs, clean
+            )
         with _timed(timings, "dataset"):
             ds = build_dataset(corpus, onto, vocabulary, {d: r[0] for d, r in documents.items()}, entities)
         with _timed(timings, "anomalies"):
@@ -143,7 +150,7 @@ def _graphs_of_concerned(anomalies, corpus: Corpus, ds) -> list:
 _SHARED: dict = {}
 
 
-def _document_stage(corpus, vocabulary, onto, entities, check_shapes, cache_dir, jobs):
+def _document_stage(corpus, vocabulary, onto, entities, check_shapes, cache_dir, jobs, clean):
     """{document id: (triples, SHACL problems)} for every document, from the cache or built."""
     from .model.build import facts_by_document
     from .model.validate import class_context
@@ -161,7 +168,7 @@ def _document_stage(corpus, vocabulary, onto, entities, check_shapes, cache_dir,
         entity_text = {e.id: repr(e) for e in corpus.entities.values()}
         for doc_id, doc in corpus.documents.items():
             keys[doc_id] = _document_key(base, doc, by_doc.get(doc_id, []), entity_text)
-            hit = cache.get(keys[doc_id])
+            hit = None if clean else cache.get(keys[doc_id])
             if hit is not None:
                 results[doc_id] = hit
     todo = [d for d in corpus.documents if d not in results]

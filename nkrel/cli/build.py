@@ -20,26 +20,29 @@ from .common import _progress, corpus_option, handle_errors
     show_default=True,
     help="Folder to write the graph files into.",
 )
+@click.option("--clean", is_flag=True, help="Rebuild every document, ignoring the cache of unchanged documents.")
 @handle_errors
-def build(corpus, out):
+def build(corpus, out, clean):
     """Verify the corpus, build the graph and write it in every format.
 
     Writes nkrel.ttl (union, Turtle), nkrel.trig (named graphs), nkrel.nq and
     nkrel.jsonld into OUT, and network.html, the network view (see `nkrel viz`).
     Nothing is written unless every fact is verified and the graph conforms to
-    the SHACL shapes. The same input gives byte-identical files.
+    the SHACL shapes. The same input gives byte-identical files, whether
+    unchanged documents come from the cache or --clean rebuilds them.
 
     \b
     Examples:
       nkrel build
       nkrel build --out /tmp/nkrel-graphs
       nkrel build --corpus my-corpus --out my-graphs
+      nkrel build --clean
     """
     from ..output.write import write_files
     from ..pipeline import build_graph, graph_files
 
     _progress("Loading and verifying the corpus...")
-    built = build_graph(corpus)
+    built = build_graph(corpus, clean=clean)
     _progress("Serialising...")
     files = graph_files(built)
     written = write_files(files, out)
