@@ -131,22 +131,62 @@ MUTATIONS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(MUTATIONS))
-def test_validation_per_document_reports_what_the_union_reports(built, name):
-    """Break a few triples of one kind; SHACL per document plus the shared graphs must
-    find exactly the violations pySHACL finds on the union of all graphs."""
-    from nkrel.model.validate import validate_dataset
+XSD = "http://www.w3.org/2001/XMLSchema#"
+REPLACEMENTS = {  # (which triples, what each becomes)
+    "year as plain text": (lambda t, g: t[1] == NK + "year>", lambda t: [(t[0], t[1], t[2].split("^^")[0])]),
+    "ill-typed decimal": (lambda t, g: t[1] == "<https://schema.org/value>",
+                          lambda t: [(t[0], t[1], f'"about 5"^^<{XSD}decimal>')]),
+    "label in a language": (MUTATIONS["fact label"], lambda t: [(t[0], t[1], t[2] + "@en")]),
+    "party not an agent": (lambda t, g: g == ENTITIES and t[1] == TYPE and t[2] == NK + "State>",
+                           lambda t: [(t[0], t[1], NK + "City>")]),
+    "two modalities": (MUTATIONS["modality"], lambda t: [t, (t[0], t[1], NK + "Planned>")]),
+    "empty quote": (MUTATIONS["quote"], lambda t: [(t[0], t[1], '""')]),
+    "short sha256": (MUTATIONS["document sha256"], lambda t: [(t[0], t[1], '"abc"')]),
+    "negative offset": (lambda t, g: t[1] == "<http://www.w3.org/ns/oa#start>",
+                        lambda t: [(t[0], t[1], f'"-1"^^<{XSD}nonNegativeInteger>')]),
+}  # fmt: skip
 
+
+def _mutated(built, name, pick, change):
     rng = random.Random(name)
     quads = copy.copy(built.dataset)
     quads.graphs = {}
     for g, triples in built.dataset.graphs.items():
-        hits = [i for i, t in enumerate(triples) if MUTATIONS[name](t, g)]
-        drop = set(rng.sample(hits, min(2, len(hits))))
-        quads.graphs[g] = [t for i, t in enumerate(triples) if i not in drop]
+        hits = [i for i, t in enumerate(triples) if pick(t, g)]
+        chosen = set(rng.sample(hits, min(2, len(hits))))
+        out = []
+        for i, t in enumerate(triples):
+            out += change(t) if i in chosen else [t]
+        quads.graphs[g] = sorted(set(out))
+    return quads
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS) + sorted(REPLACEMENTS))
+def test_validation_per_document_reports_what_the_union_reports(built, name):
+    """Break a few triples of one kind; SHACL per document plus the shared graphs (quick
+    check, then pySHACL where it fails) must find exactly the violations pySHACL finds
+    on the union of all graphs."""
+    from nkrel.model.validate import validate_dataset
+
+    if name in MUTATIONS:
+        quads = _mutated(built, name, MUTATIONS[name], lambda t: [])
+    else:
+        quads = _mutated(built, name, *REPLACEMENTS[name])
     expected = _union_report(quads)
     assert expected, "the mutation broke no shape: the test would prove nothing"
     assert validate_dataset(quads).problems == expected
+
+
+def test_the_quick_check_passes_the_shipped_graph_without_pyshacl(built, monkeypatch):
+    from nkrel.model import validate
+
+    assert validate._quick_check() is not None, "the quick check gave up on the shipped shapes"
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pySHACL ran although the quick check should have passed")
+
+    monkeypatch.setattr(validate, "_pyshacl_problems", refuse)
+    assert validate.validate_dataset(built.dataset).conforms
 
 
 def _copy_corpus(tmp_path):

@@ -8,7 +8,7 @@ stage reads: compact, sortable, and cheap to write or load into Oxigraph."""
 
 from __future__ import annotations
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
 from ..ingest.load import Corpus, Fact, Span
 from .quads import Quads, TripleSink
@@ -53,6 +53,14 @@ def fact_iri(fid: str) -> URIRef:
 
 def claim_iri(slug: str) -> URIRef:
     return ID["claim/" + slug]
+
+
+def new_dataset() -> Dataset:
+    """An empty rdflib Dataset with nkrel's prefixes (for code that builds graphs by hand)."""
+    ds = Dataset(default_union=True)
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns, override=True, replace=True)
+    return ds
 
 
 def build_dataset(

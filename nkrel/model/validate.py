@@ -1,5 +1,12 @@
 """Validate the built dataset against the SHACL shapes (ontology/shapes.ttl).
 
+Two engines: a quick check in plain Python (`_QuickCheck`) for the SHACL Core
+constraints the shapes use, and pySHACL. The quick check only decides whether a part
+conforms; whenever it finds a violation, or meets a construct it does not know,
+pySHACL validates that part and writes the report. So the report is always
+pySHACL's, and the quick check only has to be at least as strict (it is tested
+against pySHACL on broken data in tests/test_scale.py).
+
 The shapes are local: a fact's shape looks at the fact, its own evidence, quantity and
 mention nodes (all in its document's graph), and at the classes of the entities and
 codes it points to. So each document graph is validated on its own, together with
@@ -73,6 +80,13 @@ def _subjects(triples) -> set[str]:
 
 
 def _problems(parts, focus: set[str] | None = None) -> list[str]:
+    quick = _quick_check()
+    if quick is not None and quick.conforms(parts, focus):
+        return []
+    return _pyshacl_problems(parts, focus)
+
+
+def _pyshacl_problems(parts, focus: set[str] | None = None) -> list[str]:
     """Validate the union of `parts`; with `focus`, report only the violations of those
     nodes. Each subject's triples are all in one graph, so a node of that graph is
     checked exactly as in the whole union; the other nodes are there only for what
@@ -188,3 +202,248 @@ def _short(node) -> str:
         if s.startswith(prefix):
             return name + s[len(prefix) :]
     return s if not s.startswith("n") or ":" in s else "(anonymous shape)"
+
+
+# ---- the quick check ------------------------------------------------------------------
+
+_QUICK: list = []  # [the _QuickCheck, or None when the shapes use what it does not know]
+
+
+def _quick_check():
+    if not _QUICK:
+        try:
+            _QUICK.append(_QuickCheck(read_shapes()))
+        except _Unsupported:
+            _QUICK.append(None)
+    return _QUICK[0]
+
+
+class _Unsupported(Exception):
+    """The shapes use a SHACL feature the quick check does not implement."""
+
+
+# SHACL parameters the quick check knows; any other sh: term in the shapes makes it step aside.
+_PARAMS = {"path", "property", "minCount", "maxCount", "datatype", "pattern", "flags", "class", "node", "or",
+           "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount", "minLength", "hasValue",
+           "targetClass", "targetSubjectsOf", "message", "severity", "name", "description", "order",
+           "group"}  # fmt: skip
+
+
+class _Shape:
+    __slots__ = ("path", "params", "property", "or_", "node", "qualified")
+
+
+class _QuickCheck:
+    """Does a graph conform to the shapes? SHACL Core, for the constraint components
+    listed above, with pySHACL's reading of each (datatype via rdflib's literal
+    checks, pattern with re.search on the lexical form or IRI)."""
+
+    def __init__(self, shapes):
+        from rdflib import RDF, BNode, URIRef
+        from rdflib.collection import Collection
+
+        self._g = shapes
+        self._Collection, self._BNode, self._URIRef = Collection, BNode, URIRef
+        self._shapes: dict = {}
+        sh = lambda n: URIRef(SH + n)  # noqa: E731
+        self.targets = []  # (shape, target classes, target predicates)
+        for node in set(shapes.subjects(RDF.type, sh("NodeShape"))) | set(shapes.subjects(sh("property"), None)):
+            shape = self._shape(node)
+            classes = [f"<{c}>" for c in shapes.objects(node, sh("targetClass"))]
+            subjects_of = [f"<{p}>" for p in shapes.objects(node, sh("targetSubjectsOf"))]
+            if classes or subjects_of:
+                self.targets.append((shape, classes, subjects_of))
+        for s, p, _ in shapes:
+            if str(p).startswith(SH + "target") and p not in (sh("targetClass"), sh("targetSubjectsOf")):
+                raise _Unsupported(str(p))
+            if (s, RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#Class")) in shapes:
+                raise _Unsupported("implicit class target")
+
+    def _shape(self, node):
+        if node in self._shapes:
+            return self._shapes[node]
+        g = self._g
+        shape = _Shape()
+        self._shapes[node] = shape
+        params = {}
+        for p, o in g.predicate_objects(node):
+            name = str(p)[len(SH) :] if str(p).startswith(SH) else None
+            if name is None:
+                continue
+            if name not in _PARAMS:
+                raise _Unsupported(name)
+            params.setdefault(name, []).append(o)
+        for name in ("severity",):
+            if any(str(v) != SH + "Violation" for v in params.get(name, [])):
+                raise _Unsupported("severity other than sh:Violation")
+        path = params.get("path", [None])[0]
+        if path is not None and not isinstance(path, self._URIRef):
+            raise _Unsupported("complex property path")
+        shape.path = f"<{path}>" if path is not None else None
+        shape.property = [self._shape(n) for n in params.pop("property", [])]
+        shape.or_ = [[self._shape(m) for m in self._Collection(g, lst)] for lst in params.pop("or", [])]
+        shape.node = [self._shape(n) for n in params.pop("node", [])]
+        shape.qualified = [self._shape(n) for n in params.pop("qualifiedValueShape", [])]
+        for name in ("message", "severity", "name", "description", "order", "group", "targetClass", "targetSubjectsOf"):
+            params.pop(name, None)
+        if any(not isinstance(v, self._URIRef) for k in ("class", "datatype", "hasValue") for v in params.get(k, [])):
+            raise _Unsupported("a literal or blank node where the quick check expects an IRI")
+        shape.params = {k: [v.toPython() if hasattr(v, "toPython") else v for v in vs] for k, vs in params.items()}
+        for k in ("class", "datatype", "hasValue"):
+            if k in shape.params:
+                shape.params[k] = [f"<{v}>" for v in params[k]]
+        if "pattern" in shape.params:
+            flags = str(shape.params.get("flags", [""])[0])
+            shape.params["pattern"] = [_regex(str(x), flags) for x in shape.params["pattern"]]
+        return shape
+
+    # -- data
+    def conforms(self, parts, focus: set[str] | None) -> bool:
+        out: dict[str, dict[str, list[str]]] = {}
+        seen = set()
+        for part in parts:
+            for t in part:
+                if t not in seen:
+                    seen.add(t)
+                    out.setdefault(t[0], {}).setdefault(t[1], []).append(t[2])
+        self.out = out
+        supers: dict[str, set[str]] = {}
+        for s, props in out.items():
+            for c in props.get(SUBCLASS_OF, ()):
+                supers.setdefault(s, set()).add(c)
+        self.ancestors = {}
+        for c in list(supers):
+            todo, seen_c = [c], {c}
+            while todo:
+                for parent in supers.get(todo.pop(), ()):
+                    if parent not in seen_c:
+                        seen_c.add(parent)
+                        todo.append(parent)
+            self.ancestors[c] = seen_c
+        self.memo: dict = {}
+        self.literal_ok: dict = {}
+        wanted = None if focus is None else {f"<{f}>" for f in focus}
+        for shape, classes, subjects_of in self.targets:
+            for s, props in out.items():
+                if wanted is not None and s not in wanted:
+                    continue
+                targeted = any(p in props for p in subjects_of) or (
+                    classes and any(self.instance_of(s, c) for c in classes)
+                )
+                if targeted and not self.node_ok(s, shape):
+                    return False
+        return True
+
+    def instance_of(self, node: str, cls: str) -> bool:
+        for t in self.out.get(node, {}).get(RDF_TYPE, ()):
+            if t == cls or cls in self.ancestors.get(t, ()):
+                return True
+        return False
+
+    def node_ok(self, node: str, shape: _Shape) -> bool:
+        key = (node, id(shape))
+        hit = self.memo.get(key)
+        if hit is None:
+            self.memo[key] = True  # a cycle conforms (as in pySHACL's recursion guard)
+            hit = self.memo[key] = self._check(node, shape)
+        return hit
+
+    def _check(self, node: str, shape: _Shape) -> bool:
+        if shape.path is None:
+            values = [node]
+        else:
+            values = self.out.get(node, {}).get(shape.path, [])
+        p = shape.params
+        if "minCount" in p and len(values) < p["minCount"][0]:
+            return False
+        if "maxCount" in p and len(values) > p["maxCount"][0]:
+            return False
+        if "hasValue" in p and any(v not in values for v in p["hasValue"]):
+            return False
+        for q in shape.qualified:
+            n = sum(1 for v in values if self.node_ok(v, q))
+            if n < p.get("qualifiedMinCount", [0])[0] or n > p.get("qualifiedMaxCount", [n])[0]:
+                return False
+        for v in values:
+            for c in p.get("class", ()):
+                if v[0] != "<" or not self.instance_of(v, c):
+                    return False
+            for dt in p.get("datatype", ()):
+                if not self._datatype_ok(v, dt):
+                    return False
+            for rx in p.get("pattern", ()):
+                if v[0] == "_" or not rx.search(_lexical(v)):
+                    return False
+            for n in p.get("minLength", ()):
+                if v[0] == "_" or len(_lexical(v)) < n:
+                    return False
+            for other in shape.node:
+                if not self.node_ok(v, other):
+                    return False
+            for alternatives in shape.or_:
+                if not any(self.node_ok(v, a) for a in alternatives):
+                    return False
+            if shape.path is not None:
+                for sub in shape.property:
+                    if not self.node_ok(v, sub):
+                        return False
+        if shape.path is None:
+            return all(self.node_ok(node, sub) for sub in shape.property)
+        return True
+
+    def _datatype_ok(self, v: str, dt: str) -> bool:
+        """pySHACL's sh:datatype: the literal has that datatype and rdflib finds it well-typed."""
+        if v[0] != '"':
+            return False
+        key = (v, dt)
+        hit = self.literal_ok.get(key)
+        if hit is None:
+            from .quads import split_literal
+
+            lexical, datatype, language = split_literal(v)
+            xsd_string = "<http://www.w3.org/2001/XMLSchema#string>"
+            if datatype is None and language is None:
+                hit = dt == xsd_string
+            elif language is not None:
+                hit = dt == "<http://www.w3.org/1999/02/22-rdf-syntax-ns#langString>"
+            elif f"<{datatype}>" != dt:
+                hit = False
+            else:
+                hit = _well_typed(lexical, datatype)
+            self.literal_ok[key] = hit
+        return hit
+
+
+def _lexical(v: str) -> str:
+    if v[0] == "<":
+        return v[1:-1]
+    from .quads import split_literal
+
+    return split_literal(v)[0]
+
+
+def _regex(pattern: str, flags: str):
+    import re
+
+    f = 0
+    for ch, bit in (("i", re.I), ("m", re.M), ("s", re.S), ("x", re.X)):
+        if ch in flags:
+            f |= bit
+    return re.compile(pattern, f)
+
+
+def _well_typed(lexical: str, datatype: str) -> bool:
+    """As pySHACL decides it: not ill-typed for rdflib, and a value of the expected Python type."""
+    from datetime import date, datetime, time
+    from decimal import Decimal
+
+    from rdflib import Literal, URIRef
+
+    lit = Literal(lexical, datatype=URIRef(datatype))
+    if getattr(lit, "ill_typed", None) is True:
+        return False
+    expected = {"string": str, "integer": int, "float": float, "decimal": Decimal, "boolean": bool,
+                "date": date, "time": time, "dateTime": datetime}.get(datatype.rsplit("#", 1)[-1])  # fmt: skip
+    if datatype.startswith("http://www.w3.org/2001/XMLSchema#") and expected is not None:
+        return isinstance(lit.value, expected)
+    return True
