@@ -280,7 +280,7 @@ def graph_files(built: Built) -> dict[str, bytes]:
         with _timed(built.timings, fmt):
             files[name] = serialize(built.dataset, fmt)
     with _timed(built.timings, "network"):
-        files[NETWORK_FILE] = render_network_html(network_graph(built.dataset)).encode("utf-8")
+        files[NETWORK_FILE] = render_network_html(network_graph(built.dataset.text_view())).encode("utf-8")
     return files
 
 
@@ -292,7 +292,7 @@ def write_store(built: Built, folder: Path) -> Path:
 
     folder = Path(folder)
     store = ox.Store(str(folder))
-    store.bulk_load(built.dataset.nquads(), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(built.dataset.nquads_reader(), format=ox.RdfFormat.N_QUADS)
     store.optimize()
     store.flush()
     del store

@@ -101,8 +101,9 @@ def _dump(yaml, data) -> str:
     return out.getvalue()
 
 
-def generate_corpus(root: Path, copies: int, variant: str) -> dict:
-    """Write a corpus of `copies` copies of the shipped documents; return its size."""
+def generate_corpus(root: Path, copies: int, variant: str, extra: int = 0) -> dict:
+    """Write a corpus of `copies` copies of the shipped documents (and `extra` more copies
+    of the first document alone); return its size."""
     meta, entities_text, src, fact_templates = _templates(variant)
     if root.exists():
         shutil.rmtree(root)
@@ -110,9 +111,12 @@ def generate_corpus(root: Path, copies: int, variant: str) -> dict:
     (root / "facts").mkdir()
     texts = {doc_id: (src / m["file"]).read_bytes() for doc_id, m in meta.items()}
     lines = ["documents:"]
-    for k in range(copies):
+    first = next(iter(meta))
+    for k in range(copies + extra):
         sfx = _suffix(k)
         for doc_id, m in meta.items():
+            if k >= copies and doc_id != first:
+                continue
             new_id = doc_id + sfx
             (root / "texts" / f"{new_id}.txt").write_bytes(texts[doc_id])
             (root / "facts" / f"{new_id}.yaml").write_text(fact_templates[doc_id].replace(MARK, sfx), encoding="utf-8")
@@ -129,9 +133,9 @@ def generate_corpus(root: Path, copies: int, variant: str) -> dict:
         (root / "entities.yaml").write_text(entities_text.replace(MARK, ""), encoding="utf-8")
     else:
         head, sep, body = entities_text.partition("entities:\n")
-        parts = [head + sep] + [body.replace(MARK, _suffix(k)) for k in range(copies)]
+        parts = [head + sep] + [body.replace(MARK, _suffix(k)) for k in range(copies + extra)]
         (root / "entities.yaml").write_text("".join(parts), encoding="utf-8")
-    return {"documents": copies * len(meta)}
+    return {"documents": copies * len(meta) + extra}
 
 
 # ----------------------------------------------------------------------------- child: build
@@ -156,47 +160,32 @@ class Stages:
         return _Stage()
 
 
-def child_build(corpus: Path, out: Path) -> dict:
-    """Run every stage of `nkrel build` on a corpus, timing each; return the numbers."""
+def child_build(corpus: Path, out: Path, cache: Path | None = None, store: bool = True) -> dict:
+    """Run every stage of `nkrel build` on a corpus (and write the Oxigraph store); return the numbers."""
     start = time.perf_counter()
     stage = Stages()
     with stage("import"):
-        from rdflib import Graph
-
-        from nkrel.ingest.load import load_corpus
-        from nkrel.model.anomalies import add_anomalies, find_anomalies
-        from nkrel.model.build import build_dataset
-        from nkrel.model.validate import validate_dataset
-        from nkrel.model.vocabulary import shapes_path
-        from nkrel.output.network import network_graph, render_network_html
-        from nkrel.output.write import GRAPH_FILES, serialize, write_files
-        from nkrel.pipeline import read_ontology
-    with stage("ontology"):
-        ontology, vocabulary = read_ontology()
-    with stage("load"):
-        corpus_ = load_corpus(corpus, vocabulary)
-    with stage("dataset"):
-        ds = build_dataset(corpus_, ontology, vocabulary)
-    with stage("anomalies"):
-        found = find_anomalies(corpus_, ds)
-        add_anomalies(ds, found, vocabulary)
-    with stage("shacl"):
-        report = validate_dataset(ds, Graph().parse(shapes_path(), format="turtle"))
-    files = {}
-    for fmt, name in GRAPH_FILES.items():
-        with stage(fmt):
-            files[name] = serialize(ds, fmt)
-    with stage("network"):
-        files["network.html"] = render_network_html(network_graph(ds)).encode("utf-8")
+        from nkrel.output.write import write_files
+        from nkrel.pipeline import build_graph, graph_files, write_store
+    built = build_graph(corpus, cache_dir=cache)
+    files = graph_files(built)
+    times = {"import": stage.times["import"], **built.timings}
     with stage("write"):
         write_files(files, out)
+    times["write"] = stage.times["write"]
+    if store:
+        with stage("store"):
+            if (out / "store").exists():
+                shutil.rmtree(out / "store")
+            write_store(built, out / "store")
+        times["store"] = stage.times["store"]
     return {
-        "facts": len(corpus_.facts),
-        "documents": len(corpus_.documents),
-        "quads": len(ds),
-        "anomalies": len(found),
-        "conforms": report.conforms,
-        "stages": stage.times,
+        "facts": len(built.corpus.facts),
+        "documents": len(built.corpus.documents),
+        "quads": len(built.dataset),
+        "anomalies": len(built.anomalies),
+        "reused": built.reused,
+        "stages": times,
         "total": time.perf_counter() - start,
         "bytes": {name: len(data) for name, data in files.items()},
     }
@@ -241,7 +230,9 @@ def _in_fork(func, timeout: float):
 
 
 def child_queries(graph_file: Path, timeout: float, with_rdflib: bool) -> dict:
-    """Every shipped query on the built N-Quads: Oxigraph in memory, then rdflib, same run."""
+    """Every shipped query on the build: Oxigraph on the on-disk store written beside the
+    files (opened read-only; else the N-Quads loaded in memory), then rdflib on the
+    N-Quads, in the same run. Also times loading the N-Quads into Oxigraph's memory."""
     import pyoxigraph as ox
 
     from nkrel.sparql.query import shipped_queries
@@ -252,6 +243,12 @@ def child_queries(graph_file: Path, timeout: float, with_rdflib: bool) -> dict:
     store = ox.Store()
     store.bulk_load(path=str(graph_file), format=ox.RdfFormat.N_QUADS)
     result["oxigraph_load"] = time.perf_counter() - t0
+    on_disk = graph_file.parent / "store"
+    if on_disk.is_dir():
+        del store
+        t0 = time.perf_counter()
+        store = ox.Store.read_only(str(on_disk))
+        result["store_open"] = time.perf_counter() - t0
     for name, q in queries.items():
         runs = []
         for _ in range(3):
@@ -365,6 +362,42 @@ def _ratio(a, b) -> str:
     return "–" if not a or not b else f"{b / a:.1f}x"
 
 
+def incremental(work: Path, n: int, variant: str, timeout: float) -> None:
+    """Build n copies with a cache, add one document, rebuild: the second build reuses the
+    3n unchanged documents. Its files must equal those of a build without the cache."""
+    corpus, cache = work / f"incremental-{variant}-{n}", work / f"cache-{variant}-{n}"
+    shutil.rmtree(cache, ignore_errors=True)
+    generate_corpus(corpus, n, variant)
+    print(f"[incremental {n}x] filling the cache...", file=sys.stderr)
+    first, first_wall, _, err = run_child(["--child-build", str(corpus), str(work / "inc-a"), "--cache", str(cache)],
+                                          timeout)  # fmt: skip
+    if first is None:
+        print(f"incremental build failed: {err}", file=sys.stderr)
+        return
+    generate_corpus(corpus, n, variant, extra=1)
+    results = {}
+    for name, extra in (("cached", ["--cache", str(cache)]), ("clean", [])):
+        results[name] = run_child(["--child-build", str(corpus), str(work / f"inc-{name}"), *extra], timeout)
+    (cached, cached_wall, cached_peak, err), (clean, clean_wall, _, _) = results["cached"], results["clean"]
+    if cached is None or clean is None:
+        print(f"incremental rebuild failed: {err}", file=sys.stderr)
+        return
+    same = all(
+        (work / "inc-cached" / f).read_bytes() == (work / "inc-clean" / f).read_bytes()
+        for f in ("nkrel.ttl", "nkrel.trig", "nkrel.nq", "nkrel.jsonld", "network.html")
+    )
+    stages = ", ".join(f"{k} {_fmt_s(v)}" for k, v in cached["stages"].items())
+    print(
+        f"\n### Adding one document to {first['documents']:,} ({variant} entities)\n\n"
+        f"- first build, filling the cache: {_fmt_s(first_wall)} s\n"
+        f"- rebuild with one document more: {_fmt_s(cached_wall)} s, {cached['reused']:,} of "
+        f"{cached['documents']:,} documents from the cache, peak {cached_peak / 2**20:,.0f} MiB ({stages})\n"
+        f"- the same corpus without the cache: {_fmt_s(clean_wall)} s\n"
+        f"- files byte-identical with and without the cache: {'yes' if same else 'NO'}"
+    )
+    sys.stdout.flush()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,10,100,1000")
@@ -374,12 +407,15 @@ def main() -> int:
     parser.add_argument("--query-timeout", type=float, default=300.0, help="per rdflib query")
     parser.add_argument("--rdflib-max-size", type=int, default=1000, help="run rdflib's engine up to this size")
     parser.add_argument("--cold-runs", type=int, default=7, help="runs of the cold 1x `nkrel build` (0: skip)")
+    parser.add_argument("--incremental", type=int, default=100,
+                        help="size at which to time adding one document with the cache (0: skip)")  # fmt: skip
     parser.add_argument("--child-build", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-queries", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--with-rdflib", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_build:
-        print(json.dumps(child_build(*args.child_build)))
+        print(json.dumps(child_build(*args.child_build, cache=args.cache)))
         return 0
     if args.child_queries:
         print(json.dumps(child_queries(args.child_queries, args.query_timeout, args.with_rdflib)))
@@ -411,6 +447,8 @@ def main() -> int:
             print(f"[{n}x] queries failed: {qerr}", file=sys.stderr)
         rows.append(row)
         print_tables(rows, args.variant)
+    if args.incremental:
+        incremental(work, args.incremental, args.variant, args.build_timeout)
     if args.cold_runs and shutil.which("nkrel"):
         cold = cold_build_1x(args.cold_runs)
         print(
@@ -424,30 +462,37 @@ def main() -> int:
 
 def print_tables(rows: list[dict], variant: str) -> None:
     done = [r for r in rows if r["build"]]
-    stage_names = list(dict.fromkeys(s for r in done for s in r["build"]["stages"]))
-    print(f"\n### Build ({variant} entities), seconds; growth = this size over the previous one\n")
-    head = ["size", "facts", "docs", "quads", "anomalies", "build s", "growth", "peak MiB"]
-    print("| " + " | ".join(head + stage_names) + " |")
-    print("|" + "---|" * (len(head) + len(stage_names)))
+    print(f"\n### Build ({variant} entities); growth = this size over the previous one\n")
+    print("| size | facts | documents | quads | anomalies | build s | growth | peak MiB |")
+    print("|---|---|---|---|---|---|---|---|")
     prev = None
     for r in rows:
         b = r["build"]
         if not b:
-            print(f"| {r['size']}x | | | | | did not finish: {r['error'].splitlines()[-1] if r['error'] else ''} |")
+            why = r["error"].strip().splitlines()[-1] if r["error"].strip() else "failed"
+            print(f"| {r['size']}x | | | | | did not finish ({why}) | | {r['peak'] / 2**20:,.0f} |")
             continue
-        cells = [f"{r['size']}x", f"{b['facts']:,}", f"{b['documents']:,}", f"{b['quads']:,}", f"{b['anomalies']:,}",
-                 _fmt_s(r["wall"]), _ratio(prev["wall"], r["wall"]) if prev else "", f"{r['peak'] / 2**20:,.0f}"]  # fmt: skip
-        for s in stage_names:
-            t = b["stages"].get(s)
-            grow = _ratio(prev["build"]["stages"].get(s), t) if prev else ""
-            cells.append(_fmt_s(t) + (f" ({grow})" if grow and grow != "–" else ""))
-        print("| " + " | ".join(cells) + " |")
+        print(
+            f"| {r['size']}x | {b['facts']:,} | {b['documents']:,} | {b['quads']:,} | {b['anomalies']:,} | "
+            f"{_fmt_s(r['wall'])} | {_ratio(prev['wall'], r['wall']) if prev else ''} | {r['peak'] / 2**20:,.0f} |"
+        )
         prev = r
-    print("\n### Shipped queries: Oxigraph (nkrel) vs rdflib, same run\n")
-    print(
-        "| size | load ox s | load rdflib s | queries | slowest ox s | total ox s | total rdflib s | min speed-up | rdflib timeouts |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|")
+    stage_names = list(dict.fromkeys(s for r in done for s in r["build"]["stages"]))
+    print("\nSeconds per stage (growth over the previous size):\n")
+    print("| stage | " + " | ".join(f"{r['size']}x" for r in done) + " |")
+    print("|---|" + "---|" * len(done))
+    for name in stage_names:
+        cells, before = [], None
+        for r in done:
+            t = r["build"]["stages"].get(name)
+            grow = _ratio(before, t) if before is not None else "–"
+            cells.append(_fmt_s(t) + (f" ({grow})" if grow != "–" else ""))
+            before = t
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("\n### Shipped queries: Oxigraph (nkrel) against rdflib, same run\n")
+    print("| size | N-Quads into Oxigraph's memory s | open the on-disk store s | N-Quads into rdflib s | "
+          "queries | slowest Oxigraph s | total Oxigraph s | total rdflib s | smallest speed-up | rdflib timeouts |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in done:
         q = r.get("queries")
         if not q:
@@ -457,18 +502,18 @@ def print_tables(rows: list[dict], variant: str) -> None:
         speedups = [rd[n] / ox_t[n] for n in ox_t if rd.get(n) and ox_t[n] > 0]
         timeouts = sum(1 for n in ox_t if n in rd and rd[n] is None) if rd else "–"
         print(
-            f"| {r['size']}x | {_fmt_s(q['oxigraph_load'])} | {_fmt_s(q.get('rdflib_load'))} | {len(ox_t)} | "
-            f"{_fmt_s(max(ox_t.values()))} | {_fmt_s(sum(ox_t.values()))} | "
-            f"{_fmt_s(sum(v for v in rd.values() if v)) if rd else '–'} | "
+            f"| {r['size']}x | {_fmt_s(q['oxigraph_load'])} | {_fmt_s(q.get('store_open'))} | "
+            f"{_fmt_s(q.get('rdflib_load'))} | {len(ox_t)} | {_fmt_s(max(ox_t.values()))} | "
+            f"{_fmt_s(sum(ox_t.values()))} | {_fmt_s(sum(v for v in rd.values() if v)) if rd else '–'} | "
             f"{f'{min(speedups):.0f}x' if speedups else '–'} | {timeouts} |"
         )
         if q.get("row_mismatch"):
-            print(f"|  | rows differ (oxigraph, rdflib): {q['row_mismatch']} |")
+            print(f"|  | rows differ (Oxigraph, rdflib): {q['row_mismatch']} |")
     last = next((r for r in reversed(done) if r.get("queries")), None)
     if last:
         q = last["queries"]
         print(f"\nPer query at {last['size']}x (seconds):\n")
-        print("| query | rows | oxigraph | rdflib | speed-up |")
+        print("| query | rows | Oxigraph | rdflib | speed-up |")
         print("|---|---|---|---|---|")
         for name, t in q["oxigraph"].items():
             rd = q.get("rdflib", {}).get(name)

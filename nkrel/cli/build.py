@@ -87,7 +87,7 @@ def export(corpus, fmt, output):
     if fmt in ("graphml", "gexf"):
         from ..output.network import export_graph, network_graph
 
-        data = export_graph(network_graph(build_graph(corpus).dataset), fmt)
+        data = export_graph(network_graph(build_graph(corpus).dataset.text_view()), fmt)
     else:
         data = serialize(build_graph(corpus).dataset, fmt)
     if output is None:

@@ -13,6 +13,8 @@ terms, so code written against an rdflib Dataset keeps working.
 
 from __future__ import annotations
 
+import io
+import itertools
 from collections.abc import Iterator
 
 Triple = tuple[str, str, str]
@@ -147,13 +149,17 @@ class Quads:
     def nquads(self) -> bytes:
         return "".join(self.nquad_lines()).encode("utf-8")
 
+    def nquads_reader(self) -> io.RawIOBase:
+        """The N-Quads as a binary file object, produced while it is read (no copy of it all)."""
+        return _LinesReader(line.encode("utf-8") for line in self.nquad_lines())
+
     def store(self):
         """The quads in an in-memory Oxigraph store (built once, then reused)."""
         if self._store is None:
             import pyoxigraph as ox
 
             store = ox.Store()
-            store.bulk_load(self.nquads(), format=ox.RdfFormat.N_QUADS)
+            store.bulk_load(self.nquads_reader(), format=ox.RdfFormat.N_QUADS)
             self._store = store
         return self._store
 
@@ -171,14 +177,64 @@ class Quads:
 
     def triples(self, pattern) -> Iterator[tuple]:
         """(s, p, o) rdflib terms of the union matching a pattern (None matches anything)."""
+        import bisect
+
         s, p, o = (None if t is None else _terms()(t) for t in pattern)
         for name in self.names():
-            for t in self.graphs[name]:
-                if (s is None or t[0] == s) and (p is None or t[1] == p) and (o is None or t[2] == o):
+            graph = self.graphs[name]
+            # each graph is sorted by subject: with a subject, look only at its run
+            i = 0 if s is None else bisect.bisect_left(graph, (s,))
+            for t in itertools.islice(graph, i, None):
+                if s is not None and t[0] != s:
+                    break
+                if (p is None or t[1] == p) and (o is None or t[2] == o):
                     yield term(t[0]), term(t[1]), term(t[2])
 
     def value(self, subject, predicate):
         return next((o for _, _, o in self.triples((subject, predicate, None))), None)
+
+    def text_view(self) -> TextView:
+        """The union as plain strings (IRIs, lexical forms), for readers that only need text."""
+        return TextView(self)
+
+
+class TextView:
+    """`triples((None, None, None))` over the union of a Quads, as plain strings: IRIs
+    without brackets, literals as their lexical forms. Much cheaper than rdflib terms
+    for readers such as the network projection, which only ever use str() of a term."""
+
+    def __init__(self, quads: Quads):
+        self.quads = quads
+
+    def triples(self, pattern) -> Iterator[tuple[str, str, str]]:
+        if tuple(pattern) != (None, None, None):
+            raise ValueError("TextView.triples reads the whole union only")
+        for s, p, o in self.quads.union():
+            yield s[1:-1], p[1:-1], (o[1:-1] if o[0] == "<" else split_literal(o)[0])
+
+
+class _LinesReader(io.RawIOBase):
+    """A readable binary stream over an iterator of byte strings."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks, self._pending = chunks, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if len(self._pending) < len(buffer):
+            parts, size = [self._pending], len(self._pending)
+            for chunk in self._chunks:
+                parts.append(chunk)
+                size += len(chunk)
+                if size >= len(buffer):
+                    break
+            self._pending = b"".join(parts)
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
 
 
 class _GraphWriter:
