@@ -14,12 +14,19 @@ from nkrel.ingest.load import default_corpus_dir
 REPO = Path(__file__).resolve().parent.parent
 
 
-def nkrel(*args, cwd=None, env=None, check=False, input=None) -> subprocess.CompletedProcess:
+def nkrel(*args, cwd=None, env=None, check=False, input=None, timeout=None) -> subprocess.CompletedProcess:
     exe = shutil.which("nkrel")
     assert exe, "the nkrel command is not installed (pip install -e '.[test]')"
     merged = {**os.environ, **(env or {})}
     return subprocess.run(
-        [exe, *map(str, args)], cwd=cwd, env=merged, capture_output=True, text=True, check=check, input=input
+        [exe, *map(str, args)],
+        cwd=cwd,
+        env=merged,
+        capture_output=True,
+        text=True,
+        check=check,
+        input=input,
+        timeout=timeout,
     )
 
 

@@ -12,6 +12,7 @@ def write_corpus(root: Path, documents: dict[str, str], entities: list[dict], fa
     """documents: id -> text; facts: document id -> fact records."""
     yaml = YAML()
     yaml.default_flow_style = False
+    yaml.representer.ignore_aliases = lambda *args: True  # corpus files refuse YAML aliases
     (root / "texts").mkdir(parents=True)
     (root / "facts").mkdir()
     meta = []

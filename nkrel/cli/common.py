@@ -69,6 +69,33 @@ corpus_option = click.option(
 )
 
 
+def seconds_option(ctx, param, value):
+    """A click callback: a timeout must be finite, above 0 and at most a day."""
+    from ..sparql.runner import check_timeout
+
+    try:
+        return check_timeout(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def memory_option(ctx, param, value):
+    from ..sparql.runner import check_memory
+
+    try:
+        return check_memory(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def stopped(signum: int) -> None:
+    """nkrel was interrupted (Ctrl-C, SIGTERM, SIGHUP): say so, exit 128 + the signal number."""
+    import signal
+
+    click.echo(f"nkrel: stopped ({signal.Signals(signum).name}); nothing was written", err=True)
+    sys.exit(128 + signum)
+
+
 def _query_fail(message: str) -> None:
     click.echo(f"nkrel: error: {message}", err=True)
     sys.exit(2)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
 import click
 
-from .common import _query_fail
+from .common import _query_fail, memory_option, seconds_option, stopped
 
 
 @click.command()
@@ -26,49 +27,73 @@ from .common import _query_fail
               help="Query this RDF file (.ttl .trig .nq .nt .jsonld .rdf) instead of the shipped graph.")  # fmt: skip
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a variable of the query, e.g. --param partner=china (repeatable).")  # fmt: skip
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Stop the query after this many seconds.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, callback=seconds_option,
+              help="Stop the query after this many seconds (above 0, at most 86400).")  # fmt: skip
+@click.option("--memory", type=int, default=2048, show_default=True, callback=memory_option,
+              help="Stop the query if it needs more than this many MiB of memory.")  # fmt: skip
+@click.option("--wide", is_flag=True, help="Table output: never cut long cells to fit the terminal.")
 @click.option("--endpoint", metavar="QUERY_URL",
               help="Run on a remote SPARQL 1.1 endpoint instead, e.g. http://127.0.0.1:7878/query.")  # fmt: skip
-def query(query, fmt, graph_file, params, timeout, endpoint):
+def query(query, fmt, graph_file, params, timeout, memory, wide, endpoint):
     """Run a SPARQL query: a shipped query's name, a .rq file, or SPARQL text.
 
-    Queries are read-only and cannot reach the network or the file system:
-    SERVICE, LOAD, FROM / FROM NAMED and updates are refused before anything runs.
-    Named graphs are visible with GRAPH, and the default graph is their union.
+    Queries are read-only and cannot reach the network or the file system: the
+    query is parsed first, and SERVICE, LOAD, FROM / FROM NAMED and updates are
+    refused wherever they appear; then it runs in a process that cannot open a
+    network connection, bounded by --timeout and --memory. Named graphs are visible
+    with GRAPH, and the default graph is their union. The prefixes nk:, fact:, id:,
+    oa:, prov:, schema:, rdf:, rdfs:, xsd:, owl:, skos: and dcterms: are declared
+    (a query's own PREFIX lines win). Entity parameters take an id, a label or an
+    alias (--param partner=USSR).
 
     Exit codes: 0 results; 1 no results (empty or false); 2 error (refused,
-    syntax error with line and column, timeout, bad parameter).
+    syntax error with line and column, timeout, memory, bad parameter).
 
     \b
     Examples:
       nkrel query trade-by-year
       nkrel query trade-by-year --param partner=china --format csv
-      nkrel query 'SELECT ?s WHERE { ?s a <https://w3id.org/nkrel/ontology#Treaty> }'
+      nkrel query 'SELECT ?f WHERE { ?f a nk:Treaty }'
       nkrel query my-question.rq --graph graphs/nkrel.trig --format json
     """
-    from ..sparql.query import QueryError, bind_params, check_safety, execute, load_store, resolve, run_with_timeout
+    from ..sparql.query import QueryError, parse_params, resolve
+    from ..sparql.runner import RunError, Stopped
+    from ..sparql.safety import UnsafeQuery
 
     try:
         text, shipped = resolve(query)
-        bound = {}
-        for p in params:
-            name, sep, value = p.partition("=")
-            if not sep or not name:
-                raise QueryError(f"--param takes NAME=VALUE, got {p!r}")
-            bound[name] = value
-        text = bind_params(text, shipped, bound)
+        bound = parse_params(params)
         if endpoint:
             from ..sparql.remote import remote_query
 
-            output, has_results = remote_query(endpoint, text, fmt, timeout)
+            output, has_results = remote_query(endpoint, text, fmt, timeout, shipped, bound, max_bytes=memory << 20)
         else:
-            check_safety(text)
-            store = load_store(graph_file)
-            output, has_results = run_with_timeout(lambda: execute(store, text, fmt), timeout)
-    except QueryError as e:
+            output, has_results = _run_locally(text, shipped, bound, fmt, graph_file, timeout, memory, wide)
+    except (QueryError, UnsafeQuery, RunError) as e:
         _query_fail(str(e))
+    except KeyboardInterrupt:
+        stopped(signal.SIGINT)
+    except Stopped as e:
+        stopped(e.signum)
     sys.stdout.buffer.write(output)
     sys.exit(0 if has_results else 1)
+
+
+def _run_locally(text, shipped, bound, fmt, graph_file, timeout, memory, wide):
+    import os
+    import shutil
+
+    from ..sparql.query import PREFIXES, QueryError, run_local
+    from ..sparql.runner import run_isolated
+    from ..sparql.safety import check_query
+
+    if shipped is None:  # shipped queries are package data: checked by the tests, not at each run
+        check_query(text, PREFIXES)
+    width = None
+    if not wide and (sys.stdout.isatty() or "COLUMNS" in os.environ):
+        width = shutil.get_terminal_size().columns
+    work = lambda: run_local(graph_file, text, fmt, shipped, bound, width)  # noqa: E731
+    return run_isolated(work, timeout, memory, reported=(QueryError,))
 
 
 @click.command()

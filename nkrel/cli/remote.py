@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .common import _dataset, _fail, corpus_option, graph_file_option, handle_errors
+from .common import _dataset, _fail, corpus_option, graph_file_option, handle_errors, seconds_option
 
 
 @click.command()
@@ -43,10 +43,13 @@ def push(store_url, corpus, graph_file, dry_run, user, timeout):
     import time
     import urllib.parse
 
-    from ..sparql.query import QueryError
-    from ..sparql.remote import check_store_url, graph_url, named_graphs
+    from ..sparql.query import QueryError, printable
+    from ..sparql.remote import check_store_url, graph_url, named_graphs, redact
     from ..sparql.remote import push as push_graphs
     from ..sparql.server import is_loopback
+
+    def shown(url):
+        return printable(redact(url))
 
     try:
         check_store_url(store_url)
@@ -73,8 +76,9 @@ def push(store_url, corpus, graph_file, dry_run, user, timeout):
     total = sum(g.triples for g in graphs)
     if dry_run:
         for g in graphs:
-            click.echo(f"PUT {graph_url(store_url, g.iri)}  ({g.triples} triples, {len(g.data)} bytes)")
-        click.echo(f"Dry run: would push {len(graphs)} named graphs ({total} triples) to {store_url}; nothing sent.")
+            click.echo(f"PUT {shown(graph_url(store_url, g.iri))}  ({g.triples} triples, {len(g.data)} bytes)")
+        click.echo(f"Dry run: would push {len(graphs)} named graphs ({total} triples) to {shown(store_url)}; "
+                   "nothing sent.")  # fmt: skip
         return
 
     def progress(i, n, graph, result):
@@ -89,7 +93,7 @@ def push(store_url, corpus, graph_file, dry_run, user, timeout):
     pushed = [r for r in results if r.pushed]
     failed = [r for r in results if not r.pushed]
     if not failed:
-        click.echo(f"Pushed {len(pushed)} named graphs ({total} triples) to {store_url} in {elapsed:.2f} s.")
+        click.echo(f"Pushed {len(pushed)} named graphs ({total} triples) to {shown(store_url)} in {elapsed:.2f} s.")
         return
     lines = [f"pushed {len(pushed)} of {len(results)} named graphs:" + ("" if pushed else " none")]
     lines += [f"  {r.graph.iri}  ({r.graph.triples} triples, HTTP {r.status})" for r in pushed]
@@ -107,17 +111,25 @@ def push(store_url, corpus, graph_file, dry_run, user, timeout):
               help="Port to listen on (0: any free port).")  # fmt: skip
 @click.option("--bind", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 opens the endpoint to the network.")  # fmt: skip
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Stop each query after this many seconds.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, callback=seconds_option,
+              help="Stop each query after this many seconds.")  # fmt: skip
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also accept requests for this host name (repeatable); IP addresses and localhost "
+              "always work.")  # fmt: skip
 @handle_errors
-def serve(corpus, graph_file, port, bind, timeout):
+def serve(corpus, graph_file, port, bind, timeout, allow_hosts):
     """Serve the graph as a local read-only SPARQL endpoint (the Oxigraph server).
 
-    Loads the build into a temporary Oxigraph store and starts `oxigraph
-    serve-read-only` on it, bound to 127.0.0.1 by default. Queries see the named
-    graphs with GRAPH and their union as the default graph, as `nkrel query` does
-    locally. Prints the query URL and the (read-only) Graph Store URL. Ctrl-C stops
-    the server and removes the temporary store. Needs the `oxigraph` binary
-    (`pip install oxigraph`).
+    Loads the build into a temporary Oxigraph store and serves it with `oxigraph
+    serve-read-only` behind a guard, bound to 127.0.0.1 by default. Queries see the
+    named graphs with GRAPH and their union as the default graph, as `nkrel query`
+    does locally; the nk:, fact:, id: ... prefixes are declared. The guard refuses
+    writes, queries with SERVICE or FROM, and requests whose Host is a name not given
+    with --allow-host (so a web page cannot reach the server by rebinding its DNS
+    name); the Oxigraph process cannot open outgoing connections. Prints the query
+    URL, the (read-only) Graph Store URL and the query page (YASGUI). Ctrl-C stops
+    the server and removes the temporary store. Needs the `oxigraph` binary (`pip
+    install oxigraph`).
 
     \b
     Examples:
@@ -132,7 +144,7 @@ def serve(corpus, graph_file, port, bind, timeout):
         find_oxigraph()
         quads = _dataset(corpus, graph_file)
         code = run_server(quads, bind=bind, port=port, timeout=timeout, echo=click.echo,
-                          warn=lambda line: click.echo(line, err=True))  # fmt: skip
+                          warn=lambda line: click.echo(line, err=True), allow_hosts=allow_hosts)  # fmt: skip
     except ServeError as e:
         _fail(str(e))
     except KeyboardInterrupt:

@@ -183,36 +183,34 @@ class _Reader:
     def problem(self, node, item, message, key=None):
         self.problems.append(Problem(self.name, _line(node, key), item, message))
 
-    def load(self):
-        from ruamel.yaml import YAML
-        from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    def load(self, top_key: str | None = None):
+        """The file's content; None (and a problem recorded) when it cannot be used.
+
+        An empty or comment-only file is a problem, never an empty corpus: a truncated
+        file must not silently drop a document's facts."""
+        from .yamlfile import YamlError, read_yaml
 
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
+            data = read_yaml(self.path)
+        except OSError as e:
             self.problems.append(Problem(self.name, None, None, f"cannot read: {_reason(e)}"))
             return None
-        try:
-            return YAML(typ="rt").load(text)
-        except MarkedYAMLError as e:
-            mark = e.problem_mark
-            line = mark.line + 1 if mark else None
-            self.problems.append(Problem(self.name, line, None, f"YAML syntax error: {e.problem}"))
-        except YAMLError as e:
-            self.problems.append(Problem(self.name, None, None, f"YAML error: {e}"))
-        return None
+        except YamlError as e:
+            self.problems.append(Problem(self.name, e.line, None, str(e)))
+            return None
+        if data is None:
+            self.problems.append(Problem(self.name, None, None, "the file is empty (no YAML content)"))
+            return None
+        if top_key is not None and not (isinstance(data, dict) and isinstance(data.get(top_key), list)):
+            self.problem(data, None, f"expected a mapping with a '{top_key}:' list at the top")
+            return None
+        return data
 
 
 def _line(node, key=None) -> int | None:
-    lc = getattr(node, "lc", None)
-    if lc is None:
-        return None
-    if key is not None:
-        try:
-            return lc.key(key)[0] + 1
-        except (KeyError, TypeError, IndexError):
-            pass
-    return lc.line + 1
+    from .yamlfile import line_of
+
+    return line_of(node, key)
 
 
 def _reason(e: OSError | UnicodeDecodeError) -> str:
@@ -226,6 +224,8 @@ def load_corpus(corpus_dir: Path, vocabulary: Vocabulary) -> Corpus:
     if not corpus_dir.is_dir():
         raise CorpusError([Problem(str(corpus_dir), None, None, "corpus folder not found")])
     documents, fact_files = _load_documents(corpus_dir, problems)
+    if problems:  # every other file is checked against the documents: stop before a cascade
+        raise CorpusError(problems)
     entities = _load_entities(corpus_dir, documents, vocabulary, problems)
     facts: list[Fact] = []
     non_facts: list[NonFact] = []
@@ -241,34 +241,65 @@ def load_corpus(corpus_dir: Path, vocabulary: Vocabulary) -> Corpus:
     return Corpus(documents, entities, facts, non_facts)
 
 
+DOCUMENT_FIELDS = {"id": str, "file": str, "title": str, "publisher": (str, type(None)), "sha256": str, "facts": str}
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _inside(root: Path, relative: str) -> Path | None:
+    """root/relative if it names a file inside the corpus folder (no absolute path, no
+    '..' or symlink leading out of it), else None."""
+    if not relative or Path(relative).is_absolute():
+        return None
+    path = (root / relative).resolve()
+    return path if path.is_relative_to(root.resolve()) else None
+
+
 def _load_documents(root: Path, problems: list[Problem]):
+    from .yamlfile import YamlError, read_bytes
+
     reader = _Reader(root / "documents.yaml", root, problems)
-    data = reader.load()
+    data = reader.load("documents")
     documents: dict[str, Document] = {}
     fact_files: dict[str, Path] = {}
     if data is None:
         return documents, fact_files
-    entries = data.get("documents") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        reader.problem(data, None, "expected a 'documents:' list")
-        return documents, fact_files
-    for entry in entries:
+    for key in sorted(set(data) - {"documents"}, key=str):
+        reader.problem(data, None, f"unknown top-level field '{key}' (known: documents)", key)
+    if not data["documents"]:
+        reader.problem(data, None, "no documents listed: a corpus needs at least one", "documents")
+    for entry in data["documents"]:
         doc_id = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(doc_id, str) or not SLUG.match(doc_id):
-            reader.problem(entry, None, f"document id must be a slug, got {doc_id!r}")
+            reader.problem(entry, None, f"document id must be a slug, got {_clip(repr(doc_id))}")
             continue
-        for key in sorted(set(entry) - {"id", "file", "title", "publisher", "sha256", "facts"}):
+        ok = True
+        for key in sorted(set(entry) - set(DOCUMENT_FIELDS), key=str):
             reader.problem(entry, doc_id, f"unknown field '{key}'", key)
-        missing = [k for k in ("file", "title", "sha256", "facts") if not entry.get(k)]
-        if missing:
-            reader.problem(entry, doc_id, f"missing field(s): {', '.join(missing)}")
+            ok = False
+        for key, expected in DOCUMENT_FIELDS.items():
+            value = entry.get(key)
+            if key != "publisher" and value in (None, ""):
+                reader.problem(entry, doc_id, f"missing field '{key}'", key)
+                ok = False
+            elif not isinstance(value, expected):
+                reader.problem(entry, doc_id, f"'{key}' must be text, got {_clip(repr(value))}", key)
+                ok = False
+        if not ok:
             continue
-        path = root / str(entry["file"])
+        if not SHA256.match(entry["sha256"]):
+            reader.problem(entry, doc_id, "sha256 must be 64 lower-case hex digits", "sha256")
+            continue
+        path, facts_path = _inside(root, entry["file"]), _inside(root, entry["facts"])
+        if path is None or facts_path is None:
+            key = "file" if path is None else "facts"
+            reader.problem(entry, doc_id, f"'{key}' must be a path inside the corpus folder, got {entry[key]!r}", key)
+            continue
         try:
-            raw = path.read_bytes()
+            raw = read_bytes(path)
             text = raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            reader.problem(entry, doc_id, f"cannot read {entry['file']}: {_reason(e)}", "file")
+        except (OSError, UnicodeDecodeError, YamlError) as e:
+            why = str(e) if isinstance(e, YamlError) else _reason(e)
+            reader.problem(entry, doc_id, f"cannot read {entry['file']}: {why}", "file")
             continue
         digest = hashlib.sha256(raw).hexdigest()
         if digest != entry["sha256"]:
@@ -277,8 +308,11 @@ def _load_documents(root: Path, problems: list[Problem]):
         if doc_id in documents:
             reader.problem(entry, doc_id, "duplicate document id")
             continue
-        documents[doc_id] = Document(doc_id, path.name, str(entry["title"]), entry.get("publisher"), digest, text)
-        fact_files[doc_id] = root / str(entry["facts"])
+        if facts_path in fact_files.values():
+            reader.problem(entry, doc_id, f"another document already uses {entry['facts']}", "facts")
+            continue
+        documents[doc_id] = Document(doc_id, path.name, entry["title"], entry.get("publisher"), digest, text)
+        fact_files[doc_id] = facts_path
     return documents, fact_files
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model.vocabulary import BASE
-from ..sparql.query import QueryError, rdf_format
+from ..sparql.rdffile import parse_quads
 
 ID = BASE + "id/"
 SECTIONS = {"fact/": "facts", "anomaly/": "anomalies", "document/": "documents", "claim/": "claims"}
@@ -46,13 +46,7 @@ def _owner(subject: str) -> tuple[str, str]:
 def _index(path: Path) -> dict[tuple[str, str], set[str]]:
     import pyoxigraph as ox
 
-    fmt = rdf_format(path)
-    try:
-        triples = {q.triple if hasattr(q, "triple") else q for q in ox.parse(path=str(path), format=fmt)}
-    except OSError as e:
-        raise QueryError(f"cannot read {path}: {e.strerror or e}") from None
-    except SyntaxError as e:
-        raise QueryError(f"{path} is not valid {fmt.name}: {e}") from None
+    triples = {q.triple for q in parse_quads(path)}
     index: dict[tuple[str, str], set[str]] = {}
     for t in triples:
         subject = t.subject.value if isinstance(t.subject, ox.NamedNode) else str(t.subject)

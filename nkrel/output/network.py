@@ -693,21 +693,36 @@ def render_network_html(graph, title: str = DEFAULT_TITLE) -> str:
 
 
 def read_dataset(path: Path):
-    """Parse a built RDF file (.trig .nq .ttl .nt .jsonld) into an rdflib Dataset."""
-    from rdflib import Dataset
+    """A built RDF file (.trig .nq .ttl .nt .jsonld .rdf) as an rdflib Dataset.
 
-    formats = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld",
-               ".json": "json-ld"}  # fmt: skip
-    fmt = formats.get(Path(path).suffix.lower())
-    if fmt is None:
-        raise NetworkError(f"{path}: unknown RDF file type (use one of {', '.join(sorted(formats))})")
-    ds = Dataset(default_union=True)
+    Parsed by pyoxigraph through nkrel/sparql/rdffile.py, which reads that file and
+    nothing else (rdflib's JSON-LD parser would fetch a remote @context)."""
+    from rdflib import BNode, Dataset, Literal, URIRef
+
+    from ..sparql.query import QueryError
+    from ..sparql.rdffile import parse_quads
+
     try:
-        ds.parse(str(path), format=fmt)
-    except OSError as e:
-        raise NetworkError(f"cannot read {path}: {e.strerror or e}") from None
-    except Exception as e:  # rdflib raises parser-specific errors
-        raise NetworkError(f"{path} is not valid {fmt}: {e}") from None
+        quads = parse_quads(Path(path))
+    except QueryError as e:
+        raise NetworkError(str(e)) from None
+
+    def term(t):
+        kind = type(t).__name__
+        if kind == "NamedNode":
+            return URIRef(t.value)
+        if kind == "BlankNode":
+            return BNode(t.value)
+        if kind == "Literal":
+            if t.language:
+                return Literal(t.value, lang=t.language)
+            return Literal(t.value, datatype=URIRef(t.datatype.value))
+        raise NetworkError(f"{path}: RDF 1.2 triple terms are not supported")
+
+    ds = Dataset(default_union=True)
+    for q in quads:
+        graph = ds.default_context if type(q.graph_name).__name__ == "DefaultGraph" else ds.graph(term(q.graph_name))
+        graph.add((term(q.subject), term(q.predicate), term(q.object)))
     return ds
 
 

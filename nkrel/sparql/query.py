@@ -1,18 +1,15 @@
-"""Run SPARQL safely over the built graph (pyoxigraph), or on a remote endpoint.
+"""SPARQL over the built graph: shipped queries, parameters, result formats.
 
-Safety is checked on the tokenised query before anything runs: SERVICE, LOAD,
-FROM / FROM NAMED and every update keyword are refused wherever they appear
-(nested patterns and sub-queries included), because strings, IRIs and comments are
-tokenised away first and cannot hide or fake a keyword. Queries run in a forked
-child process so a --timeout can stop them.
+What a query may do is decided on its parse tree (nkrel/sparql/safety.py) and where it
+runs is bounded (nkrel/sparql/runner.py: a network-less child process with a time and
+memory limit); this module resolves the query, binds its parameters and formats its
+results, identically for local and remote runs.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
-import signal
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -20,39 +17,26 @@ from pathlib import Path
 from ..model.vocabulary import BASE, NK
 
 ID = BASE + "id/"
-REFUSED = {
-    "SERVICE": "SERVICE would send the query to another endpoint",
-    "LOAD": "LOAD would read a file or URL",
-    "FROM": "FROM / FROM NAMED would read a file or URL into the dataset",
-    "INSERT": "updates are refused: queries are read-only",
-    "DELETE": "updates are refused: queries are read-only",
-    "CLEAR": "updates are refused: queries are read-only",
-    "DROP": "updates are refused: queries are read-only",
-    "CREATE": "updates are refused: queries are read-only",
-    "ADD": "updates are refused: queries are read-only",
-    "MOVE": "updates are refused: queries are read-only",
-    "COPY": "updates are refused: queries are read-only",
-    "WITH": "updates are refused: queries are read-only",
-    "USING": "updates are refused: queries are read-only",
-}
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 RDF_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
-DEFAULT_TIMEOUT = 30.0
 
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)
-  | (?P<word>[A-Za-z_\u00c0-\uffff][A-Za-z0-9_\-.\u00b7-\uffff]*(?::[A-Za-z0-9_\-.:%\\\u00b7-\uffff]*)?
-            |:[A-Za-z0-9_\-.:%\\\u00b7-\uffff]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+# Declared for every query, local or remote (a query's own PREFIX lines win). Ordered
+# longest namespace first where one extends another, so results print the shortest
+# name that pastes back into a query.
+PREFIXES = {
+    "nk": NK,
+    "fact": ID + "fact/",
+    "id": ID,
+    "oa": "http://www.w3.org/ns/oa#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
 
 
 class QueryError(Exception):
@@ -66,31 +50,6 @@ class ShippedQuery:
     description: str
     params: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (type, help)
     text: str = ""
-
-
-def check_safety(text: str, allow_remote: bool = False) -> None:
-    """Refuse anything that could reach the network or the file system, or write.
-
-    allow_remote: the query goes to a remote endpoint the user named, so SERVICE
-    and FROM are that server's business; updates and LOAD stay refused."""
-    for m in _TOKEN.finditer(text):
-        if m.lastgroup == "word" and ":" not in m.group():
-            keyword = m.group().upper()
-            if keyword in REFUSED and not (allow_remote and keyword in ("SERVICE", "FROM")):
-                line = text.count("\n", 0, m.start()) + 1
-                column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-                raise QueryError(f"refused {keyword} at line {line}, column {column}: {REFUSED[keyword]}")
-
-
-FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-
-
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword outside strings, IRIs and comments."""
-    for m in _TOKEN.finditer(text):
-        if m.lastgroup == "word" and m.group().upper() in FORMS:
-            return m.group().upper()
-    raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
 def queries_dir() -> Path:
@@ -117,30 +76,96 @@ def resolve(query: str) -> tuple[str, ShippedQuery | None]:
     shipped = shipped_queries()
     if query in shipped:
         return shipped[query].text, shipped[query]
-    if "\n" not in query and (query.endswith(".rq") or Path(query).is_file()):
+    if "\n" not in query and (query.endswith(".rq") or _is_file(query)):
+        from ..ingest.yamlfile import YamlError, read_bytes
+
         try:
-            return Path(query).read_text(encoding="utf-8"), None
-        except (OSError, UnicodeDecodeError) as e:
+            return read_bytes(Path(query), 16 * 1024 * 1024).decode("utf-8"), None
+        except (OSError, UnicodeDecodeError, YamlError) as e:
             raise QueryError(f"cannot read {query}: {getattr(e, 'strerror', None) or e}") from None
     if re.fullmatch(r"[a-z0-9-]+", query):
-        raise QueryError(f"no shipped query named {query!r}; `nkrel queries` lists them")
+        close = _close_matches(query, shipped)
+        hint = f"; did you mean {close}?" if close else ""
+        raise QueryError(f"no shipped query named {query!r}{hint} (`nkrel queries` lists them)")
     return query, None
 
 
-def bind_params(text: str, shipped: ShippedQuery | None, params: dict[str, str]) -> str:
-    """Bind variables by appending a VALUES clause (works locally and on any endpoint)."""
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, or a NUL byte
+        return False
+
+
+def _close_matches(word: str, candidates) -> str:
+    import difflib
+
+    return " or ".join(repr(c) for c in difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6))
+
+
+def parse_params(pairs) -> dict[str, str]:
+    """--param NAME=VALUE pairs as a dict."""
+    bound = {}
+    for p in pairs:
+        name, sep, value = p.partition("=")
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"--param takes NAME=VALUE with NAME a variable name, got {p!r}")
+        bound[name] = value
+    return bound
+
+
+def bind_params(text: str, shipped: ShippedQuery | None, params: dict[str, str], entities=None) -> str:
+    """Bind variables by appending a VALUES clause (works locally and on any endpoint).
+
+    entities: a callable giving {id: [label, alias, ...]} of the graph queried, so that
+    an entity parameter accepts a label or alias and a typo gets a suggestion."""
     if not params:
         return text
     declared = shipped.params if shipped else {}
     terms = []
     for name, value in sorted(params.items()):
-        kind = declared.get(name, ("string", ""))[0] if shipped else _guess_kind(value)
         if shipped and name not in declared:
             known = ", ".join(sorted(declared)) or "none"
             raise QueryError(f"query {shipped.name!r} has no parameter {name!r} (parameters: {known})")
+        kind = declared[name][0] if shipped else _guess_kind(value)
+        if kind == "entity" and entities is not None:
+            value = resolve_entity(name, value, entities())
         terms.append(_term(name, kind, value))
     names = " ".join(f"?{n}" for n in sorted(params))
     return f"{text.rstrip()}\nVALUES ({names}) {{ ({' '.join(terms)}) }}\n"
+
+
+def resolve_entity(param: str, value: str, names: dict[str, list[str]]) -> str:
+    """An entity id from an id, label or alias (case-insensitive); QueryError with a suggestion otherwise."""
+    if value in names:
+        return value
+    wanted = value.casefold().strip()
+    hits = sorted(eid for eid, labels in names.items() if any(wanted == n.casefold() for n in labels))
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        raise QueryError(f"parameter {param}: {value!r} names several entities: {', '.join(hits)}; give one id")
+    by_name = {n.casefold(): eid for eid, labels in names.items() for n in [eid, *labels]}
+    import difflib
+
+    close = sorted({by_name[m] for m in difflib.get_close_matches(wanted, list(by_name), n=5, cutoff=0.6)})
+    hint = f"; did you mean {' or '.join(close)}?" if close else " (`nkrel query entities` lists them)"
+    raise QueryError(f"parameter {param}: no entity {value!r} in the graph{hint}")
+
+
+ENTITY_NAMES = f"""
+SELECT ?e ?name WHERE {{
+  ?e rdfs:label|skos:altLabel ?name .
+  FILTER(STRSTARTS(STR(?e), "{ID}") && !CONTAINS(STRAFTER(STR(?e), "{ID}"), "/"))
+}}"""
+
+
+def entity_names(store) -> dict[str, list[str]]:
+    """{entity id: its labels and aliases} in a store."""
+    names: dict[str, list[str]] = {}
+    for row in store.query(ENTITY_NAMES, use_default_graph_as_union=True, prefixes=PREFIXES):
+        names.setdefault(row["e"].value[len(ID) :], []).append(row["name"].value)
+    return names
 
 
 def _guess_kind(value: str) -> str:
@@ -154,14 +179,14 @@ def _term(name: str, kind: str, value: str) -> str:
         return f"<{ID}{value}>"
     if kind == "kind":
         if not re.fullmatch(r"[A-Z][A-Za-z]*", value):
-            raise QueryError(f"parameter {name}: a fact kind such as 'TradeFlow', got {value!r}")
+            raise QueryError(f"parameter {name}: a class such as 'TradeFlow', got {value!r}")
         return f"<{NK}{value}>"
     if kind == "year":
         if not re.fullmatch(r"[0-9]{4}", value):
             raise QueryError(f"parameter {name}: a four-digit year, got {value!r}")
         return f'"{value}"'  # shipped queries compare a ?year text: the first year of the fact's time
     if kind == "integer":
-        if not re.fullmatch(r"-?[0-9]+", value):
+        if not re.fullmatch(r"-?[0-9]{1,18}", value):
             raise QueryError(f"parameter {name}: an integer, got {value!r}")
         return value
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
@@ -172,52 +197,38 @@ def default_graph_file() -> Path:
     return Path(str(files("nkrel") / "graph" / "nkrel.nq"))
 
 
-_EXTENSIONS = {
-    ".ttl": "TURTLE", ".trig": "TRIG", ".nq": "N_QUADS", ".nt": "N_TRIPLES",
-    ".jsonld": "JSON_LD", ".json": "JSON_LD", ".rdf": "RDF_XML", ".xml": "RDF_XML", ".owl": "RDF_XML",
-}  # fmt: skip
-
-
-def rdf_format(path: Path):
-    """The pyoxigraph RdfFormat for a file, by its extension."""
+def open_store(graph_file: Path | None = None):
+    """An in-memory Oxigraph store holding an RDF file (by default the shipped build)."""
     import pyoxigraph as ox
 
-    fmt = _EXTENSIONS.get(Path(path).suffix.lower())
-    if fmt is None:
-        raise QueryError(f"{path}: unknown RDF file type (use one of {', '.join(sorted(_EXTENSIONS))})")
-    return getattr(ox.RdfFormat, fmt)
+    from .rdffile import load_into
 
-
-def load_store(graph_file: Path | None = None):
-    """Load an RDF file (by default the shipped build) into an in-memory Oxigraph store."""
-    import pyoxigraph as ox
-
-    path = Path(graph_file) if graph_file else default_graph_file()
-    fmt = rdf_format(path)
     store = ox.Store()
-    try:
-        store.bulk_load(path=str(path), format=fmt)
-    except OSError as e:
-        raise QueryError(f"cannot read {path}: {e.strerror or e}") from None
-    except SyntaxError as e:
-        raise QueryError(f"{path} is not valid {fmt.name}: {e}") from None
+    load_into(store, Path(graph_file) if graph_file else default_graph_file())
     return store
 
 
-def execute(store, text: str, fmt: str | None) -> tuple[bytes, bool]:
-    """Run a checked query on a store; return the formatted output and whether it had results."""
+def execute(store, text: str, fmt: str | None, width: int | None = None) -> tuple[bytes, bool]:
+    """Run a query on a store; return the formatted output and whether it had results."""
     import pyoxigraph as ox
 
     try:
-        result = store.query(text, use_default_graph_as_union=True)
+        result = store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
     except SyntaxError as e:
         raise QueryError(f"SPARQL syntax {e}") from None
     except OSError as e:
         raise QueryError(f"query failed: {e}") from None
-    return format_result(result, fmt, ox)
+    return format_result(result, fmt, ox, width)
 
 
-def format_result(result, fmt: str | None, ox) -> tuple[bytes, bool]:
+def run_local(graph_file, text: str, fmt: str | None, shipped, params: dict[str, str], width: int | None):
+    """Load the graph, bind the parameters, run: the work of the isolated query process."""
+    store = open_store(graph_file)
+    text = bind_params(text, shipped, params, entities=lambda: entity_names(store))
+    return execute(store, text, fmt, width)
+
+
+def format_result(result, fmt: str | None, ox, width: int | None = None) -> tuple[bytes, bool]:
     out = io.BytesIO()
     if isinstance(result, ox.QueryBoolean):
         fmt = fmt or "table"
@@ -232,7 +243,7 @@ def format_result(result, fmt: str | None, ox) -> tuple[bytes, bool]:
         variables = [v.value for v in result.variables]
         if fmt == "table":
             rows = [[_cell(s[v]) for v in variables] for s in result]
-            return render_table(variables, rows).encode("utf-8"), bool(rows)
+            return render_table(variables, rows, width).encode("utf-8"), bool(rows)
         result.serialize(out, _result_format(fmt, ox))
         data = out.getvalue()
         return data, _has_rows(data, fmt)
@@ -241,19 +252,9 @@ def format_result(result, fmt: str | None, ox) -> tuple[bytes, bool]:
     triples = list(result)
     graph_fmt = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "rdfxml": "RDF_XML", "jsonld": "JSON_LD",
                  "nquads": "N_QUADS", "trig": "TRIG"}[fmt]  # fmt: skip
-    ox.serialize(sorted(triples, key=str), out, getattr(ox.RdfFormat, graph_fmt), prefixes=PREFIXES)
+    prefixes = {p: ns for p, ns in PREFIXES.items() if not ns.endswith("/")}  # pyoxigraph escapes "/" in names
+    ox.serialize(sorted(triples, key=str), out, getattr(ox.RdfFormat, graph_fmt), prefixes=prefixes)
     return out.getvalue(), bool(triples)
-
-
-PREFIXES = {
-    "nk": NK,
-    "nkid": ID,
-    "oa": "http://www.w3.org/ns/oa#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "schema": "https://schema.org/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 
 
 def _check(fmt: str, allowed: tuple[str, ...]) -> None:
@@ -274,13 +275,17 @@ def _has_rows(data: bytes, fmt: str) -> bool:
     return b"<result>" in data or b"<result " in data
 
 
+_PN_LOCAL = re.compile(r"[A-Za-z0-9_\u00C0-\uFFFF]([A-Za-z0-9_.\-\u00B7-\uFFFF]*[A-Za-z0-9_\-\u00B7-\uFFFF])?")
+
+
 def _cell(term) -> str:
+    """A term as it would be written in a query: a prefixed name where one pastes back, else <IRI>."""
     if term is None:
         return ""
     value = term.value
     if type(term).__name__ == "NamedNode":
         for prefix, ns in PREFIXES.items():
-            if value.startswith(ns):
+            if value.startswith(ns) and _PN_LOCAL.fullmatch(value[len(ns) :]):
                 return f"{prefix}:{value[len(ns) :]}"
         return f"<{value}>"
     return value
@@ -289,61 +294,38 @@ def _cell(term) -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def render_table(variables: list[str], rows: list[list[str]]) -> str:
+def printable(text: str) -> str:
+    """Text fit for a terminal: control characters (escape sequences included) shown escaped."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def render_table(variables: list[str], rows: list[list[str]], width: int | None = None) -> str:
     """An aligned plain-text table; control characters in values (terminal escapes
-    included) are shown escaped, never sent to the terminal."""
-    clean = [[_CONTROL.sub(lambda m: repr(m.group())[1:-1], c) for c in row] for row in rows]
+    included) are shown escaped, never sent to the terminal. With a width, the widest
+    columns are cut (ending in …) until a line fits."""
+    clean = [[printable(c) for c in row] for row in rows]
     widths = [max([len(v)] + [len(r[i]) for r in clean]) for i, v in enumerate(variables)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip()]
+    if width:
+        widths = _fit(widths, [len(v) for v in variables], width - 2 * (len(widths) - 1))
+
+    def cut(text: str, w: int) -> str:
+        return text if len(text) <= w else text[: max(0, w - 1)] + "…"
+
+    lines = ["  ".join(cut(v, w).ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in clean]
+    lines += ["  ".join(cut(c, w).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in clean]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 
 
-def run_with_timeout(func, timeout: float):
-    """Run func() in a forked child; return its result or raise QueryError on timeout.
-
-    pyoxigraph cannot be interrupted from Python, so a runaway query is stopped by
-    killing the child process. Without fork (Windows) the query runs unguarded.
-    """
-    import pickle
-
-    if not hasattr(os, "fork") or timeout <= 0:
-        return func()
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        os.close(read_fd)
-        try:
-            payload = ("ok", func())
-        except QueryError as e:
-            payload = ("error", str(e))
-        except BaseException as e:  # noqa: BLE001 - report, never a traceback
-            payload = ("error", f"query failed: {e}")
-        with os.fdopen(write_fd, "wb") as fh:
-            fh.write(pickle.dumps(payload))
-        os._exit(0)
-    os.close(write_fd)
-    chunks = []
-    import selectors
-    import time
-
-    deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as sel, os.fdopen(read_fd, "rb") as fh:
-        sel.register(fh, selectors.EVENT_READ)
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not sel.select(left):
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                raise QueryError(f"the query ran longer than the {timeout:g} s timeout and was stopped (--timeout)")
-            chunk = os.read(fh.fileno(), 1 << 16)
-            if not chunk:
+def _fit(widths: list[int], minimums: list[int], room: int) -> list[int]:
+    """Shrink the widest columns until they fit room: first not below their heading or 8
+    characters, then, if that is not enough, down to 3."""
+    widths = list(widths)
+    for floor in ([min(w, max(m, 8)) for w, m in zip(widths, minimums, strict=True)], [min(w, 3) for w in widths]):
+        while sum(widths) > room:
+            i = max(range(len(widths)), key=lambda k: widths[k] - floor[k])
+            if widths[i] <= floor[i]:
                 break
-            chunks.append(chunk)
-    os.waitpid(pid, 0)
-    status, value = pickle.loads(b"".join(chunks)) if chunks else ("error", "the query process died")
-    if status == "error":
-        raise QueryError(value)
-    return value
+            widths[i] -= 1
+    return widths

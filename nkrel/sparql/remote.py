@@ -8,34 +8,133 @@ as local queries, so the same query gives the same output on both sides.
 from __future__ import annotations
 
 import base64
+import http.client
 import re
+import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .query import QueryError, check_safety, format_result, query_form
+from .query import ENTITY_NAMES, ID, PREFIXES, QueryError, bind_params, format_result, printable
+
+
+def redact(url: str) -> str:
+    """A URL fit to print: a password inside it (http://user:pw@host) is masked."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "<a malformed URL>"
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname or ''}" + (f":{parts.port}" if _port(parts) else "")
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def _port(parts) -> int | None:
+    try:
+        return parts.port
+    except ValueError:
+        return None
+
+
+def check_http_url(url: str, what: str) -> None:
+    """An http(s) URL with a host and a valid port, and no spaces or control characters."""
+    if re.search(r"[\s\x00-\x1f\x7f]", url):
+        raise QueryError(f"{what} must not contain spaces or control characters: {printable(redact(url))!r}")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as e:
+        raise QueryError(f"{what} is not a valid URL ({e}): {printable(redact(url))}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise QueryError(f"{what} must be an http(s) URL, got {printable(redact(url))!r}")
 
 
 def http_error_message(url: str, e: Exception) -> str:
+    url = printable(redact(url))
     if isinstance(e, urllib.error.HTTPError):
-        body = e.read(300).decode("utf-8", "replace").strip().splitlines()
-        detail = f": {body[0]}" if body else ""
-        return f"{url} answered HTTP {e.code} {e.reason}{detail}"
-    if isinstance(e, urllib.error.URLError):
-        return f"cannot reach {url}: {e.reason}"
-    return f"cannot reach {url}: {e}"
+        try:
+            body = e.read(300).decode("utf-8", "replace").strip().splitlines()
+        except (OSError, http.client.HTTPException):
+            body = []
+        detail = f": {printable(body[0])}" if body else ""
+        return f"{url} answered HTTP {e.code} {printable(str(e.reason))}{detail}"
+    reason = e.reason if isinstance(e, urllib.error.URLError) else e
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"{url} did not answer in time (--timeout)"
+    return f"cannot reach {url}: {printable(str(reason))}"
 
 
-def remote_query(endpoint: str, text: str, fmt: str | None, timeout: float) -> tuple[bytes, bool]:
+def fetch(request: urllib.request.Request, deadline: float, max_bytes: int, opener=None) -> bytes:
+    """The body of an HTTP answer, within a total deadline and a size limit."""
+    opener = opener or urllib.request.build_opener()
+    url = request.full_url
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise QueryError(f"{printable(redact(url))} did not answer in time (--timeout)")
+    chunks, size = [], 0
+    try:
+        with opener.open(request, timeout=left) as response:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise QueryError(f"{printable(redact(url))} did not answer in time (--timeout)")
+                # the socket's own timeout bounds one read; keep it within what is left of the deadline
+                sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
+                if sock is not None:
+                    sock.settimeout(left)
+                chunk = response.read(1 << 16)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > max_bytes:
+                    raise QueryError(
+                        f"{printable(redact(url))} sent more than {max_bytes >> 20} MiB; stopped reading (--memory)"
+                    )
+                chunks.append(chunk)
+    except (urllib.error.URLError, OSError) as e:
+        raise QueryError(http_error_message(url, e)) from None
+    except http.client.HTTPException as e:
+        shown = printable(redact(url))
+        raise QueryError(f"{shown} sent an incomplete or malformed answer ({type(e).__name__})") from None
+    return b"".join(chunks)
+
+
+def remote_query(endpoint: str, text: str, fmt: str | None, timeout: float, shipped=None, params=None,
+                 max_bytes: int = 2 << 30) -> tuple[bytes, bool]:  # fmt: skip
     """Run a read-only query on a SPARQL 1.1 endpoint; SERVICE and FROM are the server's business."""
     import pyoxigraph as ox
 
-    if not re.match(r"^https?://", endpoint):
-        raise QueryError(f"--endpoint must be an http(s) URL, got {endpoint!r}")
-    check_safety(text, allow_remote=True)
-    form = query_form(text)
+    from .safety import check_query, with_prefixes
+
+    check_http_url(endpoint, "--endpoint")
+    deadline = time.monotonic() + timeout
+
+    def entities():
+        rows = _post(endpoint, with_prefixes(ENTITY_NAMES, PREFIXES), "SELECT", deadline, max_bytes)
+        names: dict[str, list[str]] = {}
+        for row in ox.parse_query_results(rows, format=ox.QueryResultsFormat.JSON):
+            names.setdefault(row["e"].value[len(ID) :], []).append(row["name"].value)
+        return names
+
+    text = bind_params(text, shipped, params or {}, entities=entities)
+    form = check_query(text, PREFIXES, allow_remote=True).form
+    data = _post(endpoint, with_prefixes(text, PREFIXES), form, deadline, max_bytes)
+    try:
+        if form in ("SELECT", "ASK"):
+            result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        else:
+            result = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+    except (SyntaxError, ValueError) as e:
+        shown = printable(redact(endpoint))
+        raise QueryError(f"{shown} did not answer with SPARQL results: {printable(str(e))[:200]}") from None
+    return format_result(result, fmt, ox)
+
+
+def _post(endpoint: str, text: str, form: str, deadline: float, max_bytes: int) -> bytes:
     accept = "application/sparql-results+json" if form in ("SELECT", "ASK") else "application/n-triples"
     # Oxigraph reads union-default-graph so queries see named graphs as locally;
     # other servers ignore it (configure their union default graph instead).
@@ -45,19 +144,7 @@ def remote_query(endpoint: str, text: str, fmt: str | None, timeout: float) -> t
         data=body,
         headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
     )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            data = response.read()
-    except (urllib.error.URLError, OSError) as e:
-        raise QueryError(http_error_message(endpoint, e)) from None
-    try:
-        if form in ("SELECT", "ASK"):
-            result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-        else:
-            result = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-    except SyntaxError as e:
-        raise QueryError(f"{endpoint} did not answer with SPARQL results: {e}") from None
-    return format_result(result, fmt, ox)
+    return fetch(request, deadline, max_bytes)
 
 
 # --- Graph Store Protocol: push every named graph -------------------------------------
@@ -100,21 +187,14 @@ def load_quads(corpus=None, graph_file=None) -> list:
     """
     import pyoxigraph as ox
 
-    from .query import rdf_format
+    from .rdffile import parse_quads
 
     if graph_file is None:
         from ..output.write import serialize
         from ..pipeline import build_graph
 
         return list(ox.parse(serialize(build_graph(corpus).dataset, "nquads"), format=ox.RdfFormat.N_QUADS))
-    path = Path(graph_file)
-    fmt = rdf_format(path)
-    try:
-        return list(ox.parse(path=str(path), format=fmt))
-    except OSError as e:
-        raise QueryError(f"cannot read {path}: {e.strerror or e}") from None
-    except SyntaxError as e:
-        raise QueryError(f"{path} is not valid {fmt.name}: {e}") from None
+    return parse_quads(Path(graph_file))
 
 
 def named_graphs(quads) -> tuple[list[NamedGraph], int]:
@@ -138,12 +218,10 @@ def named_graphs(quads) -> tuple[list[NamedGraph], int]:
 
 
 def check_store_url(store_url: str) -> None:
-    parts = urllib.parse.urlsplit(store_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise QueryError(f"STORE_URL must be an http(s) URL, got {store_url!r}")
-    query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
+    check_http_url(store_url, "STORE_URL")
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(store_url).query, keep_blank_values=True)
     if "graph" in query or "default" in query:
-        raise QueryError(f"give STORE_URL without ?graph= or ?default (nkrel names each graph): {store_url}")
+        raise QueryError(f"give STORE_URL without ?graph= or ?default (nkrel names each graph): {redact(store_url)}")
 
 
 def graph_url(store_url: str, iri: str) -> str:
@@ -159,25 +237,32 @@ def _looks_like_query_url(store_url: str) -> bool:
 
 def push_error(store_url: str, graph: NamedGraph, e: Exception, user: str | None, timeout: float) -> PushResult:
     """Why a PUT failed: in full (naming the URL and the HTTP status), in brief, and a hint."""
+    shown = printable(redact(store_url))
     if isinstance(e, urllib.error.HTTPError):
-        body = e.read(300).decode("utf-8", "replace").strip().splitlines()
-        detail = f": {body[0].strip()}" if body and "<" not in body[0] else ""
+        try:
+            body = e.read(300).decode("utf-8", "replace").strip().splitlines()
+        except (OSError, http.client.HTTPException):
+            body = []
+        detail = f": {printable(body[0].strip())}" if body and "<" not in body[0] else ""
         hint = None
         if 300 <= e.code < 400:
-            hint = f"the server redirects to {e.headers.get('Location', '?')}: give that URL"
+            hint = f"the server redirects to {printable(redact(e.headers.get('Location', '?')))}: give that URL"
         elif e.code in (401, 403):
             hint = "the credentials were refused" if user else "give --user NAME, with the password in NKREL_PASSWORD"
         elif e.code in (400, 404, 405, 406, 415, 501) or _looks_like_query_url(store_url):
             hint = GSP_HINT
-        message = f"PUT <{graph.iri}> to {store_url}: HTTP {e.code} {e.reason}{detail}"
-        return PushResult(graph, error=message, reason=f"HTTP {e.code} {e.reason}", hint=hint)
+        reason = printable(str(e.reason))
+        message = f"PUT <{graph.iri}> to {shown}: HTTP {e.code} {reason}{detail}"
+        return PushResult(graph, error=message, reason=f"HTTP {e.code} {reason}", hint=hint)
     reason = e.reason if isinstance(e, urllib.error.URLError) else e
     if isinstance(reason, TimeoutError):
-        message = f"PUT <{graph.iri}> to {store_url}: no answer within {timeout:g} s (--timeout)"
+        message = f"PUT <{graph.iri}> to {shown}: no answer within {timeout:g} s (--timeout)"
         return PushResult(graph, error=message, reason="no answer")
     if isinstance(reason, ConnectionRefusedError):
         reason = "connection refused (is the server running?)"
-    return PushResult(graph, error=f"cannot reach {store_url}: {reason}", reason="unreachable")
+    if isinstance(e, http.client.HTTPException):
+        reason = f"an incomplete or malformed answer ({type(e).__name__})"
+    return PushResult(graph, error=f"cannot reach {shown}: {printable(str(reason))}", reason="unreachable")
 
 
 def push(
@@ -216,7 +301,7 @@ def push(
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 response.read()
                 result = PushResult(graph, status=response.status)
-        except (urllib.error.URLError, OSError) as e:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as e:
             result = push_error(store_url, graph, e, user, timeout)
             stop = not isinstance(e, urllib.error.HTTPError) or e.code in FATAL_STATUS
         results.append(result)

@@ -1,0 +1,183 @@
+"""Run untrusted work (a user's SPARQL query) in a child process bounded in time,
+memory and reach.
+
+The child is forked; it cannot open a network connection (nkrel/sparql/sandbox.py),
+its address space may grow by at most a set amount (RLIMIT_AS), it dies with its
+parent (PR_SET_PDEATHSIG), and its stderr is captured, so nothing it prints reaches
+the terminal. The parent waits until a deadline and kills it; Ctrl-C, SIGTERM and
+SIGHUP kill it too before nkrel exits. No process is left behind on any signal.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import selectors
+import signal
+import sys
+import time
+
+DEFAULT_TIMEOUT = 30.0
+MAX_TIMEOUT = 86400.0
+DEFAULT_MEMORY_MB = 2048
+_PR_SET_PDEATHSIG = 1
+
+
+class RunError(Exception):
+    """The work could not finish: timed out, over its memory, or it failed."""
+
+
+class Stopped(BaseException):
+    """nkrel was asked to stop (SIGTERM, SIGHUP) while waiting for the child."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(signum)
+
+
+def check_timeout(value: float) -> float:
+    """A usable timeout in seconds, or ValueError: finite, above 0, at most a day."""
+    if not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 < value <= MAX_TIMEOUT:
+        raise ValueError(f"must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, got {value!r}")
+    return float(value)
+
+
+def check_memory(value: int) -> int:
+    if not isinstance(value, int) or not 64 <= value <= 1 << 20:
+        raise ValueError(f"must be a number of MiB from 64 to 1048576, got {value!r}")
+    return value
+
+
+def _limit_memory(extra_mb: int) -> None:
+    """Let the address space grow by extra_mb MiB beyond what the forked child already maps."""
+    import resource
+
+    current = 0
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    current = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    limit = current + extra_mb * 1024 * 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):
+        pass
+
+
+def _die_with_parent(parent: int) -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def run_isolated(func, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB, what: str = "query",
+                 reported=()):  # fmt: skip
+    """Run func() in a bounded, network-less child; return its result or raise RunError.
+
+    Exceptions of the classes in `reported` (and RunError) are the user's errors: their
+    message is passed on as it is; any other exception becomes "<what> failed: ..."."""
+    from .sandbox import NO_SOCKETS, deny
+
+    if not hasattr(os, "fork"):  # Windows: no isolation available
+        return func()
+    parent = os.getpid()
+    result_r, result_w = os.pipe()
+    err_r, err_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            os.close(result_r)
+            os.close(err_r)
+            os.dup2(err_w, 2)
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(sig, signal.SIG_DFL)
+            _die_with_parent(parent)
+            deny(NO_SOCKETS)
+            _limit_memory(memory_mb)
+            try:
+                payload = ("ok", func())
+            except (RunError, *reported) as e:
+                payload = ("error", str(e))
+            except MemoryError:
+                payload = ("memory", "")
+            except Exception as e:  # noqa: BLE001 - one line, never a traceback
+                payload = ("error", f"{what} failed: {e}")
+            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(result_w, "wb") as fh:
+                fh.write(data)
+        finally:
+            os._exit(0)
+    os.close(result_w)
+    os.close(err_w)
+    return _wait(pid, result_r, err_r, timeout, memory_mb, what)
+
+
+def _raise_stopped(signum, frame):
+    raise Stopped(signum)
+
+
+def _wait(pid: int, result_r: int, err_r: int, timeout: float, memory_mb: int, what: str):
+    previous = {sig: signal.signal(sig, _raise_stopped) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    chunks, errors = [], []
+    status = None
+    try:
+        deadline = time.monotonic() + timeout
+        with selectors.DefaultSelector() as sel:
+            sel.register(result_r, selectors.EVENT_READ, chunks)
+            sel.register(err_r, selectors.EVENT_READ, errors)
+            open_fds = 2
+            while open_fds:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise RunError(f"the {what} ran longer than the {timeout:g} s timeout and was stopped (--timeout)")
+                for key, _ in sel.select(left):
+                    chunk = os.read(key.fd, 1 << 16)
+                    if chunk:
+                        if key.data is not errors or sum(map(len, errors)) < 1 << 16:
+                            key.data.append(chunk)
+                    else:
+                        sel.unregister(key.fd)
+                        open_fds -= 1
+        _, status = os.waitpid(pid, 0)
+    finally:
+        if status is None:  # timed out, interrupted or stopped: the child must not outlive this
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+        os.close(result_r)
+        os.close(err_r)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    stderr = b"".join(errors).decode("utf-8", "replace")
+    if chunks:
+        kind, value = pickle.loads(b"".join(chunks))
+        if kind == "ok":
+            return value
+        if kind == "error":
+            raise RunError(value)
+    if kind_is_memory(chunks, stderr, status):
+        raise RunError(f"the {what} needed more than the {memory_mb} MiB memory limit and was stopped (--memory)")
+    raise RunError(f"the {what} process died ({_describe(status)})")
+
+
+def kind_is_memory(chunks, stderr: str, status) -> bool:
+    if chunks and pickle.loads(b"".join(chunks))[0] == "memory":
+        return True
+    return "memory allocation" in stderr or "MemoryError" in stderr or "out of memory" in stderr.lower()
+
+
+def _describe(status) -> str:
+    if status is None:
+        return "no status"
+    if os.WIFSIGNALED(status):
+        return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exit {os.WEXITSTATUS(status)}"
