@@ -54,6 +54,8 @@ def _templates(variant: str) -> tuple[dict, str, str, dict[str, str]]:
     src = default_corpus_dir()
     yaml = YAML(typ="rt")
     yaml.width = 4096
+    yaml.preserve_quotes = True  # "no" must stay a string for a YAML 1.1 reader (libyaml)
+    yaml.indent(mapping=2, sequence=4, offset=2)  # the shipped files' layout
     docs = yaml.load((src / "documents.yaml").read_text(encoding="utf-8"))["documents"]
     meta = {d["id"]: {"file": str(d["file"]), "title": str(d["title"]), "publisher": d.get("publisher"),
                       "sha256": str(d["sha256"]), "facts": str(d["facts"])} for d in docs}  # fmt: skip
@@ -305,9 +307,21 @@ def _tree_rss(root_pid: int) -> int:
     return total
 
 
+CPU_SECONDS: list[float] = []  # CPU time (user + system) of the last child and its own children
+
+
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run_child(args: list[str], timeout: float) -> tuple[dict | None, float, int, str]:
-    """Run this script as a child; return (its JSON result or None, wall s, peak tree RSS bytes, stderr tail)."""
+    """Run this script as a child; return (its JSON result or None, wall s, peak tree RSS bytes, stderr tail).
+    Its CPU time goes to CPU_SECONDS: on a shared machine it is steadier than the wall time."""
     env = dict(os.environ, PYTHONHASHSEED="0")
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
@@ -331,6 +345,7 @@ def run_child(args: list[str], timeout: float) -> tuple[dict | None, float, int,
         stop.set()
         return None, time.perf_counter() - start, peak[0], f"stopped after {timeout:g} s"
     wall = time.perf_counter() - start
+    CPU_SECONDS.append(_children_cpu() - cpu_before)
     stop.set()
     sampler.join()
     if proc.returncode != 0:
@@ -378,9 +393,10 @@ def incremental(work: Path, n: int, variant: str, timeout: float) -> None:
         print(f"incremental build failed: {err}", file=sys.stderr)
         return
     generate_corpus(corpus, n, variant, extra=1)
-    results = {}
+    results, cpu = {}, {}
     for name, extra in (("cached", ["--cache", str(cache)]), ("clean", [])):
         results[name] = run_child(["--child-build", str(corpus), str(work / f"inc-{name}"), *extra], timeout)
+        cpu[name] = CPU_SECONDS[-1]
     (cached, cached_wall, cached_peak, err), (clean, clean_wall, _, _) = results["cached"], results["clean"]
     if cached is None or clean is None:
         print(f"incremental rebuild failed: {err}", file=sys.stderr)
@@ -393,9 +409,10 @@ def incremental(work: Path, n: int, variant: str, timeout: float) -> None:
     print(
         f"\n### Adding one document to {first['documents']:,} ({variant} entities)\n\n"
         f"- first build, filling the cache: {_fmt_s(first_wall)} s\n"
-        f"- rebuild with one document more: {_fmt_s(cached_wall)} s, {cached['reused']:,} of "
+        f"- rebuild with one document more: {_fmt_s(cached_wall)} s (CPU {_fmt_s(cpu['cached'])} s), "
+        f"{cached['reused']:,} of "
         f"{cached['documents']:,} documents from the cache, peak {cached_peak / 2**20:,.0f} MiB ({stages})\n"
-        f"- the same corpus without the cache: {_fmt_s(clean_wall)} s\n"
+        f"- the same corpus without the cache: {_fmt_s(clean_wall)} s (CPU {_fmt_s(cpu['clean'])} s)\n"
         f"- files byte-identical with and without the cache: {'yes' if same else 'NO'}"
     )
     sys.stdout.flush()
@@ -435,7 +452,14 @@ def main() -> int:
         generate_corpus(corpus, n, args.variant)
         print(f"[{n}x] corpus generated in {time.perf_counter() - t0:.1f} s; building...", file=sys.stderr)
         build, wall, peak, err = run_child(["--child-build", str(corpus), str(out)], args.build_timeout)
-        row = {"size": n, "build": build, "wall": wall, "peak": peak, "error": err}
+        row = {
+            "size": n,
+            "build": build,
+            "wall": wall,
+            "peak": peak,
+            "error": err,
+            "cpu": CPU_SECONDS[-1] if build else None,
+        }
         if build is None:
             print(f"[{n}x] build failed: {err}", file=sys.stderr)
             rows.append(row)
@@ -466,18 +490,19 @@ def main() -> int:
 def print_tables(rows: list[dict], variant: str) -> None:
     done = [r for r in rows if r["build"]]
     print(f"\n### Build ({variant} entities); growth = this size over the previous one\n")
-    print("| size | facts | documents | quads | anomalies | build s | growth | peak MiB |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| size | facts | documents | quads | anomalies | build s | growth | CPU s | growth | peak MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     prev = None
     for r in rows:
         b = r["build"]
         if not b:
             why = r["error"].strip().splitlines()[-1] if r["error"].strip() else "failed"
-            print(f"| {r['size']}x | | | | | did not finish ({why}) | | {r['peak'] / 2**20:,.0f} |")
+            print(f"| {r['size']}x | | | | | did not finish ({why}) | | | | {r['peak'] / 2**20:,.0f} |")
             continue
         print(
             f"| {r['size']}x | {b['facts']:,} | {b['documents']:,} | {b['quads']:,} | {b['anomalies']:,} | "
-            f"{_fmt_s(r['wall'])} | {_ratio(prev['wall'], r['wall']) if prev else ''} | {r['peak'] / 2**20:,.0f} |"
+            f"{_fmt_s(r['wall'])} | {_ratio(prev['wall'], r['wall']) if prev else ''} | {_fmt_s(r.get('cpu'))} | "
+            f"{_ratio(prev.get('cpu'), r.get('cpu')) if prev else ''} | {r['peak'] / 2**20:,.0f} |"
         )
         prev = r
     stage_names = list(dict.fromkeys(s for r in done for s in r["build"]["stages"]))

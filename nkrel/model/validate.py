@@ -322,23 +322,30 @@ class _QuickCheck:
             self.ancestors[c] = seen_c
         self.memo: dict = {}
         self.literal_ok: dict = {}
+        self.classes: dict[str, set[str]] = {}  # node -> every class it is an instance of
         wanted = None if focus is None else {f"<{f}>" for f in focus}
-        for shape, classes, subjects_of in self.targets:
-            for s, props in out.items():
-                if wanted is not None and s not in wanted:
-                    continue
-                targeted = any(p in props for p in subjects_of) or (
-                    classes and any(self.instance_of(s, c) for c in classes)
-                )
+        for s, props in out.items():
+            if wanted is not None and s not in wanted:
+                continue
+            for shape, classes, subjects_of in self.targets:
+                mine = self.classes_of(s)
+                targeted = any(p in props for p in subjects_of) or any(c in mine for c in classes)
                 if targeted and not self.node_ok(s, shape):
                     return False
         return True
 
+    def classes_of(self, node: str) -> set[str]:
+        found = self.classes.get(node)
+        if found is None:
+            found = set()
+            for t in self.out.get(node, {}).get(RDF_TYPE, ()):
+                found.add(t)
+                found.update(self.ancestors.get(t, ()))
+            self.classes[node] = found
+        return found
+
     def instance_of(self, node: str, cls: str) -> bool:
-        for t in self.out.get(node, {}).get(RDF_TYPE, ()):
-            if t == cls or cls in self.ancestors.get(t, ()):
-                return True
-        return False
+        return cls in self.classes_of(node)
 
     def node_ok(self, node: str, shape: _Shape) -> bool:
         key = (node, id(shape))
