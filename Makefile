@@ -4,7 +4,7 @@
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test test-deps system-deps lint bench bench-network
+.PHONY: build test test-deps system-deps lint bench bench-network bench-scale
 
 build:
 	$(PYTHON) -m pip install .
@@ -30,3 +30,6 @@ bench:
 
 bench-network:
 	$(PYTHON) tests/benchmark_network.py
+
+bench-scale:
+	$(PYTHON) tests/benchmark_scale.py --sizes 1,10,100,1000

@@ -252,7 +252,8 @@ class _QuickCheck:
             classes = [f"<{c}>" for c in shapes.objects(node, sh("targetClass"))]
             subjects_of = [f"<{p}>" for p in shapes.objects(node, sh("targetSubjectsOf"))]
             if classes or subjects_of:
-                self.targets.append((shape, classes, subjects_of))
+                self.targets.append((shape, frozenset(classes), subjects_of))
+        self.literal_ok: dict = {}  # (literal, datatype) -> well-typed for pySHACL; the same in any graph
         for s, p, _ in shapes:
             if str(p).startswith(SH + "target") and p not in (sh("targetClass"), sh("targetSubjectsOf")):
                 raise _Unsupported(str(p))
@@ -321,15 +322,14 @@ class _QuickCheck:
                         todo.append(parent)
             self.ancestors[c] = seen_c
         self.memo: dict = {}
-        self.literal_ok: dict = {}
         self.classes: dict[str, set[str]] = {}  # node -> every class it is an instance of
         wanted = None if focus is None else {f"<{f}>" for f in focus}
         for s, props in out.items():
             if wanted is not None and s not in wanted:
                 continue
+            mine = self.classes_of(s)
             for shape, classes, subjects_of in self.targets:
-                mine = self.classes_of(s)
-                targeted = any(p in props for p in subjects_of) or any(c in mine for c in classes)
+                targeted = not classes.isdisjoint(mine) or any(p in props for p in subjects_of)
                 if targeted and not self.node_ok(s, shape):
                     return False
         return True
