@@ -54,6 +54,9 @@ def read_ontology():
     return ontology, read_vocabulary(ontology)
 
 
+STAGE_LOG = os.environ.get("NKREL_STAGE_LOG")  # a file to append "stage seconds" lines to (benchmarks)
+
+
 @contextmanager
 def _timed(timings: dict[str, float], name: str):
     start = time.perf_counter()
@@ -61,6 +64,9 @@ def _timed(timings: dict[str, float], name: str):
         yield
     finally:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+        if STAGE_LOG:
+            with open(STAGE_LOG, "a", encoding="utf-8") as fh:
+                fh.write(f"{name} {timings[name]:.3f}\n")
 
 
 @contextmanager

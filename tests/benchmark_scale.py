@@ -319,8 +319,10 @@ def _children_cpu() -> float:
 
 def run_child(args: list[str], timeout: float) -> tuple[dict | None, float, int, str]:
     """Run this script as a child; return (its JSON result or None, wall s, peak tree RSS bytes, stderr tail).
-    Its CPU time goes to CPU_SECONDS: on a shared machine it is steadier than the wall time."""
-    env = dict(os.environ, PYTHONHASHSEED="0")
+    Its CPU time goes to CPU_SECONDS: on a shared machine it is steadier than the wall time. When it
+    does not finish, the stages it did finish (NKREL_STAGE_LOG) are named in the error."""
+    log = Path(tempfile.mkstemp(prefix="nkrel-stages-")[1])
+    env = dict(os.environ, PYTHONHASHSEED="0", NKREL_STAGE_LOG=str(log))
     cpu_before = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -343,7 +345,10 @@ def run_child(args: list[str], timeout: float) -> tuple[dict | None, float, int,
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         stop.set()
-        return None, time.perf_counter() - start, peak[0], f"stopped after {timeout:g} s"
+        done = ", ".join(line.replace(" ", " ", 1) + " s" for line in log.read_text().split("\n") if line)
+        log.unlink()
+        return None, time.perf_counter() - start, peak[0], f"stopped after {timeout:g} s; stages done: {done}"
+    log.unlink()
     wall = time.perf_counter() - start
     CPU_SECONDS.append(_children_cpu() - cpu_before)
     stop.set()
@@ -353,20 +358,26 @@ def run_child(args: list[str], timeout: float) -> tuple[dict | None, float, int,
     return json.loads(out), wall, peak[0], ""
 
 
-def cold_build_1x(runs: int) -> dict:
-    """Median wall time of `nkrel build` on the shipped corpus, cold process, against `import rdflib`."""
+def cold_build_1x(runs: int, baseline_src: Path | None = None) -> dict:
+    """Median wall time of `nkrel build` on the shipped corpus, cold process, against `import rdflib`
+    (and against the `nkrel build` of another source tree, e.g. an older commit, when given)."""
     nkrel = shutil.which("nkrel")
     out = tempfile.mkdtemp(prefix="nkrel-bench-1x-")
     commands = {"nkrel build": [nkrel, "build", "--out", out], "import rdflib": [sys.executable, "-c", "import rdflib"]}
+    if baseline_src:
+        code = (f"import sys; sys.path.insert(0, {str(baseline_src)!r}); sys.argv = ['nkrel', 'build', '--out', "
+                f"{out + '-baseline'!r}]; from nkrel.cli import main; main()")  # fmt: skip
+        commands["nkrel build (baseline source)"] = [sys.executable, "-c", code]
     times: dict[str, list[float]] = {k: [] for k in commands}
     for cmd in commands.values():
-        subprocess.run(cmd, check=True, capture_output=True)
-    for _ in range(runs):
+        subprocess.run(cmd, check=True, capture_output=True, cwd=out)
+    for _ in range(runs):  # interleaved, so that load spikes hit every command alike
         for name, cmd in commands.items():
             t0 = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True)
+            subprocess.run(cmd, check=True, capture_output=True, cwd=out)
             times[name].append(time.perf_counter() - t0)
     shutil.rmtree(out)
+    shutil.rmtree(out + "-baseline", ignore_errors=True)
     return {k: statistics.median(v) for k, v in times.items()}
 
 
@@ -427,6 +438,9 @@ def main() -> int:
     parser.add_argument("--query-timeout", type=float, default=300.0, help="per rdflib query")
     parser.add_argument("--rdflib-max-size", type=int, default=1000, help="run rdflib's engine up to this size")
     parser.add_argument("--cold-runs", type=int, default=7, help="runs of the cold 1x `nkrel build` (0: skip)")
+    parser.add_argument("--baseline-src", type=Path,
+                        help="a source tree of nkrel (e.g. `git archive` of an older commit) whose cold 1x "
+                        "`nkrel build` to time in the same run")  # fmt: skip
     parser.add_argument("--incremental", type=int, default=100,
                         help="size at which to time adding one document with the cache (0: skip)")  # fmt: skip
     parser.add_argument("--child-build", nargs=2, type=Path, help=argparse.SUPPRESS)
@@ -463,6 +477,7 @@ def main() -> int:
         if build is None:
             print(f"[{n}x] build failed: {err}", file=sys.stderr)
             rows.append(row)
+            print_tables(rows, args.variant)
             break
         print(f"[{n}x] built in {wall:.1f} s, peak {peak / 2**20:.0f} MiB; querying...", file=sys.stderr)
         qargs = ["--child-queries", str(out / "nkrel.nq"), "--query-timeout", str(args.query_timeout)]
@@ -477,11 +492,12 @@ def main() -> int:
     if args.incremental:
         incremental(work, args.incremental, args.variant, args.build_timeout)
     if args.cold_runs and shutil.which("nkrel"):
-        cold = cold_build_1x(args.cold_runs)
-        print(
-            f"\nCold `nkrel build` of the shipped corpus: median {cold['nkrel build']:.2f} s over {args.cold_runs} runs"
-            f" (`python -c 'import rdflib'`: {cold['import rdflib']:.2f} s in the same run; target: at most 1.5 s)"
-        )
+        cold = cold_build_1x(args.cold_runs, args.baseline_src)
+        print(f"\n### Cold `nkrel build` of the shipped corpus (median of {args.cold_runs} runs, interleaved)\n")
+        print("| command | median s |\n|---|---|")
+        for name, t in cold.items():
+            print(f"| {name} | {t:.2f} |")
+        print("\nTarget: at most 1.5 s.")
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
     return 0
@@ -497,6 +513,7 @@ def print_tables(rows: list[dict], variant: str) -> None:
         b = r["build"]
         if not b:
             why = r["error"].strip().splitlines()[-1] if r["error"].strip() else "failed"
+            why = why.replace("|", "/")
             print(f"| {r['size']}x | | | | | did not finish ({why}) | | | | {r['peak'] / 2**20:,.0f} |")
             continue
         print(
