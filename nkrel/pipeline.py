@@ -135,10 +135,38 @@ def build_graph(
                     ds.graph_triples(ONTOLOGY_GRAPH), ds.graph_triples(ENTITIES_GRAPH), anomalies,
                     types_of_objects(anomalies, concerned),
                 )  # fmt: skip
-                report = combine([shared] + [r[1] for r in documents.values()])
+                reports = [shared] + _local_reports(ds, documents, entities)
+                report = combine(reports)
             if not report.conforms:
                 raise ShapeError(report.problems)
     return Built(corpus, ds, vocabulary, found, timings, reused)
+
+
+def _local_reports(ds, documents, entities) -> list[list[str]]:
+    """The SHACL problems of every graph but the shared three: each document's from the
+    per-document stage, unless it points to nodes described in another graph (then it is
+    checked again with those graphs), and any other graph's, checked like a document's."""
+    from .model.build import ANOMALIES_GRAPH, ENTITIES_GRAPH, ONTOLOGY_GRAPH, document_graph
+    from .model.validate import class_context, document_report, entities_named
+
+    shared = {str(g) for g in (ONTOLOGY_GRAPH, ENTITIES_GRAPH, ANOMALIES_GRAPH)}
+    local = [name for name in ds.names() if name not in shared]
+    per_document = {str(document_graph(d)): r[1] for d, r in documents.items()}
+    home: dict[str, str] = {}  # subject -> the graph that describes it
+    for name in local:
+        for s, _, _ in ds.graphs[name]:
+            home.setdefault(s, name)
+    context = class_context(ds.graph_triples(ONTOLOGY_GRAPH))
+    reports = []
+    for name in local:
+        triples = ds.graphs[name]
+        outside = {home[o] for _, _, o in triples if o in home and home[o] != name}
+        if name in per_document and not outside:
+            reports.append(per_document[name])
+            continue
+        others = [ds.graphs[g] for g in sorted(outside)]
+        reports.append(document_report(triples, entities_named(triples, entities), context, others))
+    return reports
 
 
 def _graphs_of_concerned(anomalies, corpus: Corpus, ds) -> list:

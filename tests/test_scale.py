@@ -258,3 +258,78 @@ def test_persistent_store_answers_like_the_in_memory_store(tmp_path, built):
         rows_disk = [tuple(map(str, r)) for r in disk.query(q.text, use_default_graph_as_union=True)]
         rows_memory = [tuple(map(str, r)) for r in memory.query(q.text, use_default_graph_as_union=True)]
         assert sorted(rows_disk) == sorted(rows_memory), name
+
+
+SPARQL_SHAPE = """
+PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX nksh: <https://w3id.org/nkrel/shapes#>
+nksh:FactShape sh:sparql [
+    a sh:SPARQLConstraint ;
+    sh:message "A fact's evidence comes from the document the fact is derived from." ;
+    sh:select \"\"\"
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX nk: <https://w3id.org/nkrel/ontology#>
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT $this WHERE { $this prov:wasDerivedFrom ?d ; nk:evidence/oa:hasSource ?s . FILTER(?d != ?s) }\"\"\" ;
+] .
+"""
+
+
+@pytest.fixture
+def sparql_shapes(monkeypatch):
+    """The shipped shapes plus a SPARQL-based constraint (SHACL-SPARQL), for the quick check."""
+    from rdflib import Graph
+
+    from nkrel.model import validate
+    from nkrel.model.vocabulary import shapes_path
+
+    shapes = Graph().parse(shapes_path(), format="turtle").parse(data=SPARQL_SHAPE, format="turtle")
+    monkeypatch.setattr(validate, "_SHAPES", shapes)
+    monkeypatch.setattr(validate, "_QUICK", [])
+    yield validate
+    monkeypatch.setattr(validate, "_QUICK", [])
+
+
+def test_the_quick_check_runs_sparql_constraints(built, sparql_shapes, monkeypatch):
+    validate = sparql_shapes
+    assert validate._quick_check() is not None, "the quick check gave up on a plain SPARQL constraint"
+    docs = [n for n in built.dataset.names() if "/graph/" in n and n.rsplit("/", 1)[1] not in
+            ("entities", "ontology", "anomalies")]  # fmt: skip
+    hasource = "<http://www.w3.org/ns/oa#hasSource>"
+    other = f"<https://w3id.org/nkrel/id/document/{docs[0].rsplit('/', 1)[1]}>"
+    quads = _mutated(built, "sparql", lambda t, g: t[1] == hasource and t[2] != other,
+                     lambda t: [(t[0], t[1], other)])  # fmt: skip
+    expected = _union_report(quads)
+    assert any("evidence comes from the document" in line for line in expected)
+    assert validate.validate_dataset(quads).problems == expected
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pySHACL ran although the quick check should have passed")
+
+    monkeypatch.setattr(validate, "_pyshacl_problems", refuse)
+    assert validate.validate_dataset(built.dataset).conforms
+
+
+def test_a_graph_beside_the_documents_is_validated_too(tmp_path, monkeypatch):
+    """A named graph that is neither a document's nor entities, ontology or anomalies
+    (as the model may add) is checked like a document's graph."""
+    from nkrel.model import build
+
+    real = build.build_dataset
+    quads_seen = []
+
+    def with_extra_graph(*args, **kwargs):
+        quads = real(*args, **kwargs)
+        quads_seen.append(quads)
+        doc = next(n for n in quads.names() if n.endswith("/trade-agreements"))
+        fact = next(t[0] for t in quads.graphs[doc] if "/fact/" in t[0] and t[0].count("/") == 6)
+        copy = fact[:-1] + "-copy>"  # a new fact, described only in the extra graph, without a label
+        extra = sorted((copy, p, o) for s, p, o in quads.graphs[doc] if s == fact and p != LABEL)
+        quads.set_graph("https://w3id.org/nkrel/graph/extra", extra)
+        return quads
+
+    monkeypatch.setattr(build, "build_dataset", with_extra_graph)
+    with pytest.raises(pipeline.ShapeError) as e:
+        pipeline.build_graph(_copy_corpus(tmp_path))
+    assert [p for p in e.value.problems if "-copy" in p] == [p for p in _union_report(quads_seen[0]) if "-copy" in p]
+    assert any("-copy (http://www.w3.org/2000/01/rdf-schema#label)" in p for p in e.value.problems)

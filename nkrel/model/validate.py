@@ -59,10 +59,11 @@ def class_context(ontology_triples) -> list[tuple[str, str, str]]:
     ]  # fmt: skip
 
 
-def document_report(triples, entity_triples, context) -> list[str]:
+def document_report(triples, entity_triples, context, others=()) -> list[str]:
     """Violations of the nodes of one document's graph (N-Triples term strings), seen
-    with the triples of the entities it names and the ontology's class context."""
-    return _problems([triples, entity_triples, context], focus=_subjects(triples))
+    with the triples of the entities it names, the ontology's class context and any
+    other graphs that describe nodes it points to."""
+    return _problems([triples, entity_triples, context, *others], focus=_subjects(triples))
 
 
 def shared_report(ontology_triples, entity_triples, anomaly_triples, concerned_types) -> list[str]:
@@ -154,9 +155,16 @@ def validate_dataset(quads) -> ShapeReport:
     context = class_context(ontology)
     reports = []
     shared = {str(ONTOLOGY_GRAPH), str(ENTITIES_GRAPH), str(ANOMALIES_GRAPH)}
+    home: dict[str, str] = {}  # subject -> the graph that describes it
     for name in quads.names():
         if name not in shared:
-            reports.append(document_report(graphs[name], entities_named(graphs[name], entities), context))
+            for t in graphs[name]:
+                home.setdefault(t[0], name)
+    for name in quads.names():
+        if name not in shared:
+            outside = sorted({home[t[2]] for t in graphs[name] if t[2] in home and home[t[2]] != name})
+            others = [graphs[g] for g in outside]
+            reports.append(document_report(graphs[name], entities_named(graphs[name], entities), context, others))
     anomalies = quads.graph_triples(ANOMALIES_GRAPH)
     everywhere = [graphs[name] for name in quads.names()]
     reports.append(shared_report(ontology, entities, anomalies, types_of_objects(anomalies, everywhere)))
@@ -223,14 +231,14 @@ class _Unsupported(Exception):
 
 
 # SHACL parameters the quick check knows; any other sh: term in the shapes makes it step aside.
-_PARAMS = {"path", "property", "minCount", "maxCount", "datatype", "pattern", "flags", "class", "node", "or",
+_PARAMS = {"sparql", "path", "property", "minCount", "maxCount", "datatype", "pattern", "flags", "class", "node", "or",
            "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount", "minLength", "hasValue",
            "targetClass", "targetSubjectsOf", "message", "severity", "name", "description", "order",
            "group"}  # fmt: skip
 
 
 class _Shape:
-    __slots__ = ("path", "params", "property", "or_", "node", "qualified")
+    __slots__ = ("path", "params", "property", "or_", "node", "qualified", "sparql")
 
 
 class _QuickCheck:
@@ -285,6 +293,7 @@ class _QuickCheck:
         shape.or_ = [[self._shape(m) for m in self._Collection(g, lst)] for lst in params.pop("or", [])]
         shape.node = [self._shape(n) for n in params.pop("node", [])]
         shape.qualified = [self._shape(n) for n in params.pop("qualifiedValueShape", [])]
+        shape.sparql = [self._select(c, path) for c in params.pop("sparql", [])]
         for name in ("message", "severity", "name", "description", "order", "group", "targetClass", "targetSubjectsOf"):
             params.pop(name, None)
         if any(not isinstance(v, self._URIRef) for k in ("class", "datatype", "hasValue") for v in params.get(k, [])):
@@ -297,6 +306,25 @@ class _QuickCheck:
             flags = str(shape.params.get("flags", [""])[0])
             shape.params["pattern"] = [_regex(str(x), flags) for x in shape.params["pattern"]]
         return shape
+
+    def _select(self, constraint, path) -> str:
+        """A SPARQL-based constraint's SELECT, when the quick check can run it soundly: on a
+        node shape, with $this only (no $PATH, $currentShape, $shapesGraph, sh:prefixes) and no
+        sub-query, so that binding $this with VALUES is the same as SHACL's pre-binding."""
+        import re
+
+        g = self._g
+        names = {str(p)[len(SH) :] for p in g.predicates(constraint) if str(p).startswith(SH)}
+        select = list(g.objects(constraint, self._URIRef(SH + "select")))
+        if path is not None or names - {"select", "message", "severity"} or len(select) != 1:
+            raise _Unsupported("a SPARQL constraint the quick check cannot run")
+        text = str(select[0])
+        if re.search(r"\$(PATH|currentShape|shapesGraph)\b", text) or len(re.findall(r"\bSELECT\b", text, re.I)) != 1:
+            raise _Unsupported("a SPARQL constraint with a sub-query or pre-bound variables other than $this")
+        where = re.search(r"\bWHERE\s*\{", text, re.I)
+        if where is None:
+            raise _Unsupported("a SPARQL constraint without WHERE")
+        return text[: where.end()] + " VALUES $this { %s } " + text[where.end() :]
 
     # -- data
     def conforms(self, parts, focus: set[str] | None) -> bool:
@@ -322,6 +350,7 @@ class _QuickCheck:
                         todo.append(parent)
             self.ancestors[c] = seen_c
         self.memo: dict = {}
+        self._parts, self._store, self._sparql_failing, self._checked = parts, None, {}, {}
         self.classes: dict[str, set[str]] = {}  # node -> every class it is an instance of
         wanted = None if focus is None else {f"<{f}>" for f in focus}
         for s, props in out.items():
@@ -330,9 +359,51 @@ class _QuickCheck:
             mine = self.classes_of(s)
             for shape, classes, subjects_of in self.targets:
                 targeted = not classes.isdisjoint(mine) or any(p in props for p in subjects_of)
-                if targeted and not self.node_ok(s, shape):
-                    return False
+                if targeted:
+                    if shape.sparql and id(shape) not in self._checked:
+                        self._run_sparql(shape, self._targets_of(shape, wanted))  # all targets in one query
+                    if not self.node_ok(s, shape):
+                        return False
         return True
+
+    def _targets_of(self, shape, wanted) -> list[str]:
+        for target, classes, subjects_of in self.targets:
+            if target is shape:
+                return [
+                    s for s, props in self.out.items()
+                    if (wanted is None or s in wanted)
+                    and (not classes.isdisjoint(self.classes_of(s)) or any(p in props for p in subjects_of))
+                ]  # fmt: skip
+        return []
+
+    def _run_sparql(self, shape, nodes) -> None:
+        """Run the shape's SPARQL constraints once for the nodes not yet checked; remember those that fail."""
+        checked = self._checked.setdefault(id(shape), set())
+        failing = self._sparql_failing.setdefault(id(shape), set())
+        todo = sorted({n for n in nodes if n not in checked})
+        if not todo:
+            return
+        checked.update(todo)
+        failing.update(n for n in todo if n[0] != "<")  # a literal as $this: let pySHACL decide
+        iris = " ".join(n for n in todo if n[0] == "<")
+        if not iris:
+            return
+        if self._store is None:
+            import pyoxigraph as ox
+
+            self._store = ox.Store()
+            lines = {f"{s} {p} {o} .\n" for part in self._parts for s, p, o in part}
+            self._store.load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        for query in shape.sparql:
+            for row in self._store.query(query % iris):
+                try:
+                    failing.add(str(row["this"]))
+                except (KeyError, IndexError):  # $this not projected: every node may fail
+                    failing.update(todo)
+
+    def _sparql_ok(self, node: str, shape) -> bool:
+        self._run_sparql(shape, [node])
+        return node not in self._sparql_failing[id(shape)]
 
     def classes_of(self, node: str) -> set[str]:
         found = self.classes.get(node)
@@ -356,6 +427,8 @@ class _QuickCheck:
         return hit
 
     def _check(self, node: str, shape: _Shape) -> bool:
+        if shape.sparql and not self._sparql_ok(node, shape):
+            return False
         if shape.path is None:
             values = [node]
         else:
