@@ -169,6 +169,10 @@ def child_build(corpus: Path, out: Path, cache: Path | None = None, store: bool 
     with stage("import"):
         from nkrel.output.write import write_files
         from nkrel.pipeline import build_graph, graph_files, write_store
+    if os.environ.get("NKREL_BENCH_WITHOUT_ANOMALY_RULES"):
+        import nkrel.model.anomalies
+
+        nkrel.model.anomalies.find_anomalies = lambda corpus, dataset: []  # measured apart: see --without-anomaly-rules
     built = build_graph(corpus, cache_dir=cache)
     files = graph_files(built)
     times = {"import": stage.times["import"], **built.timings}
@@ -443,6 +447,9 @@ def main() -> int:
                         "`nkrel build` to time in the same run")  # fmt: skip
     parser.add_argument("--incremental", type=int, default=100,
                         help="size at which to time adding one document with the cache (0: skip)")  # fmt: skip
+    parser.add_argument("--without-anomaly-rules", action="store_true",
+                        help="do not run the anomaly rules (to time every other stage where the rules do not "
+                        "finish); the tables say so")  # fmt: skip
     parser.add_argument("--child-build", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-queries", type=Path, help=argparse.SUPPRESS)
@@ -456,6 +463,9 @@ def main() -> int:
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.without_anomaly_rules:
+        os.environ["NKREL_BENCH_WITHOUT_ANOMALY_RULES"] = "1"
+        print("\n**The anomaly rules were not run in this benchmark (--without-anomaly-rules).**")
     work = args.work or Path(tempfile.mkdtemp(prefix="nkrel-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     rows = []
