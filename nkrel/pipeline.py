@@ -65,8 +65,9 @@ def _timed(timings: dict[str, float], name: str):
     finally:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
         if STAGE_LOG:
+            rss = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20
             with open(STAGE_LOG, "a", encoding="utf-8") as fh:
-                fh.write(f"{name} {timings[name]:.3f}\n")
+                fh.write(f"{name} {timings[name]:.3f} s, {rss} MiB resident after it\n")
 
 
 @contextmanager

@@ -349,7 +349,7 @@ def run_child(args: list[str], timeout: float) -> tuple[dict | None, float, int,
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         stop.set()
-        done = ", ".join(line.replace(" ", " ", 1) + " s" for line in log.read_text().split("\n") if line)
+        done = "; ".join(line for line in log.read_text().split("\n") if line)
         log.unlink()
         return None, time.perf_counter() - start, peak[0], f"stopped after {timeout:g} s; stages done: {done}"
     log.unlink()
