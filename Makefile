@@ -1,19 +1,21 @@
 # The README's commands. `make test` installs everything the tests need (Debian's
-# raptor2-utils and chromium, the Python test extras with the oxigraph server) and
+# raptor2-utils, chromium and virtuoso-opensource, the Python test extras with the
+# oxigraph server, nkrel itself as an editable install) and
 # runs the whole suite; browser and server tests fail, never skip, if they cannot run.
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test test-deps system-deps lint bench bench-network bench-scale
+.PHONY: build test test-deps system-deps lint bench bench-network bench-draft bench-scale
 
 build:
 	$(PYTHON) -m pip install .
 	nkrel build
 
 system-deps:
-	@if ! command -v rapper >/dev/null || ! command -v chromium >/dev/null; then \
+	@if ! command -v rapper >/dev/null || ! command -v chromium >/dev/null || ! command -v virtuoso-t >/dev/null; then \
 		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends raptor2-utils chromium; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			raptor2-utils chromium virtuoso-opensource; \
 	fi
 
 test-deps: system-deps
@@ -33,3 +35,6 @@ bench-network:
 
 bench-scale:
 	$(PYTHON) tests/benchmark_scale.py --sizes 1,10,100,1000
+
+bench-draft:
+	$(PYTHON) tests/benchmark_draft.py

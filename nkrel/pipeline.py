@@ -308,6 +308,7 @@ class _Cache:
 def graph_files(built: Built) -> dict[str, bytes]:
     """Every file `nkrel build` writes, by name."""
     from .output.network import NETWORK_FILE, network_graph, render_network_html
+    from .output.ontology_page import ONTOLOGY_FILE, ontology_page
     from .output.write import GRAPH_FILES, serialize
 
     files = {}
@@ -316,6 +317,7 @@ def graph_files(built: Built) -> dict[str, bytes]:
             files[name] = serialize(built.dataset, fmt)
     with _timed(built.timings, "network"):
         files[NETWORK_FILE] = render_network_html(network_graph(built.dataset.text_view())).encode("utf-8")
+    files[ONTOLOGY_FILE] = ontology_page()
     return files
 
 
@@ -334,4 +336,22 @@ def write_store(built: Built, folder: Path) -> Path:
     return folder
 
 
-__all__ = ["Built", "CorpusError", "ShapeError", "build_graph", "graph_files", "write_store"]
+def build_and_publish(
+    corpus_dir: Path, out_dir: Path, allow_uncovered: bool = False, cache_dir=None, clean: bool = False
+) -> Built:
+    """Build from a corpus and publish every file into out_dir as one atomic step.
+    cache_dir: where the per-document results are kept between builds (see build_graph);
+    clean: ignore them and build every document anew."""
+    from .ingest.coverage import require_coverage
+    from .output.publish import publish
+    from .workspace import build_record
+
+    record = build_record(corpus_dir)  # before reading: a change during the build makes it stale, not fresh
+    built = build_graph(corpus_dir, cache_dir=cache_dir, clean=clean)
+    if not allow_uncovered:
+        require_coverage(built.corpus)
+    publish(graph_files(built), out_dir, record)
+    return built
+
+
+__all__ = ["Built", "CorpusError", "ShapeError", "build_graph", "graph_files", "build_and_publish", "write_store"]

@@ -30,13 +30,27 @@ def nkrel(*args, cwd=None, env=None, check=False, input=None, timeout=None) -> s
     )
 
 
-@pytest.fixture(scope="session")
-def built_dir(tmp_path_factory) -> Path:
-    """The shipped corpus built once, from a folder outside the repository."""
-    out = tmp_path_factory.mktemp("built")
-    result = nkrel("build", "--out", out, cwd=tmp_path_factory.mktemp("elsewhere"))
+@pytest.fixture(scope="session", autouse=True)
+def session_workspace(tmp_path_factory) -> Path:
+    """A workspace holding a copy of the example, built once in this session: every
+    command a test runs reads it (NKREL_WORKSPACE), never the committed graphs/."""
+    root = tmp_path_factory.mktemp("session") / "workspace"
+    assert nkrel("init", root, "--example", env={"NKREL_WORKSPACE": ""}).returncode == 0
+    previous = os.environ.get("NKREL_WORKSPACE")
+    os.environ["NKREL_WORKSPACE"] = str(root)
+    result = nkrel("build", cwd=root)
     assert result.returncode == 0, result.stderr
-    return out
+    yield root
+    if previous is None:
+        os.environ.pop("NKREL_WORKSPACE", None)
+    else:
+        os.environ["NKREL_WORKSPACE"] = previous
+
+
+@pytest.fixture(scope="session")
+def built_dir(session_workspace) -> Path:
+    """The example built in this session (the session workspace's graphs/)."""
+    return session_workspace / "graphs"
 
 
 @pytest.fixture

@@ -258,17 +258,18 @@ def test_viz_writes_the_page_reproducibly(small, tmp_path):
 
 def test_viz_from_a_built_file_and_build_write_the_same_page(small, tmp_path):
     root = small[0]
-    assert nkrel("build", "--corpus", root, "--out", tmp_path / "g").returncode == 0
+    assert nkrel("build", "--corpus", root, "--out", tmp_path / "g", "--allow-uncovered").returncode == 0
     built_page = (tmp_path / "g" / "network.html").read_bytes()
     result = nkrel("viz", "--graph", tmp_path / "g" / "nkrel.trig", "--out", tmp_path / "v.html")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "v.html").read_bytes() == built_page
 
 
-def test_viz_default_output_and_open(small, tmp_path):
-    result = nkrel("viz", "--corpus", small[0], "--open", cwd=tmp_path, env={"BROWSER": "echo"})
+def test_viz_default_output_and_open(session_workspace, tmp_path):
+    """Without --out, viz opens the page of the workspace's build."""
+    result = nkrel("viz", "--open", cwd=tmp_path, env={"BROWSER": "echo"})
     assert result.returncode == 0, result.stderr
-    page = tmp_path / "graphs" / "network.html"
+    page = session_workspace / "graphs" / "network.html"
     assert page.is_file()
     assert page.resolve().as_uri() in result.stdout
 
@@ -287,7 +288,7 @@ def test_viz_refuses_a_missing_or_broken_file(tmp_path):
     assert result.returncode == 1 and result.stderr.startswith("nkrel: error: cannot read ")
     (tmp_path / "bad.trig").write_text("this is not trig {", encoding="utf-8")
     result = nkrel("viz", "--graph", tmp_path / "bad.trig", "--out", tmp_path / "x.html")
-    assert result.returncode == 1 and "is not valid trig" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "is not valid TriG" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "x.html").exists()
 
 

@@ -175,7 +175,7 @@ def source(tmp_path_factory):
         corpus = synthetic_corpus(tmp_path_factory.mktemp("server-corpus"))
         warnings.warn(f"the shipped corpus does not build; the server tests use a synthetic one: {result.stderr[:300]}",
                       stacklevel=1)  # fmt: skip
-        result = nkrel("build", "--corpus", corpus, "--out", out)
+        result = nkrel("build", "--corpus", corpus, "--out", out, "--allow-uncovered")
         assert result.returncode == 0, result.stderr
     nq = out / "nkrel.nq"
     return corpus, nq, as_stored(ox.parse(path=str(nq)))
@@ -304,11 +304,18 @@ class StubStore(http.server.BaseHTTPRequestHandler):
     requests: list = []
     answers: list = []
     delay = 0.0
+    challenge = None  # (WWW-Authenticate value, Authorization value it accepts): 401 without it
 
     def do_PUT(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         type(self).requests.append((self.path, dict(self.headers), body))
         time.sleep(type(self).delay)
+        if self.challenge and self.headers.get("Authorization") != self.challenge[1]:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", self.challenge[0])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         status = type(self).answers.pop(0) if type(self).answers else 204
         message = b"out of disk space\n" if status >= 400 else b""
         try:
@@ -325,7 +332,7 @@ class StubStore(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def stub():
-    StubStore.requests, StubStore.answers, StubStore.delay = [], [], 0.0
+    StubStore.requests, StubStore.answers, StubStore.delay, StubStore.challenge = [], [], 0.0, None
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StubStore)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -357,13 +364,40 @@ def test_a_server_error_on_one_graph_reports_pushed_and_not_pushed(stub, source)
 
 
 def test_basic_auth_password_from_the_environment(stub, source):
+    """The password goes only in answer to a Basic challenge; once accepted, with every later PUT."""
     url, store = stub
-    _, nq, _ = source
+    _, nq, quads = source
+    expected = "Basic " + base64.b64encode(b"editor:s3cret:x").decode()
+    store.challenge = ('Basic realm="nkrel"', expected)
     result = nkrel("push", url, "--graph", nq, "--user", "editor", env={"NKREL_PASSWORD": "s3cret:x"})
     assert result.returncode == 0, result.stderr
-    expected = "Basic " + base64.b64encode(b"editor:s3cret:x").decode()
-    assert store.requests and all(h["Authorization"] == expected for _, h, _ in store.requests)
+    sent = [h.get("Authorization") for _, h, _ in store.requests]
+    assert sent == [None] + [expected] * len(by_graph(quads))
     assert "s3cret" not in result.stdout + result.stderr
+
+
+def test_refused_basic_credentials_are_sent_once(stub, source):
+    url, store = stub
+    _, nq, quads = source
+    store.challenge = ('Basic realm="nkrel"', "Basic bm9ib2R5Om5vdGhpbmc=")
+    result = nkrel("push", url, "--graph", nq, "--user", "editor", env={"NKREL_PASSWORD": "wrong-pw"})
+    assert result.returncode == 1
+    assert "HTTP 401 Unauthorized" in error_lines(result.stderr)[0] and "the credentials were refused" in result.stderr
+    assert [h.get("Authorization", "")[:6] for _, h, _ in store.requests] == ["", "Basic "]
+    assert "wrong-pw" not in result.stdout + result.stderr
+    not_pushed_report(result.stderr, by_graph(quads))
+
+
+def test_an_unknown_authentication_scheme_is_named(stub, source):
+    url, store = stub
+    _, nq, _ = source
+    store.challenge = ('Bearer realm="nkrel"', "never")
+    result = nkrel("push", url, "--graph", nq, "--user", "editor", env={"NKREL_PASSWORD": "pw"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert error_lines(result.stderr)[0].endswith(
+        "the server asks for Bearer authentication; nkrel speaks Basic and Digest"
+    )
+    assert len(store.requests) == 1
 
 
 def test_refused_credentials_stop_the_push(stub, source):

@@ -37,10 +37,17 @@ def handle_errors(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         from ..ingest.load import CorpusError
+        from ..output.publish import PublishError
         from ..pipeline import ShapeError
+        from ..workspace import WorkspaceError
 
         try:
             return func(*args, **kwargs)
+        except WorkspaceError as e:
+            click.echo(f"nkrel: error: {e}", err=True)
+            sys.exit(2)
+        except PublishError as e:
+            _fail(str(e))
         except CorpusError as e:
             n = len(e.problems)
             _fail(
@@ -65,8 +72,45 @@ corpus_option = click.option(
     "--corpus",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Corpus folder (documents.yaml, entities.yaml, facts/, texts/). Default: the shipped corpus.",
+    help="Corpus folder (documents.yaml, entities.yaml, facts/, texts/). Default: the workspace's corpus.",
 )
+workspace_option = click.option(
+    "--workspace",
+    "workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The workspace folder (with nkrel.toml). Default: $NKREL_WORKSPACE, or found from the current "
+    "folder upward; outside any, the example shipped with nkrel, read-only.",
+)
+no_rebuild_option = click.option(
+    "--no-rebuild",
+    is_flag=True,
+    help="Refuse a stale graph instead of rebuilding it first.",
+)
+
+
+def find_workspace(workspace):
+    from ..workspace import find
+
+    return find(workspace)
+
+
+def built_graph_file(workspace, no_rebuild: bool) -> Path:
+    """The workspace's built N-Quads file, rebuilt first if the corpus changed since (or
+    refused as stale with --no-rebuild). Never an answer from a stale graph."""
+    from ..workspace import WorkspaceError, staleness
+
+    ws = find_workspace(workspace)
+    if not ws.read_only:
+        reason = staleness(ws)
+        if reason and no_rebuild:
+            raise WorkspaceError(f"the graph is stale: run nkrel build ({reason})")
+        if reason:
+            from ..pipeline import build_and_publish
+
+            click.echo(f"nkrel: {reason}; rebuilding {ws.graphs_dir} first", err=True)
+            build_and_publish(ws.corpus_dir, ws.graphs_dir, cache_dir=ws.cache_dir)
+    return ws.graphs_dir / "nkrel.nq"
 
 
 def seconds_option(ctx, param, value):
@@ -109,16 +153,27 @@ graph_file_option = click.option(
 )
 
 
-def _dataset(corpus, graph_file):
-    """The build's quads: from --graph FILE, or built in memory from --corpus."""
+def _dataset(corpus, graph_file, workspace=None, no_rebuild=False):
+    """The build's quads: from --graph FILE, built in memory from --corpus, or the workspace's build."""
     from ..sparql.query import QueryError
     from ..sparql.remote import load_quads
 
     if corpus is not None and graph_file is not None:
         raise click.UsageError("give --corpus or --graph, not both")
-    if graph_file is None:
+    if corpus is not None:
         _progress("Loading and verifying the corpus...")
+    elif graph_file is None:
+        graph_file = built_graph_file(workspace, no_rebuild)
     try:
         return load_quads(corpus, graph_file)
     except QueryError as e:
         _fail(str(e))
+
+
+def graph_store(workspace, corpus, graph_file, no_rebuild):
+    """An in-memory Oxigraph store of the graph a reader asked for (see _dataset)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_extend(_dataset(corpus, graph_file, workspace, no_rebuild))
+    return store

@@ -8,15 +8,27 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_DATA, _fail, _query_fail, corpus_option, handle_errors
+from .common import (
+    EXIT_DATA,
+    _fail,
+    _query_fail,
+    corpus_option,
+    find_workspace,
+    graph_file_option,
+    graph_store,
+    handle_errors,
+    no_rebuild_option,
+    workspace_option,
+)
 
 
 @click.command(name="coverage")
+@workspace_option
 @corpus_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--all/--uncovered-only", "show_all", default=True, help="List every sentence, or only the gaps.")
 @handle_errors
-def coverage_command(corpus, fmt, show_all):
+def coverage_command(workspace, corpus, fmt, show_all):
     """Show, for each sentence of each document, the facts that cite it or why it is not a fact.
 
     Exit 0 when every sentence is covered by a fact or explained (heading, page
@@ -30,11 +42,11 @@ def coverage_command(corpus, fmt, show_all):
       nkrel coverage --format json
     """
     from ..ingest.coverage import coverage
-    from ..ingest.load import default_corpus_dir, load_corpus
+    from ..ingest.load import load_corpus
     from ..pipeline import read_ontology
 
     _, vocabulary = read_ontology()
-    cov = coverage(load_corpus(corpus or default_corpus_dir(), vocabulary))
+    cov = coverage(load_corpus(corpus or find_workspace(workspace).corpus_dir, vocabulary))
     totals = cov.totals()
     if fmt == "json":
         payload = {
@@ -77,64 +89,51 @@ def coverage_command(corpus, fmt, show_all):
 
 
 @click.command(name="anomalies")
+@workspace_option
 @corpus_option
+@graph_file_option
+@no_rebuild_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @handle_errors
-def anomalies_command(corpus, fmt):
+def anomalies_command(workspace, corpus, graph_file, no_rebuild, fmt):
     """Report where the sources slip or disagree, grouped by type, with the quotes involved.
 
-    Anomalies are findings about the sources, not errors of the data: the
-    command exits 0 when the corpus itself is valid, whatever it finds.
+    Read from the workspace's build (rebuilt first if the corpus changed), from a
+    built file (--graph) or from a corpus built in memory (--corpus). Anomalies are
+    findings about the sources, not errors of the data: the command exits 0 when
+    the graph could be read, whatever it finds.
 
     \b
     Examples:
       nkrel anomalies
       nkrel anomalies --format json
+      nkrel anomalies --graph graphs/nkrel.nq
     """
-    from ..pipeline import build_graph
+    from ..sparql.query import printable
+    from ..sparql.reports import anomalies
 
-    built = build_graph(corpus)
-    facts = {f.id: f for f in built.corpus.facts}
-    docs = built.corpus.documents
-
-    def evidence(fid):
-        f = facts[fid]
-        return {"fact": fid, "document": f.document, "title": docs[f.document].title, "quote": f.evidence.exact,
-                "start": f.evidence.start, "end": f.evidence.end}  # fmt: skip
-
+    found = anomalies(graph_store(workspace, corpus, graph_file, no_rebuild))
     groups: dict[str, list] = {}
-    for a in built.anomalies:
-        groups.setdefault(a.type, []).append(a)
+    for a in found:
+        groups.setdefault(a["type"], []).append(a)
     if fmt == "json":
+        keys = ("id", "type", "severity", "explanation", "detected_by", "words", "entities", "evidence")
         payload = {
-            "total": len(built.anomalies),
+            "total": len(found),
             "by_type": {t: len(items) for t, items in sorted(groups.items())},
-            "anomalies": [
-                {
-                    "id": a.id,
-                    "type": a.type,
-                    "severity": a.severity,
-                    "explanation": a.explanation,
-                    "detected_by": a.rule,
-                    "words": a.words,
-                    "entities": a.entities,
-                    "evidence": [evidence(f) for f in a.facts],
-                }  # fmt: skip
-                for a in built.anomalies
-            ],
+            "anomalies": [{k: a[k] for k in keys} for a in found],
         }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
-    majors = sum(a.severity == "major" for a in built.anomalies)
-    click.echo(f"{len(built.anomalies)} anomalies ({majors} major) in {len(groups)} types\n")
+    majors = sum(a["severity"] == "major" for a in found)
+    click.echo(f"{len(found)} anomalies ({majors} major) in {len(groups)} types\n")
     for t, items in sorted(groups.items()):
         click.echo(f"== {t} ({len(items)})")
         for a in items:
-            click.echo(f"- [{a.severity}] {a.explanation}  (found by {a.rule})")
-            for fid in a.facts:
-                e = evidence(fid)
-                click.echo(f"    {fid} in {e['document']} [{e['start']}:{e['end']}]: “{e['quote']}”")
-            for eid in a.entities:
+            click.echo(printable(f"- [{a['severity']}] {a['explanation']}  (found by {a['detected_by']})"))
+            for e in a["evidence"]:
+                click.echo(printable(f"    {e['fact']} in {e['document']} [{e['start']}:{e['end']}]: “{e['quote']}”"))
+            for eid in a["entities"]:
                 click.echo(f"    entity: {eid}")
         click.echo("")
 
@@ -144,13 +143,15 @@ def anomalies_command(corpus, fmt):
 @click.option("--id", "doc_id", required=True, help="A readable id (a slug), e.g. un-panel-report-2019.")
 @click.option("--title", required=True, help="The title as it appears in the text.")
 @click.option("--publisher", default=None, help="The publisher or site, where the text names one.")
+@workspace_option
 @click.option(
     "--corpus",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Corpus folder to add to. Default: the shipped corpus (in a checkout: nkrel/corpus).",
+    help="Corpus folder to add to. Default: the workspace's corpus.",
 )
-def add_document_command(text_file, doc_id, title, publisher, corpus):
+@handle_errors
+def add_document_command(text_file, doc_id, title, publisher, workspace, corpus):
     """Add a new source text to the corpus and start its fact file.
 
     The text is copied byte for byte and its sha256 recorded; the new fact file
@@ -161,13 +162,16 @@ def add_document_command(text_file, doc_id, title, publisher, corpus):
     \b
     Examples:
       nkrel add-document article.txt --id un-panel-2019 --title "Report of the Panel of Experts"
-      nkrel add-document page.txt --id kcna-2020 --title "..." --corpus my-corpus
+      nkrel add-document page.txt --id kcna-2020 --title "..." --workspace my-workspace
     """
     from ..ingest.curate import CurateError, add_document
-    from ..ingest.load import default_corpus_dir
 
+    if corpus is None:
+        ws = find_workspace(workspace)
+        ws.require_writable("`nkrel add-document`")
+        corpus = ws.corpus_dir
     try:
-        facts_file = add_document(corpus or default_corpus_dir(), text_file, doc_id, title, publisher)
+        facts_file = add_document(corpus, text_file, doc_id, title, publisher)
     except CurateError as e:
         _fail(f"{e}; nothing was changed")
     click.echo(f"Added {doc_id}; now write its facts in {facts_file}, then run `nkrel coverage` and `nkrel build`.")
@@ -222,3 +226,26 @@ def diff_command(old, new, fmt, triples):
                 for t in c.added:
                     click.echo(f"    + {t}")
     sys.exit(1 if changes else 0)
+
+
+@click.command(name="init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--example", is_flag=True, help="Start from a copy of the example: its three texts and their facts.")
+@click.option("--name", help="The workspace's name (default: the folder's name).")
+@handle_errors
+def init_command(folder, example, name):
+    """Create a workspace: nkrel.toml, corpus/ (documents, entities, texts, facts) and graphs/.
+
+    Every command run inside the folder (or below it) then uses its corpus and
+    writes its builds there; nothing is written anywhere else.
+
+    \b
+    Examples:
+      nkrel init my-corpus && cd my-corpus && nkrel add-document ../article.txt --id a1 --title "..."
+      nkrel init ws --example && cd ws && nkrel build
+    """
+    from ..workspace import init
+
+    ws = init(folder, example=example, name=name)
+    what = "a copy of the example corpus" if example else "an empty corpus"
+    click.echo(f"Created the workspace {ws.root} with {what}; `cd {folder}` and run `nkrel build`.")

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import click
 
-from .common import _query_fail, memory_option, seconds_option, stopped
+from .common import (
+    _query_fail,
+    built_graph_file,
+    handle_errors,
+    memory_option,
+    no_rebuild_option,
+    seconds_option,
+    stopped,
+    workspace_option,
+)
 
 
 @click.command()
@@ -24,7 +33,7 @@ from .common import _query_fail, memory_option, seconds_option, stopped
     "turtle (default for CONSTRUCT/DESCRIBE), ntriples, nquads, trig, jsonld, rdfxml.",
 )
 @click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Query this RDF file (.ttl .trig .nq .nt .jsonld .rdf) instead of the shipped graph.")  # fmt: skip
+              help="Query this RDF file (.ttl .trig .nq .nt .jsonld .rdf), not the workspace's build.")  # fmt: skip
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a variable of the query, e.g. --param partner=china (repeatable).")  # fmt: skip
 @click.option("--timeout", type=float, default=30.0, show_default=True, callback=seconds_option,
@@ -34,7 +43,10 @@ from .common import _query_fail, memory_option, seconds_option, stopped
 @click.option("--wide", is_flag=True, help="Table output: never cut long cells to fit the terminal.")
 @click.option("--endpoint", metavar="QUERY_URL",
               help="Run on a remote SPARQL 1.1 endpoint instead, e.g. http://127.0.0.1:7878/query.")  # fmt: skip
-def query(query, fmt, graph_file, params, timeout, memory, wide, endpoint):
+@workspace_option
+@no_rebuild_option
+@handle_errors
+def query(query, fmt, graph_file, params, timeout, memory, wide, endpoint, workspace, no_rebuild):
     """Run a SPARQL query: a shipped query's name, a .rq file, or SPARQL text.
 
     Queries are read-only and cannot reach the network or the file system: the
@@ -68,6 +80,7 @@ def query(query, fmt, graph_file, params, timeout, memory, wide, endpoint):
 
             output, has_results = remote_query(endpoint, text, fmt, timeout, shipped, bound, max_bytes=memory << 20)
         else:
+            graph_file = graph_file or built_graph_file(workspace, no_rebuild)
             output, has_results = _run_locally(text, shipped, bound, fmt, graph_file, timeout, memory, wide)
     except (QueryError, UnsafeQuery, RunError) as e:
         _query_fail(str(e))

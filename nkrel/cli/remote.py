@@ -6,19 +6,30 @@ import sys
 
 import click
 
-from .common import _dataset, _fail, corpus_option, graph_file_option, handle_errors, seconds_option
+from .common import (
+    _dataset,
+    _fail,
+    corpus_option,
+    graph_file_option,
+    handle_errors,
+    no_rebuild_option,
+    seconds_option,
+    workspace_option,
+)
 
 
 @click.command()
 @click.argument("store_url")
+@workspace_option
 @corpus_option
 @graph_file_option
+@no_rebuild_option
 @click.option("--dry-run", is_flag=True, help="List what would be sent, and send nothing.")
-@click.option("--user", help="User name for HTTP Basic authentication; the password is read from "
-              "the environment variable NKREL_PASSWORD.")  # fmt: skip
+@click.option("--user", help="User name for HTTP authentication (Digest or Basic, as the server asks); the "
+              "password is read from the environment variable NKREL_PASSWORD.")  # fmt: skip
 @click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for each answer.")
 @handle_errors
-def push(store_url, corpus, graph_file, dry_run, user, timeout):
+def push(store_url, workspace, corpus, graph_file, no_rebuild, dry_run, user, timeout):
     """Upload every named graph to a SPARQL 1.1 Graph Store Protocol endpoint.
 
     One PUT per named graph to STORE_URL?graph=<graph IRI>, which replaces that
@@ -38,6 +49,7 @@ def push(store_url, corpus, graph_file, dry_run, user, timeout):
       nkrel push http://127.0.0.1:7878/store --dry-run
       nkrel push http://localhost:3030/nkrel/data --graph graphs/nkrel.nq
       NKREL_PASSWORD=secret nkrel push https://kg.example.org/nkrel/data --user editor
+      NKREL_PASSWORD=dba nkrel push http://127.0.0.1:8890/sparql-graph-crud-auth --user dba
     """
     import os
     import time
@@ -64,9 +76,9 @@ def push(store_url, corpus, graph_file, dry_run, user, timeout):
             raise click.UsageError("--user needs the password in the environment variable NKREL_PASSWORD")
         parts = urllib.parse.urlsplit(store_url)
         if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
-            click.echo(f"nkrel: warning: sending the password unencrypted (http, not https) to {parts.hostname}",
-                       err=True)  # fmt: skip
-    graphs, in_default = named_graphs(_dataset(corpus, graph_file))
+            click.echo(f"nkrel: warning: http, not https: if {parts.hostname} asks for Basic authentication, "
+                       "the password goes unencrypted", err=True)  # fmt: skip
+    graphs, in_default = named_graphs(_dataset(corpus, graph_file, workspace, no_rebuild))
     source = str(graph_file) if graph_file else "the build"
     if in_default:
         click.echo(f"nkrel: warning: {in_default} triples in the default graph of {source} are not pushed "
@@ -105,8 +117,10 @@ def push(store_url, corpus, graph_file, dry_run, user, timeout):
 
 
 @click.command()
+@workspace_option
 @corpus_option
 @graph_file_option
+@no_rebuild_option
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port to listen on (0: any free port).")  # fmt: skip
 @click.option("--bind", default="127.0.0.1", show_default=True,
@@ -117,7 +131,7 @@ def push(store_url, corpus, graph_file, dry_run, user, timeout):
               help="Also accept requests for this host name (repeatable); IP addresses and localhost "
               "always work.")  # fmt: skip
 @handle_errors
-def serve(corpus, graph_file, port, bind, timeout, allow_hosts):
+def serve(workspace, corpus, graph_file, no_rebuild, port, bind, timeout, allow_hosts):
     """Serve the graph as a local read-only SPARQL endpoint (the Oxigraph server).
 
     Loads the build into a temporary Oxigraph store and serves it with `oxigraph
@@ -142,7 +156,7 @@ def serve(corpus, graph_file, port, bind, timeout, allow_hosts):
 
     try:
         find_oxigraph()
-        quads = _dataset(corpus, graph_file)
+        quads = _dataset(corpus, graph_file, workspace, no_rebuild)
         code = run_server(quads, bind=bind, port=port, timeout=timeout, echo=click.echo,
                           warn=lambda line: click.echo(line, err=True), allow_hosts=allow_hosts)  # fmt: skip
     except ServeError as e:

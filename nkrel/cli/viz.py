@@ -6,18 +6,29 @@ from pathlib import Path
 
 import click
 
-from .common import _fail, _progress, corpus_option, graph_file_option, handle_errors
+from .common import (
+    _fail,
+    _progress,
+    built_graph_file,
+    corpus_option,
+    graph_file_option,
+    handle_errors,
+    no_rebuild_option,
+    workspace_option,
+)
 
 
 @click.command()
+@workspace_option
 @corpus_option
 @graph_file_option
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("graphs/network.html"),
-              show_default=True, help="HTML file to write.")  # fmt: skip
+@no_rebuild_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="HTML file to write. Default: the page of the workspace's build, graphs/network.html.")  # fmt: skip
 @click.option("--title", help="Page heading (default: North Korea's international relations).")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default web browser.")
 @handle_errors
-def viz(corpus, graph_file, out, title, open_page):
+def viz(workspace, corpus, graph_file, no_rebuild, out, title, open_page):
     """Write the network view: one self-contained HTML page to open in a browser.
 
     States, treaties and agreements, organisations, companies, people and places,
@@ -42,22 +53,28 @@ def viz(corpus, graph_file, out, title, open_page):
 
     if corpus is not None and graph_file is not None:
         raise click.UsageError("give --corpus or --graph, not both")
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise click.BadParameter("the page's file name must end in .html", param_hint="--out")
-    try:
-        if graph_file is None:
-            _progress("Loading and verifying the corpus...")
-            dataset = build_graph(corpus).dataset
-        else:
-            dataset = read_dataset(graph_file)
-        graph = network_graph(dataset)
-        page = render_network_html(graph, title=title or DEFAULT_TITLE)
-    except NetworkError as e:
-        _fail(str(e))
-    write_files({out.name: page.encode("utf-8")}, out.parent)
-    click.echo(
-        f"Wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges, "
-        f"{len(graph.graph['facts'])} facts"
-    )
+    if out is None:
+        if corpus is not None or graph_file is not None or title:
+            raise click.UsageError("give --out FILE to draw --corpus, --graph or --title into a page of its own")
+        out = built_graph_file(workspace, no_rebuild).parent / "network.html"
+        click.echo(f"The network view of the build: {out}")
+    else:
+        if out.suffix.lower() not in (".html", ".htm"):
+            raise click.BadParameter("the page's file name must end in .html", param_hint="--out")
+        try:
+            if corpus is not None:
+                _progress("Loading and verifying the corpus...")
+                dataset = build_graph(corpus).dataset
+            else:
+                dataset = read_dataset(graph_file or built_graph_file(workspace, no_rebuild))
+            graph = network_graph(dataset)
+            page = render_network_html(graph, title=title or DEFAULT_TITLE)
+        except NetworkError as e:
+            _fail(str(e))
+        write_files({out.name: page.encode("utf-8")}, out.parent)
+        click.echo(
+            f"Wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges, "
+            f"{len(graph.graph['facts'])} facts"
+        )
     if open_page:
         webbrowser.open(out.resolve().as_uri())

@@ -64,17 +64,51 @@ def split_sentences(doc_id: str, text: str) -> list[Sentence]:
 
 
 def coverage(corpus: Corpus) -> Coverage:
-    """Match each sentence with the facts whose evidence overlaps it, or the reason it is not a fact."""
+    """Match each sentence with the facts whose evidence overlaps it, or the reason it is not a fact.
+
+    Facts and reasons are grouped by document first, so the cost grows with the corpus,
+    not with its square."""
+    facts: dict[str, list] = {}
+    for f in corpus.facts:
+        facts.setdefault(f.document, []).append(f)
+    reasons: dict[str, list] = {}
+    for nf in corpus.non_facts:
+        reasons.setdefault(nf.span.document, []).append(nf)
     sentences = []
     for doc in corpus.documents.values():
         doc_sentences = split_sentences(doc.id, doc.text)
         for s in doc_sentences:
-            for f in corpus.facts:
-                if f.document == doc.id and f.evidence.start < s.end and f.evidence.end > s.start:
+            for f in facts.get(doc.id, ()):
+                if f.evidence.start < s.end and f.evidence.end > s.start:
                     s.facts.append(f.id)
-            for nf in corpus.non_facts:
-                if nf.span.document == doc.id and nf.span.start < s.end and nf.span.end > s.start:
-                    if nf.reason not in s.reasons:
-                        s.reasons.append(nf.reason)
+            for nf in reasons.get(doc.id, ()):
+                if nf.span.start < s.end and nf.span.end > s.start and nf.reason not in s.reasons:
+                    s.reasons.append(nf.reason)
         sentences += doc_sentences
     return Coverage(sentences)
+
+
+def require_coverage(corpus: Corpus) -> None:
+    """Refuse a corpus in which some sentence is neither cited by a fact nor explained:
+    a truncated or emptied fact file must not silently drop a document's facts."""
+    from .load import CorpusError, Problem
+
+    gaps: dict[str, list[Sentence]] = {}
+    for s in coverage(corpus).uncovered:
+        gaps.setdefault(s.document, []).append(s)
+    problems = []
+    for doc, sentences in gaps.items():
+        first = sentences[0]
+        text = first.text if len(first.text) <= 60 else first.text[:59] + "…"
+        problems.append(
+            Problem(
+                corpus.documents[doc].file_name,
+                None,
+                doc,
+                f"{len(sentences)} sentence(s) neither cited by a fact nor explained in not_facts, the first "
+                f"[{first.start}:{first.end}] {text!r} (`nkrel coverage --uncovered-only` lists them; "
+                "--allow-uncovered builds anyway)",
+            )  # fmt: skip
+        )
+    if problems:
+        raise CorpusError(problems)

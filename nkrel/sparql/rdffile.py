@@ -39,16 +39,18 @@ def read_rdf_bytes(path: Path) -> bytes:
     from ..ingest.yamlfile import YamlError, read_bytes
 
     path = Path(path)
-    fmt = rdf_format(path)
+    suffix = EXTENSIONS.get(path.suffix.lower())
+    if suffix is None:
+        rdf_format(path)  # raises: unknown file type
     try:
         data = read_bytes(path, MAX_BYTES)
     except OSError as e:
         raise QueryError(f"cannot read {path}: {e.strerror or e}") from None
     except YamlError as e:
         raise QueryError(f"cannot read {path}: {e}") from None
-    if fmt.name == "RDF_XML":
+    if suffix == "RDF_XML":
         _check_entities(path, data)
-    elif fmt.name == "JSON_LD":
+    elif suffix == "JSON_LD":
         _check_depth(path, data)
     return data
 
@@ -62,7 +64,7 @@ def parse_quads(path: Path) -> list:
     try:
         return list(ox.parse(data, format=fmt))
     except SyntaxError as e:
-        raise QueryError(f"{path} is not valid {fmt.name.replace('_', '-')}: {parse_error(e)}") from None
+        raise QueryError(f"{path} is not valid {fmt.name}: {parse_error(e)}") from None
 
 
 def load_into(store, path: Path) -> None:
@@ -72,14 +74,18 @@ def load_into(store, path: Path) -> None:
     try:
         store.bulk_load(data, format=fmt)
     except SyntaxError as e:
-        raise QueryError(f"{path} is not valid {fmt.name.replace('_', '-')}: {parse_error(e)}") from None
+        raise QueryError(f"{path} is not valid {fmt.name}: {parse_error(e)}") from None
 
 
 def parse_error(e: Exception) -> str:
-    """A parser's message cut to its position and reason: never more than a line of it."""
+    """Where a parser stopped, without the words it quotes from the file: the file may be
+    a link to another one (a shared folder's `graph.ttl` -> /etc/passwd)."""
     text = str(e).splitlines()[0] if str(e) else type(e).__name__
+    position = re.match(r"(Parser error at line \d+ (?:between columns \d+ and \d+|column \d+))", text)
+    if position:
+        return position.group(1)
     text = re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", text)
-    return text if len(text) <= 160 else text[:159] + "…"
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 def _check_entities(path: Path, data: bytes) -> None:

@@ -7,7 +7,6 @@ as local queries, so the same query gives the same output on both sides.
 
 from __future__ import annotations
 
-import base64
 import http.client
 import re
 import socket
@@ -86,8 +85,10 @@ def fetch(request: urllib.request.Request, deadline: float, max_bytes: int, open
                 sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
                 if sock is not None:
                     sock.settimeout(left)
-                chunk = response.read(1 << 16)
+                chunk = response.read1(1 << 16)  # what has arrived: read() would wait for a full buffer
                 if not chunk:
+                    if response.length:  # the connection closed before the announced Content-Length
+                        raise http.client.IncompleteRead(b"", response.length)
                     break
                 size += len(chunk)
                 if size > max_bytes:
@@ -126,6 +127,8 @@ def remote_query(endpoint: str, text: str, fmt: str | None, timeout: float, ship
     try:
         if form in ("SELECT", "ASK"):
             result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            if form == "ASK" and isinstance(result, ox.QuerySolutions):
+                result = _ask_from_rows(result, ox)
         else:
             result = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
     except (SyntaxError, ValueError) as e:
@@ -147,12 +150,24 @@ def _post(endpoint: str, text: str, form: str, deadline: float, max_bytes: int) 
     return fetch(request, deadline, max_bytes)
 
 
+def _ask_from_rows(solutions, ox):
+    """Virtuoso 7.2 answers ASK with a one-column SELECT (__ASK_RETVAL: one row "1" for true,
+    none for false); read it as the boolean it stands for."""
+    variables = [v.value for v in solutions.variables]
+    if variables != ["__ASK_RETVAL"]:
+        raise QueryError(f"the endpoint answered an ASK query with rows of {', '.join(variables) or 'nothing'}")
+    truth = any(s["__ASK_RETVAL"] is not None and s["__ASK_RETVAL"].value not in ("0", "false") for s in solutions)
+    return ox.parse_query_results(b'{"head": {}, "boolean": %s}' % (b"true" if truth else b"false"),
+                                  format=ox.QueryResultsFormat.JSON)  # fmt: skip
+
+
 # --- Graph Store Protocol: push every named graph -------------------------------------
 
 GSP_HINT = (
     "STORE_URL must be a SPARQL 1.1 Graph Store Protocol URL, not a query URL (/query, /sparql): "
     "Oxigraph http://HOST:7878/store, Fuseki http://HOST:3030/DATASET/data, "
-    "GraphDB http://HOST:7200/repositories/ID/rdf-graphs/service"
+    "GraphDB http://HOST:7200/repositories/ID/rdf-graphs/service, "
+    "Virtuoso http://HOST:8890/sparql-graph-crud-auth"
 )
 # Answers after which the other graphs would fail the same way: stop sending.
 FATAL_STATUS = {301, 302, 303, 307, 308, 400, 401, 403, 404, 405, 406, 415, 501}
@@ -265,6 +280,30 @@ def push_error(store_url: str, graph: NamedGraph, e: Exception, user: str | None
     return PushResult(graph, error=f"cannot reach {shown}: {printable(str(reason))}", reason="unreachable")
 
 
+class _DigestAuthHandler(urllib.request.HTTPDigestAuthHandler):
+    """Digest that reports refused credentials at once (urllib would resend the graph five more times)."""
+
+    def http_error_401(self, req, fp, code, msg, headers):
+        sent = req.get_header("Authorization") or ""
+        stale = "stale=true" in (headers.get("WWW-Authenticate") or "").replace('"', "").lower()
+        if sent.startswith("Digest ") and not stale:
+            raise urllib.error.HTTPError(req.full_url, code, msg, headers, fp)
+        return super().http_error_401(req, fp, code, msg, headers)
+
+
+def auth_opener(store_url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
+    """An opener that answers a 401 challenge in the scheme the server names: Digest or Basic.
+
+    Nothing is sent with the first request, so a Digest server never sees the password
+    in Basic form; the credentials go only to STORE_URL's host and path.
+    """
+    if user is None:
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, store_url, user, password or "")
+    return urllib.request.build_opener(_DigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords))
+
+
 def push(
     store_url: str,
     graphs: list[NamedGraph],
@@ -283,9 +322,8 @@ def push(
     """
     check_store_url(store_url)
     headers = {"Content-Type": "application/n-triples"}
-    if user is not None:
-        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
-        headers["Authorization"] = f"Basic {token}"
+    opener = auth_opener(store_url, user, password)
+    basic = None  # the Basic credentials once the server has accepted them
     results: list[PushResult] = []
     stop = False
     for i, graph in enumerate(graphs, 1):
@@ -297,13 +335,24 @@ def push(
             progress(i, len(graphs), graph, None)
         request = urllib.request.Request(graph_url(store_url, graph.iri), data=graph.data, method="PUT",
                                          headers=headers)  # fmt: skip
+        if basic:  # accepted for an earlier graph: send it at once, not after a 401
+            request.add_unredirected_header("Authorization", basic)
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            with opener.open(request, timeout=timeout) as response:
                 response.read()
                 result = PushResult(graph, status=response.status)
+            if (request.get_header("Authorization") or "").startswith("Basic "):
+                basic = request.get_header("Authorization")
         except (urllib.error.URLError, OSError, http.client.HTTPException) as e:
             result = push_error(store_url, graph, e, user, timeout)
             stop = not isinstance(e, urllib.error.HTTPError) or e.code in FATAL_STATUS
+        except ValueError as e:  # urllib's answer to a challenge in a scheme it does not speak
+            if "does not support" not in str(e):
+                raise
+            scheme = re.search(r"scheme: '?(\w+)", str(e))
+            message = f"PUT <{graph.iri}> to {store_url}: the server asks for {scheme.group(1) if scheme else 'an'} " \
+                "authentication; nkrel speaks Basic and Digest"  # fmt: skip
+            result, stop = PushResult(graph, error=message, reason="unsupported authentication"), True
         results.append(result)
         if progress:
             progress(i, len(graphs), graph, result)

@@ -1,0 +1,107 @@
+"""Read the drafting cues (ontology/cues.ttl): trigger words per fact class, modality,
+direction, bound, unit and time. The words are data; this module only indexes them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ...model.vocabulary import NK, ontology_dir, ontology_path
+
+CUES_FILE = "cues.ttl"
+
+
+@dataclass(frozen=True)
+class CueList:
+    """Cue words of several terms; ``find`` gives every match in a text as (start, end, term, words)."""
+
+    terms: dict[str, tuple[str, ...]]  # term (fact kind, code or cue name) -> its words
+    ranks: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pattern(self) -> re.Pattern:
+        return _compile(tuple(sorted((w, t) for t, words in self.terms.items() for w in words)))
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str, str]]:
+        lookup = {w.lower(): t for t, words in self.terms.items() for w in words}
+        out = []
+        if not lookup:  # a code list this ontology does not have
+            return out
+        for m in self.pattern.finditer(text, start, len(text) if end is None else end):
+            out.append((m.start(), m.end(), lookup[m.group().lower()], m.group()))
+        return out
+
+    def best(self, text: str, start: int = 0, end: int | None = None):
+        """The match whose term has the highest rank (then the longest words, then the first)."""
+        found = self.find(text, start, end)
+        if not found:
+            return None
+        return max(found, key=lambda m: (self.ranks.get(m[2], 0), m[1] - m[0], -m[0]))
+
+
+@lru_cache(maxsize=64)
+def _compile(pairs: tuple[tuple[str, str], ...]) -> re.Pattern:
+    words = sorted({w for w, _ in pairs}, key=len, reverse=True)  # longest first: "more than" before "more"
+    alternatives = []
+    for w in words:
+        body = re.escape(w).replace(r"\ ", r"\s+")
+        left = r"(?<![\w$])" if w[0].isalnum() else ""
+        right = r"(?![\w])" if w[-1].isalnum() else ""
+        alternatives.append(left + body + right)
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Cues:
+    kinds: CueList  # fact kind -> trigger words
+    directed_kinds: frozenset[str]
+    modalities: CueList  # modality code -> words
+    bounds: CueList  # bound code -> words
+    units: CueList  # unit code -> words
+    changes: CueList  # change direction code -> words (fact model v2; empty before)
+    roles: CueList  # partner role code -> words (fact model v2; empty before)
+    groups: dict[str, CueList]  # ForwardCue, BackwardCue, SourceMarker, ... -> words
+
+
+@lru_cache(maxsize=1)
+def read_cues() -> Cues:
+    """Index ontology/cues.ttl with the codes of ontology/nkrel.ttl."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDF
+
+    from ...model.vocabulary import read_vocabulary
+
+    g = Graph().parse(ontology_path(), format="turtle")
+    vocabulary = read_vocabulary(g)
+    g.parse(ontology_dir() / CUES_FILE, format="turtle")
+    cue, rank, directed = URIRef(NK + "cue"), URIRef(NK + "cueRank"), URIRef(NK + "takesDirection")
+
+    def local(iri) -> str:
+        return str(iri)[len(NK) :]
+
+    def words_of(subject) -> tuple[str, ...]:
+        return tuple(sorted(str(w) for w in g.objects(subject, cue)))
+
+    def code_list(name: str) -> CueList:
+        codes = vocabulary.codes.get(name, {})
+        terms = {code: words_of(URIRef(iri)) for code, iri in codes.items()}
+        ranks = {code: int(g.value(URIRef(iri), rank) or 0) for code, iri in codes.items()}
+        return CueList({t: w for t, w in terms.items() if w}, ranks)
+
+    kinds = {k: words_of(URIRef(NK + k)) for k in vocabulary.fact_kinds}
+    kind_ranks = {k: int(g.value(URIRef(NK + k), rank) or 0) for k in vocabulary.fact_kinds}
+    directed_kinds = frozenset(k for k in vocabulary.fact_kinds if g.value(URIRef(NK + k), directed) == Literal(True))
+    groups = {
+        local(s): CueList({local(s): words_of(s)}) for s in g.subjects(RDF.type, URIRef(NK + "DraftingCue"))
+    }  # fmt: skip
+    return Cues(
+        kinds=CueList({k: w for k, w in kinds.items() if w}, kind_ranks),
+        directed_kinds=directed_kinds,
+        modalities=code_list("Modality"),
+        bounds=code_list("Bound"),
+        units=code_list("Unit"),
+        changes=code_list("ChangeDirection"),
+        roles=code_list("PartnerRole"),
+        groups=groups,
+    )

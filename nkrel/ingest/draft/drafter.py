@@ -1,0 +1,539 @@
+"""Propose fact records for the sentences of a document that no fact cites and no
+not_facts entry explains. Reads only the text, the entities file and the ontology (with
+its cues): never the quotes or labels of existing fact records.
+
+Each sentence is cut into clauses; a clause with a fact-class cue, a quantity or two
+parties becomes a draft (one per figure when it gives several figures with their own
+times). Every draft quotes a verbatim span of the text and lists the cues behind it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..coverage import split_sentences
+from ..load import Entity
+from .cues import Cues
+from .mentions import EntityIndex, Mention, NewName
+from .quantities import Quantity, find_quantities
+from .times import Time, find_times
+
+CLAUSE_BREAK = re.compile(
+    r";\s+|,\s+(?=(?:yet|whereas|while|but|however|although|which|as|when|and|where|notably|especially)\s)"
+)  # fmt: skip
+MIN_CLAUSE_WORDS = 4
+
+
+@dataclass
+class Draft:
+    document: str
+    start: int  # offsets of the quote in the document
+    end: int
+    quote: str
+    kind: str
+    modality: str = "happened"
+    parties: list[str] = field(default_factory=list)
+    from_party: str | None = None
+    to_party: str | None = None
+    involves: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    agreement: str | None = None
+    time: Time | None = None
+    time_from_context: bool = False
+    quantities: list[Quantity] = field(default_factory=list)
+    as_stated: dict[str, str] = field(default_factory=dict)
+    attributed_to: str | None = None
+    attribution: tuple[int, int] | None = None  # the words that attribute it ("the Kremlin said")
+    change: str | None = None  # change direction code (fact model v2)
+    role: str | None = None  # partner role code (fact model v2)
+    cues: list[str] = field(default_factory=list)
+    kind_at: int = 0  # where the kind's cue is: the time nearest to it is the fact's time
+    other_kinds: list[str] = field(default_factory=list)  # next best kinds, should the shapes refuse this one
+
+
+@dataclass
+class DraftEntity:
+    id: str
+    type: str
+    label: str
+    words: str
+    start: int
+    cues: list[str]
+
+
+@dataclass
+class Explanation:
+    """A line that is no sentence of the text (a heading, page chrome, a reference), proposed
+    for not_facts so that coverage accounts for it."""
+
+    start: int
+    end: int
+    quote: str
+    reason: str
+    cues: list[str]
+
+
+@dataclass
+class DraftSet:
+    document: str
+    drafts: list[Draft]
+    entities: list[DraftEntity]
+    sentences: int  # sentences looked at (not yet cited or explained)
+    explanations: list[Explanation] = field(default_factory=list)
+
+
+def draft_sentences(doc_id: str, text: str, sentences, index: EntityIndex, cues: Cues) -> DraftSet:
+    """Drafts for the given sentences of one document (coverage.Sentence objects)."""
+    all_sentences = split_sentences(doc_id, text)
+    todo = {(s.start, s.end) for s in sentences}
+    drafts: list[Draft] = []
+    explanations: list[Explanation] = []
+    new_names: dict[str, DraftEntity] = {}
+    previous: _Context | None = None
+    for s in all_sentences:
+        context = _analyse(s, text, index, cues)
+        if previous is not None and (not _is_content(s, text) or "\n" in text[previous.end : s.start]):
+            previous = None  # a heading or a new paragraph: the preceding sentence is no context
+        if (s.start, s.end) in todo and not _is_content(s, text):
+            explanations.append(_explain(s, text, cues))
+        if (s.start, s.end) in todo and _is_content(s, text):
+            drafts += _draft_sentence(s, context, previous, index, cues, text)
+            for n in context.new_names:
+                _propose(new_names, n, index)
+        if _is_content(s, text):
+            named = [m.entity for m in _agents(context.mentions, index, text)]
+            context.agents = list(dict.fromkeys(named + (previous.agents if previous else [])))[:3]
+            dated = [t for t in context.times if not t.vague]
+            context.last_time = dated[-1] if dated else (previous.last_time if previous else None)
+            previous = context
+    entities = sorted(new_names.values(), key=lambda e: e.start)
+    return DraftSet(doc_id, drafts, entities, len(todo), explanations)
+
+
+def _explain(s, text: str, cues: Cues) -> Explanation:
+    body = text[s.start : s.end]
+    for group, reason in (("ReferenceListCue", "reference-list"), ("PageChromeCue", "page-chrome")):
+        hit = cues.groups[group].find(body)
+        if hit:
+            return Explanation(s.start, s.end, body, reason, [f"{reason}: {hit[0][3]!r}"])
+    if not re.search(r"[A-Za-z]{3}", body):
+        return Explanation(s.start, s.end, body, "page-chrome", ["no words: page furniture"])
+    return Explanation(s.start, s.end, body, "heading", ["heading: a short line that does not end like a sentence"])
+
+
+def ctx_text_before(ctx, pos: int) -> str:
+    return ctx.text[max(ctx.start, pos - 12) - ctx.start : pos - ctx.start]
+
+
+@dataclass
+class _Context:
+    text: str  # the sentence
+    start: int
+    end: int
+    mentions: list[Mention]
+    quantities: list[Quantity]
+    times: list[Time]
+    new_names: list[NewName]
+    last_time: Time | None = None  # the last dated time of the paragraph up to this sentence
+    agents: list[str] = field(default_factory=list)  # set once drafted: the parties it names or takes from before
+
+
+def _analyse(s, text, index: EntityIndex, cues: Cues) -> _Context:
+    body = text[s.start : s.end]
+    known = index.find(body)
+    variants, new = index.find_variants(body, 0, known)
+    mentions = [_shift(m, s.start) for m in _resolve(_dedupe(known + variants), body, index, cues)]
+    events = [(m.start - s.start, m.end - s.start) for m in mentions if index.is_a(m.entity, "HistoricalEvent")]
+    times = [_shift(t, s.start) for t in find_times(body, cues, events)]
+    masked = [(t.start - s.start, t.end - s.start) for t in times if not t.vague or t.stated[:1].isdigit()]
+    masked += [(m.start - s.start, m.end - s.start) for m in mentions]
+    quantities = [_shift(q, s.start) for q in find_quantities(body, cues, masked)]
+    return _Context(body, s.start, s.end, mentions, quantities, times, [_shift(n, s.start) for n in new])
+
+
+def _shift(item, offset):
+    item.start += offset
+    item.end += offset
+    return item
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    """Drop mentions inside a longer one (\"North Korea\" inside \"North Korean\")."""
+    out = []
+    for m in mentions:
+        if not any(o.start <= m.start and o.end >= m.end and (o.end - o.start) > (m.end - m.start) for o in mentions):
+            out.append(m)
+    return out
+
+
+def _resolve(mentions: list[Mention], body: str, index: EntityIndex, cues: Cues) -> list[Mention]:
+    """One entity per name: a place after 'in'/'at', else an agent; a state that existed in the sentence's years."""
+    years = {y for t in find_times(body, cues) for y in t.years()}
+    by_span: dict[tuple[int, int], list[Mention]] = {}
+    for m in mentions:
+        by_span.setdefault((m.start, m.end), []).append(m)
+    out = []
+    for (start, _), options in sorted(by_span.items()):
+        if len(options) > 1:
+            place_word = re.search(r"(?:\bin|\bat|\bcentral|\bof|\bcity)\s+$", body[max(0, start - 10) : start])
+            want_place = [o for o in options if index.is_a(o.entity, "Place")]
+            options = (
+                want_place if place_word and want_place else [o for o in options if o not in want_place] or options
+            )
+        if len(options) > 1 and years:
+            y = min(years)
+            alive = [o for o in options if _exists(index.entities[o.entity], y)]
+            options = alive or options
+        if len(options) > 1:
+            options[0].cue += f" (also a name of {', '.join(o.entity for o in options[1:])})"
+        out.append(options[0])
+    return out
+
+
+def _lifetime(e: Entity) -> tuple[str | None, str | None]:
+    """Founding and dissolution dates, kept on the entity (v1) or in its reference block (v2)."""
+    holder = getattr(e, "reference", None) or e
+    return getattr(holder, "founded", None), getattr(holder, "dissolved", None)
+
+
+def _exists(e: Entity, year: str) -> bool:
+    founded, dissolved = _lifetime(e)
+    return (not founded or founded[:4] <= year) and (not dissolved or year <= dissolved[:4])
+
+
+def _is_content(s, text: str) -> bool:
+    """Headings, page chrome and reference lines are not drafted: a sentence must end like one."""
+    body = s.text.strip()
+    words = body.split()
+    if re.match(r"https?://", body) or len(words) < 4:
+        return False
+    ends = body[-1] in '.!?"”’)'
+    first_line = text[: s.start].strip() == ""
+    return ends or (len(words) >= 12 and not first_line)
+
+
+def _clauses(s, text: str, context: _Context) -> list[tuple[int, int]]:
+    """Cut a sentence at clause breaks when both sides are long enough to state something."""
+    cuts = [s.start]
+    body = text[s.start : s.end]
+    for m in CLAUSE_BREAK.finditer(body):
+        left = body[cuts[-1] - s.start : m.start()]
+        right_end = _next_break(body, m.end())
+        right = body[m.end() : right_end]
+        left_start = cuts[-1]
+        items = context.mentions + context.quantities
+        has_own = any(m.end() + s.start <= x.start < right_end + s.start for x in items)
+        left_own = any(left_start <= x.start < m.start() + s.start for x in items)
+        long_enough = len(left.split()) >= MIN_CLAUSE_WORDS and len(right.split()) >= MIN_CLAUSE_WORDS + 1
+        if long_enough and has_own and left_own:
+            cuts.append(s.start + m.end())
+    spans = []
+    for i, c in enumerate(cuts):
+        end = cuts[i + 1] if i + 1 < len(cuts) else s.end
+        seg = text[c:end].rstrip(" ;,")
+        spans.append((c, c + len(seg)))
+    return spans
+
+
+def _next_break(body: str, pos: int) -> int:
+    m = CLAUSE_BREAK.search(body, pos)
+    return m.start() if m else len(body)
+
+
+def _draft_sentence(s, ctx: _Context, previous, index: EntityIndex, cues: Cues, text: str) -> list[Draft]:
+    out = []
+    for c_start, c_end in _clauses(s, text, ctx):
+        qs = [q for q in ctx.quantities if c_start <= q.start < c_end]
+        groups = _quantity_groups(qs, text) or [[]]
+        for i, group in enumerate(groups):
+            # each figure reads its time between the figure before it and the one after it
+            lo = groups[i - 1][-1].end if i else c_start
+            hi = groups[i + 1][0].start if i + 1 < len(groups) else c_end
+            end = c_end if i + 1 == len(groups) else _segment_end(group, ctx.times, hi, text)
+            draft = _draft(s, c_start, end, group, (lo, hi), ctx, previous, index, cues, text)
+            if draft:
+                out.append(draft)
+    return out
+
+
+def _quantity_groups(qs: list[Quantity], text: str) -> list[list[Quantity]]:
+    """One group per figure; a figure in brackets or 'worth' a figure right after another belongs with it."""
+    groups: list[list[Quantity]] = []
+    for q in qs:
+        between = text[groups[-1][-1].end : q.start] if groups else ""
+        joined = (
+            re.fullmatch(r"\s*\(\s*", between)
+            or (re.search(r"\bworth\s*$", between) and ":" not in between)
+            or (len(between) <= 20 and not re.search(r"[,;]|\b(?:and|to|from|but|while|or)\b", between))
+        )
+        if groups and joined:
+            groups[-1].append(q)
+        else:
+            groups.append([q])
+    return groups
+
+
+def _segment_end(group: list[Quantity], times: list[Time], limit: int, text: str) -> int:
+    """A figure's quote ends after its own time, else where the next figure's words begin."""
+    end = group[-1].end
+    for t in times:
+        if end <= t.start and t.end <= limit and not t.vague:
+            return t.end
+    words = text[end:limit]
+    cut = re.search(r"(?:[,;(]|\s(?:and|but|while|to|of|from))[^,;(]*$", words)
+    return end + (cut.start() if cut else len(words.rstrip()))
+
+
+def _draft(
+    s, start, end, group, region, ctx: _Context, previous, index: EntityIndex, cues: Cues, text: str
+) -> Draft | None:
+    quote = text[start:end]
+    why: list[str] = []
+    kind_cue = cues.kinds.best(text, start, end) or cues.kinds.best(text, s.start, s.end)
+    mentions = [m for m in ctx.mentions if start <= m.start < end]
+    agents = _agents(mentions, index, text)
+    context_cue = cues.groups["ContextCue"].find(text, start, end)
+    directed = kind_cue is not None and kind_cue[2] in cues.directed_kinds
+    if len(agents) < 2:
+        outer = [m for m in ctx.mentions if not start <= m.start < end]
+        extra = [m for m in _agents(outer, index, text) if m.entity not in {a.entity for a in agents}]
+        if extra:
+            why.append("parties from the rest of the sentence")
+        if len(agents) + len(extra) < 2 and previous is not None and (context_cue or not agents or directed):
+            have = {a.entity for a in agents + extra}
+            earlier = [Mention(-1, -1, "", e, index.entities[e].type, "context") for e in previous.agents]
+            earlier = [m for m in _agents(earlier, index) if m.entity not in have]
+            if earlier:
+                why.append("parties from the preceding sentence")
+            extra += earlier
+        for m in extra:
+            if len(agents) < 2 and m.entity not in {a.entity for a in agents}:
+                agents.append(m)
+    if kind_cue:
+        kind = kind_cue[2]
+        why.append(f"kind {kind}: {kind_cue[3]!r}")
+    elif group and group[0].measure in ("value", "mass"):
+        kind = "TradeFlow"
+        why.append("kind TradeFlow: a money or mass figure without other cue")
+    elif len({a.entity for a in agents}) >= 2:
+        kind = "RelationState"
+        why.append("kind RelationState: two parties without other cue")
+    else:
+        return None
+    draft = Draft(s.document, start, end, quote, kind, cues=why)
+    draft.kind_at = kind_cue[0] if kind_cue else start
+    ranked = sorted(cues.kinds.find(text, start, end), key=lambda m: -cues.kinds.ranks.get(m[2], 0))
+    draft.other_kinds = [k for k in dict.fromkeys(m[2] for m in ranked) if k != kind] + ["RelationState"]
+    _roles(draft, mentions, agents, index, cues, text, (s.start, s.end))
+    if not (draft.parties or draft.from_party or draft.to_party or draft.involves or draft.places or draft.agreement):
+        return None
+    modality = cues.modalities.best(text, start, end)
+    if modality:
+        draft.modality = modality[2]
+        why.append(f"modality {modality[2]}: {modality[3]!r}")
+    attribution = cues.groups["AttributionCue"].find(text, start, end)
+    if attribution:
+        cue_at = attribution[0][0]  # the speaker is named right before the cue: "the Kremlin said"
+        speaker = [m for m in ctx.mentions if m.end <= cue_at and re.fullmatch(r"[\s,]*", text[m.end : cue_at])]
+        draft.attribution = (speaker[-1].start if speaker else cue_at, attribution[0][1])
+        if speaker:
+            draft.attributed_to = speaker[-1].entity
+            why.append(f"attributed to {speaker[-1].entity}: {attribution[0][3]!r}")
+        else:
+            why.append(f"attributed: {attribution[0][3]!r}")
+    change, role = cues.changes.best(text, start, end), cues.roles.best(text, start, end)
+    draft.change, draft.role = (change[2] if change else None), (role[2] if role else None)
+    draft.quantities = group
+    why += [f"quantity: {q.stated!r}" for q in group]
+    _time(draft, group, region, ctx, previous, context_cue)
+    borrowed_before = [a for a in agents if 0 <= a.start < start] + (
+        [draft.time] if draft.time and draft.time.start < start and draft.time.start >= s.start else []
+    )
+    if borrowed_before:  # the quote shows what the draft takes from earlier in its sentence
+        first = min(x.start for x in borrowed_before)
+        draft.start = next((c for c in _clause_starts(s, text, ctx) if c <= first), s.start)
+        draft.quote = text[draft.start : draft.end]
+    _era(draft, index)
+    return draft
+
+
+def _clause_starts(s, text, ctx) -> list[int]:
+    return sorted((c for c, _ in _clauses(s, text, ctx)), reverse=True)
+
+
+def _agents(mentions: list[Mention], index: EntityIndex, text: str = "") -> list[Mention]:
+    out, seen = [], set()
+    for m in mentions:
+        if text and _in_brackets(text, m.start):
+            continue
+        if index.is_a(m.entity, "Agent") and not index.is_a(m.entity, "Person") and m.entity not in seen:
+            out.append(m)
+            seen.add(m.entity)
+    return out
+
+
+def _in_brackets(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text.count("(", line_start, pos) > text.count(")", line_start, pos)
+
+
+def _roles(draft: Draft, mentions, agents, index: EntityIndex, cues: Cues, text: str, sentence) -> None:
+    for m in mentions:
+        if m.cue.startswith("fuzzy"):
+            draft.cues.append(f"entity {m.entity}: {m.cue} for {m.words!r}")
+    places, involves = [], []
+    for m in mentions:
+        if index.is_a(m.entity, "Place") and m.entity not in places:
+            places.append(m.entity)
+        elif index.is_a(m.entity, "Agreement"):
+            if draft.kind in ("Signing", "AgreementInForce", "Withdrawal") and draft.agreement is None:
+                draft.agreement = m.entity
+            elif m.entity not in involves:
+                involves.append(m.entity)
+        elif not index.is_a(m.entity, "Agent") or index.is_a(m.entity, "Person"):
+            if m.entity not in involves:
+                involves.append(m.entity)
+    ids = [a.entity for a in agents]
+    if draft.kind in cues.directed_kinds and len(set(ids)) >= 2:
+        same = [m for m in mentions if m.entity in ids and m not in agents and not _in_brackets(text, m.start)]
+        direction = _direction(draft, agents + same, cues, text, sentence)
+        if direction:
+            draft.from_party, draft.to_party = direction
+            involves += [i for i in ids if i not in direction and i not in involves]
+    if draft.from_party is None:
+        draft.parties = ids
+    draft.places = places
+    draft.involves = [i for i in involves if i not in ids]
+
+
+def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str, sentence) -> tuple[str, str] | None:
+    """From and to parties, from the prepositions before them and the direction cues."""
+    source, target = None, None
+    for a in agents:
+        before = text[max(0, a.start - 12) : a.start]
+        for group in ("SourceMarker", "TargetMarker"):
+            hits = cues.groups[group].find(before)
+            if hits and re.fullmatch(r"\s*(?:the\s+)?", before[hits[-1][1] :]):
+                if group == "SourceMarker" and source is None:
+                    source = a
+                elif group == "TargetMarker" and target is None:
+                    target = a
+    verb = None
+    for lo, hi in ((draft.start, draft.end), sentence):  # a cue in the quote, else in its sentence
+        for group in ("ForwardCue", "BackwardCue"):
+            for hit in cues.groups[group].find(text, lo, hi):
+                if verb is None or hit[0] < verb[0]:
+                    verb = (hit[0], hit[1], group, hit[3])
+        if verb:
+            break
+    if verb:
+        before = [a for a in agents if a.end <= verb[0] and a is not target and a is not source]
+        after = [a for a in agents if a.start >= verb[1] and a is not source and a is not target]
+        first = before[-1] if before else None
+        second = after[0] if after else None
+        if verb[2] == "ForwardCue":
+            source = source or first or (second if target and second is not target else None)
+            target = target or (second if second is not source else None)
+        else:
+            target = target or first
+            source = source or second
+        draft.cues.append(f"direction: {verb[3]!r}")
+    borrowed = [a for a in agents if a.start < 0 and a is not source and a is not target]
+    if (source is None) != (target is None) and len(borrowed) == 1:
+        source, target = (source, borrowed[0]) if source else (borrowed[0], target)
+        draft.cues.append(f"{borrowed[0].entity} from the preceding sentence takes the other side")
+    if source and target and source.entity != target.entity:
+        return source.entity, target.entity
+    return None
+
+
+def _time(draft: Draft, group, region, ctx: _Context, previous, context_cue) -> None:
+    inside = [t for t in ctx.times if draft.start <= t.start and t.end <= draft.end]
+    chosen = None
+    if group:
+        lo, hi = region
+        after = [t for t in inside if group[-1].end <= t.start and t.end <= hi and not t.vague]
+        before = [t for t in inside if lo <= t.start and t.end <= group[0].start and not t.vague]
+        if not (after or before):  # a period stated before all the figures: "During 2000–2005, ... from X to Y"
+            before = [t for t in inside if t.end <= group[0].start and t.period]
+        chosen = (after[:1] or before[-1:] or [None])[0]
+        if chosen is not None and chosen.period and chosen in before:
+            chosen = _end_of_period(chosen, ctx, group[0].start)
+    if chosen is None:
+        dated = [t for t in inside if not t.vague]
+        if len(dated) > 1:  # a time inside a leading phrase ("In response to ... in the mid-1990s,") is background
+            lead = ctx.text[: max(0, ctx.text.find(",", draft.start - ctx.start))]
+            background = [t for t in dated if t.end - ctx.start <= len(lead) and len(lead) > len(t.stated) + 3]
+            dated = [t for t in dated if t not in background] or dated
+        pool = dated or inside
+        chosen = min(pool, key=lambda t: abs(t.start - draft.kind_at)) if pool else None
+    earlier = [t for t in ctx.times if not t.vague and t.end <= draft.start]
+    if chosen is None and earlier:
+        chosen = earlier[-1]
+        draft.cues.append("time from earlier in the sentence")
+    if (chosen is None or chosen.month) and previous is not None and previous.last_time is not None:
+        standing = draft.kind in ("RelationState", "Policy") or draft.modality != "happened"  # rarely dated
+        if chosen is None and (context_cue or (not ctx.times and not standing)):
+            chosen = previous.last_time
+            draft.time_from_context = True
+            draft.cues.append("time from the preceding sentences of the paragraph")
+    if chosen is not None and chosen.month:  # "in December" of the year given before
+        year_from = (earlier[-1] if earlier else None) or (previous.last_time if previous else None)
+        if year_from and year_from.years():
+            month = f"{max(year_from.years())}-{chosen.month:02d}"
+            chosen = Time(chosen.start, chosen.end, chosen.stated, period=(month, month), vague=False)
+            draft.cues.append("year of the month from earlier in the text")
+    if chosen is not None:
+        draft.time = chosen
+        draft.cues.append(f"time: {chosen.stated!r}")
+
+
+def _end_of_period(t: Time, ctx: _Context, figure_start: int) -> Time:
+    """'During 2000–2005, trade grew from X to Y': X is of the period's start, Y of its end."""
+    from .times import Time as T
+
+    words = ctx_text_before(ctx, figure_start)
+    if re.search(r"\bfrom\s*$", words):
+        return T(t.start, t.end, t.stated, year=t.period[0][:4])
+    if re.search(r"\bto\s*$", words):
+        return T(t.start, t.end, t.stated, year=t.period[1][:4])
+    return t
+
+
+def _era(draft: Draft, index: EntityIndex) -> None:
+    """A successor's name in a time before it existed names its predecessor ('Russian' in 1989)."""
+    years = draft.time.years() if draft.time else set()
+    if not years:
+        return
+    year = min(years)
+    predecessors = {e.successor: e.id for e in index.entities.values() if e.successor}
+    mentions = {m.entity: m.words for m in index.find(draft.quote)}
+    for role in ("from_party", "to_party"):
+        eid = getattr(draft, role)
+        e: Entity | None = index.entities.get(eid) if eid else None
+        founded = _lifetime(e)[0] if e else None
+        if founded and year < founded[:4] and eid in predecessors:
+            setattr(draft, role, predecessors[eid])
+            if eid in mentions:
+                draft.as_stated[predecessors[eid]] = mentions[eid]
+            draft.cues.append(f"{predecessors[eid]} for {eid}: {year} is before {founded}")
+    for i, eid in enumerate(draft.parties):
+        e = index.entities.get(eid)
+        founded = _lifetime(e)[0] if e else None
+        if founded and year < founded[:4] and eid in predecessors:
+            p = predecessors[eid]
+            draft.parties[i] = p
+            if eid in mentions:
+                draft.as_stated[p] = mentions[eid]
+            draft.cues.append(f"{p} for {eid}: {year} is before {founded}")
+    draft.parties = list(dict.fromkeys(draft.parties))
+
+
+def _propose(new_names: dict[str, DraftEntity], n: NewName, index: EntityIndex) -> None:
+    from .mentions import slug
+
+    eid = slug(n.words)
+    if eid in index.entities or eid in new_names:
+        return
+    new_names[eid] = DraftEntity(eid, n.type, n.words, n.words, n.start, [f"new name {n.words!r}"])

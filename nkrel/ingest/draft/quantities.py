@@ -1,0 +1,175 @@
+"""Quantities as a text states them: money with scale words and currencies, percentages,
+tonnes, hectares, factors, durations and counts, in digits or number words.
+
+Unit and bound words come from the cues file; number words are read by text2num.
+Each quantity keeps its exact wording (``stated``), a verbatim slice of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .cues import Cues
+
+DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_UNITS_WORDS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"  # noqa: E501
+_TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety"
+NUMBER_WORDS = _UNITS_WORDS.split() + _TENS_WORDS.split() + ["hundred", "thousand", "million", "billion"]
+_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+WORDS = rf"(?:several\s+|a\s+)?(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}))*)"
+SCALES = {"billion": 10**9, "bn": 10**9, "million": 10**6, "m": 10**6, "thousand": 10**3, "k": 10**3}
+SCALE = r"(?:\s*(?:billion|million|thousand|bn)\b|m\b)"
+NUMBER = rf"(?:{DIGITS}|(?<![\w-]){WORDS}(?![\w-]))"
+MULTIPLIERS = {"twice": 2, "thrice": 3, "half": 50}
+YEAR = re.compile(r"^(1[6-9]\d\d|20\d\d)$")
+
+
+@dataclass
+class Quantity:
+    start: int
+    end: int
+    stated: str
+    amount: Decimal
+    unit: str
+    measure: str
+    bound: str = "exact"
+    cue: str = ""
+
+
+def number_value(words: str) -> Decimal | None:
+    """A number in digits (with thousands commas) or English words; None if not a number."""
+    from text_to_num import text2num
+
+    w = words.strip()
+    if re.fullmatch(DIGITS, w):
+        return Decimal(w.replace(",", ""))
+    w = re.sub(r"[\s-]+", " ", w.lower())
+    factor = 1
+    if w.startswith("several "):  # "several hundred thousand": at least two of them
+        w, factor = "two " + w[len("several ") :], 1
+    elif w.startswith("a "):
+        w = "one " + w[2:]
+    try:
+        return Decimal(text2num(w, "en")) * factor
+    except ValueError:
+        return None
+
+
+def find_quantities(text: str, cues: Cues, masked: list[tuple[int, int]] = ()) -> list[Quantity]:
+    """Every quantity in ``text``; spans in ``masked`` (dates, years) are left alone."""
+    found: list[Quantity] = []
+    taken = list(masked)
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    def add(q: Quantity) -> None:
+        if free(q.start, q.end):
+            q = _with_bound(text, q, cues)
+            found.append(q)
+            taken.append((q.start, q.end))
+
+    unit_words = {code: words for code, words in cues.units.terms.items()}
+    prefix_currency = sorted((w for c in ("USD", "RUB") for w in unit_words.get(c, ()) if not w[-1].isalpha()
+                              or w.isupper()), key=len, reverse=True)  # fmt: skip
+    suffix = {w: c for c, ws in unit_words.items() for w in ws if w[-1].isalpha() or w == "%"}
+    suffix_re = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(suffix, key=len, reverse=True))
+    pre_re = "|".join(re.escape(w) for w in prefix_currency)
+
+    # Money with the currency first: $6.86 billion, US$105 million, USD 5m
+    for m in re.finditer(rf"(?<![\w$])({pre_re})\s?({DIGITS})({SCALE})?", text):
+        amount = _scaled(Decimal(m.group(2).replace(",", "")), m.group(3))
+        unit = _unit_of(m.group(1), unit_words)
+        add(Quantity(m.start(), m.end(), m.group(), amount, unit, "value", cue=f"money {m.group()!r}"))
+    # A number, a scale word maybe, then a unit word: 4.5 billion "old" Rubles, 830,000 tons, 60%, 5m dollars
+    for m in re.finditer(rf"({NUMBER})({SCALE})?\s?(?:worth\s+)?({suffix_re})(?![\w])", text, re.IGNORECASE):
+        value = number_value(m.group(1))
+        if value is None:
+            continue
+        unit = suffix[_key(m.group(3), suffix)]
+        amount = _scaled(value, m.group(2))
+        measure = _measure(unit, text, m.start(), cues)
+        if measure == "change" and _decrease_before(text, m.start(), cues):
+            amount = -amount
+        add(Quantity(m.start(), m.end(), m.group(), amount, unit, measure, cue=f"{unit} {m.group()!r}"))
+    # Factors and multipliers: tenfold, twice, over half
+    for m in re.finditer(rf"(?<![\w-])({_WORD}|\d+)-?fold\b", text, re.IGNORECASE):
+        value = number_value(m.group(1))
+        if value is not None:
+            add(Quantity(m.start(), m.end(), m.group(), value, "factor", "change", cue=f"factor {m.group()!r}"))
+    for m in re.finditer(r"(?<![\w-])(twice|thrice|half)(?![\w-])", text, re.IGNORECASE):
+        word = m.group(1).lower()
+        unit, measure = ("percent", "share") if word == "half" else ("count", "count")
+        add(Quantity(m.start(), m.end(), m.group(), Decimal(MULTIPLIERS[word]), unit, measure, cue=f"{m.group()!r}"))
+    # Counts: any other number that is not a year, an ordinal or part of a name
+    for m in re.finditer(rf"(?<![\w.,$-])({NUMBER})(?![\w%$-]|[.,]\d)", text, re.IGNORECASE):
+        words = m.group(1).strip()
+        value = number_value(words)
+        if value is None or YEAR.match(words) or _stopword_number(words):
+            continue
+        if not words[0].isdigit() and " " not in words and "-" not in words and value <= 10:
+            continue  # "the two countries", "one of": small number words are rarely figures
+        add(Quantity(m.start(), m.start() + len(words), words, value, "count", "count", cue=f"count {words!r}"))
+    return sorted(found, key=lambda q: q.start)
+
+
+def _stopword_number(words: str) -> bool:
+    """'one', 'a' and 'zero' alone are rarely counts worth a fact."""
+    return words.lower() in {"one", "a", "zero", "several", "hundred", "thousand", "million", "billion"}
+
+
+def _key(words: str, table: dict[str, str]) -> str:
+    norm = re.sub(r"\s+", " ", words)
+    for w in table:
+        if w.lower() == norm.lower():
+            return w
+    raise KeyError(words)
+
+
+def _unit_of(symbol: str, unit_words: dict[str, tuple[str, ...]]) -> str:
+    return next(code for code, words in unit_words.items() if symbol in words)
+
+
+def _scaled(value: Decimal, scale: str | None) -> Decimal:
+    if scale:
+        value *= SCALES[scale.strip().lower()]
+    return value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
+
+
+def _measure(unit: str, text: str, start: int, cues: Cues) -> str:
+    if unit in ("USD", "RUB", "RUB-old"):
+        return "value"
+    if unit == "tonne":
+        return "mass"
+    if unit == "hectare":
+        return "area"
+    if unit == "year":
+        return "duration"
+    if unit == "percent":
+        before = text[max(0, start - 25) : start]
+        for group, measure in (("LevelCue", "level"), ("RelativeChangeCue", "change")):
+            hits = cues.groups[group].find(before)
+            if hits and not before[hits[-1][1] :].strip(" ,"):
+                return measure
+        return "share"
+    return "count"
+
+
+def _decrease_before(text: str, start: int, cues: Cues) -> bool:
+    return bool(cues.groups["DecreaseCue"].find(text[max(0, start - 40) : start]))
+
+
+def _with_bound(text: str, q: Quantity, cues: Cues) -> Quantity:
+    """Widen the quantity to the bound words right before it (over, about, no more than)."""
+    before = text[max(0, q.start - 20) : q.start]
+    for s, e, code, words in reversed(cues.bounds.find(before)):
+        if not before[e:].strip():
+            if code == "at-least" and words.lower() == "several":
+                continue  # already read into the number
+            start = q.start - len(before) + s
+            return Quantity(start, q.end, text[start : q.end], q.amount, q.unit, q.measure, code, q.cue)
+    if q.stated.lower().startswith("several "):
+        return Quantity(q.start, q.end, q.stated, q.amount, q.unit, q.measure, "at-least", q.cue)
+    return q

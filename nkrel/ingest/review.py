@@ -1,0 +1,249 @@
+"""Review drafts: accept one into the document's fact file, reject it into not_facts with
+a reason, or discard it. Every answer is written at once, atomically (temporary file +
+rename; the fact file first, then the drafts file), so an interrupted review loses
+nothing already answered, and a review stopped between the two writes is finished by
+the next one: a draft whose id is already a fact, or whose quote is already in
+not_facts, is no longer pending.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .draft import atomic_write, drafts_path, load, read_drafts
+from .draft.records import strip_draft, verify_record
+from .load import NON_FACT_REASONS, Problem
+
+REASONS = sorted(NON_FACT_REASONS)
+
+
+class ReviewError(Exception):
+    """The review cannot start or go on; what was answered so far is saved."""
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _load_rt(path: Path):
+    try:
+        return _yaml().load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ReviewError(f"cannot read {path}: {e.strerror or e}") from None
+    except Exception as e:  # ruamel's parser errors: name the file, never a traceback
+        raise ReviewError(f"{path} is not valid YAML: {str(e).splitlines()[0]}") from None
+
+
+def _dump(data) -> bytes:
+    out = io.StringIO()
+    _yaml().dump(data, out)
+    return out.getvalue().encode("utf-8")
+
+
+@dataclass
+class Review:
+    """One document's drafts under review, with the files they move to."""
+
+    corpus_dir: Path
+    doc_id: str
+    corpus: object
+    vocabulary: object
+    facts_path: Path
+    drafts_path: Path
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"accepted": 0, "rejected": 0, "discarded": 0, "explained": 0}
+    )
+
+    # -- reading -------------------------------------------------------------------------
+    def _facts_data(self):
+        if not self.facts_path.exists():
+            return _yaml().load(f"document: {self.doc_id}\nfacts: []\nnot_facts: []\n")
+        data = _load_rt(self.facts_path)
+        if not isinstance(data, dict) or data.get("document") != self.doc_id:
+            raise ReviewError(f"{self.facts_path}: expected 'document: {self.doc_id}' at the top")
+        return data
+
+    def _drafts_data(self):
+        problems: list[Problem] = []
+        if read_drafts(self.drafts_path, self.corpus_dir, problems) is None:  # the loader's safe reader first
+            raise ReviewError("; ".join(map(str, problems)))
+        return _load_rt(self.drafts_path)
+
+    def pending(self) -> list:
+        """Drafts still to answer (a draft already moved by an interrupted review is not)."""
+        facts = self._facts_data()
+        done_ids = {f.get("id") for f in facts.get("facts") or []}
+        rejected = {(n.get("quote"), n.get("occurrence")) for n in facts.get("not_facts") or []}
+        out = []
+        for entry in self._drafts_data().get("drafts") or []:
+            evidence = entry.get("evidence") or {}
+            if entry.get("id") in done_ids or (evidence.get("quote"), evidence.get("occurrence")) in rejected:
+                continue
+            out.append(entry)
+        return out
+
+    def proposed_not_facts(self) -> list:
+        """Lines proposed for not_facts (headings, page chrome) not yet recorded there."""
+        recorded = {(n.get("quote"), n.get("occurrence")) for n in self._facts_data().get("not_facts") or []}
+        items = self._drafts_data().get("not_facts") or []
+        return [x for x in items if (x.get("quote"), x.get("occurrence")) not in recorded]
+
+    def accept_not_fact(self, entry) -> None:
+        """Record a proposed not_facts entry in the fact file, with its proposed reason."""
+        self.reject(entry, entry.get("reason"), key="not_facts")
+
+    def proposed_entities(self) -> list:
+        known = set(self.corpus.entities)
+        return [e for e in self._drafts_data().get("entities") or [] if e.get("id") not in known]
+
+    def sentence_of(self, entry) -> str:
+        """The sentence (or sentences) around a draft's quote, for the reviewer."""
+        from .coverage import split_sentences
+
+        text = self.corpus.documents[self.doc_id].text
+        evidence = entry.get("evidence") or {}
+        quote, occurrence = evidence.get("quote") or "", evidence.get("occurrence") or 1
+        start = -1
+        for _ in range(occurrence):
+            start = text.find(quote, start + 1)
+        if start < 0:
+            return ""
+        end = start + len(quote)
+        parts = [s.text for s in split_sentences(self.doc_id, text) if s.start < end and s.end > start]
+        return " ".join(parts)
+
+    def problems(self, entry) -> list[Problem]:
+        """What the loader would say about this record, plus an id already taken."""
+        from .yamlfile import YamlError, parse_yaml
+
+        doc = self.corpus.documents[self.doc_id]
+        try:  # check exactly what will be written, read back by the loader's own parser
+            record = parse_yaml(record_text(entry))
+        except YamlError as e:
+            return [Problem(self.drafts_path.name, None, entry.get("id"), str(e))]
+        found = verify_record(record, self.drafts_path, self.corpus_dir, doc, self.corpus.entities, self.vocabulary)
+        fid = entry.get("id")
+        taken = {f.id for f in self.corpus.facts} | {f.get("id") for f in self._facts_data().get("facts") or []}
+        if fid in taken:
+            found.append(Problem(self.drafts_path.name, None, fid, "a fact with this id already exists"))
+        return found
+
+    # -- answering -----------------------------------------------------------------------
+    def accept(self, entry, edited=None) -> list[Problem]:
+        """Move a draft (or its edited record) into the fact file; refuse it with problems."""
+        record = edited if edited is not None else entry
+        problems = self.problems(record)
+        if problems:
+            return problems
+        from ruamel.yaml.comments import CommentedMap
+
+        facts = self._facts_data()
+        if not facts.get("facts"):
+            facts["facts"] = []
+        clean = CommentedMap()
+        for k, v in strip_draft(record).items():
+            clean[k] = v
+        facts["facts"].append(clean)
+        atomic_write(self.facts_path, _dump(facts))  # first: the fact is safe before the draft goes
+        self._remove(entry)
+        self.counts["accepted"] += 1
+        return []
+
+    def reject(self, entry, reason: str, key: str = "drafts") -> None:
+        """Record the draft's quote in not_facts with a reason the loader knows."""
+        if reason not in NON_FACT_REASONS:
+            raise ReviewError(f"unknown reason {reason!r} (known: {', '.join(REASONS)})")
+        from ruamel.yaml.comments import CommentedMap
+
+        facts = self._facts_data()
+        if not facts.get("not_facts"):
+            facts["not_facts"] = []
+        evidence = entry.get("evidence") or entry  # a draft's evidence, or a proposed not_facts entry
+        item = CommentedMap({"quote": evidence.get("quote")})
+        if evidence.get("occurrence"):
+            item["occurrence"] = evidence["occurrence"]
+        item["reason"] = reason
+        facts["not_facts"].append(item)
+        atomic_write(self.facts_path, _dump(facts))
+        self._remove(entry, key)
+        self.counts["rejected" if key == "drafts" else "explained"] += 1
+
+    def discard(self, entry) -> None:
+        """Drop a wrong draft without recording anything."""
+        self._remove(entry)
+        self.counts["discarded"] += 1
+
+    def accept_entity(self, entry) -> None:
+        """Append a proposed entity to entities.yaml (comments kept) and drop the proposal."""
+        from ruamel.yaml.comments import CommentedMap
+
+        path = self.corpus_dir / "entities.yaml"
+        data = _load_rt(path)
+        if any(e.get("id") == entry.get("id") for e in data["entities"]):
+            raise ReviewError(f"entities.yaml already has an entity {entry.get('id')!r}")
+        clean = CommentedMap()
+        for k, v in strip_draft(entry).items():
+            clean[k] = v
+        data["entities"].append(clean)
+        atomic_write(path, _dump(data))
+        self._remove(entry, "entities")
+
+    def drop_entity(self, entry) -> None:
+        self._remove(entry, "entities")
+
+    def drop_not_fact(self, entry) -> None:
+        self._remove(entry, "not_facts")
+
+    def _remove(self, entry, key: str = "drafts") -> None:
+        data = self._drafts_data()
+        items = data.get(key) or []
+        same = ("id",) if key != "not_facts" else ("quote", "occurrence")
+        for i, item in enumerate(items):
+            if all(item.get(k) == entry.get(k) for k in same):
+                del items[i]
+                break
+        atomic_write(self.drafts_path, _dump(data))
+
+
+def open_review(corpus_dir: Path, doc_id: str) -> Review:
+    """Load the corpus and find the drafts and fact files of ``doc_id``."""
+    from .yamlfile import read_yaml
+
+    corpus_dir = Path(corpus_dir)
+    corpus, vocabulary = load(corpus_dir)
+    if doc_id not in corpus.documents:
+        raise ReviewError(f"no document {doc_id!r} in the corpus (known: {', '.join(sorted(corpus.documents))})")
+    path = drafts_path(corpus_dir, doc_id)
+    if not path.exists():
+        raise ReviewError(f"no drafts for {doc_id}: run `nkrel draft {doc_id}` first")
+    entry = next(e for e in read_yaml(corpus_dir / "documents.yaml")["documents"] if e.get("id") == doc_id)
+    return Review(corpus_dir, doc_id, corpus, vocabulary, corpus_dir / entry["facts"], path)
+
+
+def record_text(entry) -> str:
+    """A draft's record as YAML, for showing and editing (without status and cues)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    clean = CommentedMap()
+    for k, v in strip_draft(entry).items():
+        clean[k] = v
+    return _dump(clean).decode("utf-8")
+
+
+def parse_record(text: str):
+    """An edited record back from YAML; ReviewError when it is not a mapping."""
+    try:
+        data = _yaml().load(text)
+    except Exception as e:
+        raise ReviewError(f"the edited record is not valid YAML: {str(e).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise ReviewError("the edited record must be a mapping (id, kind, label, ...)")
+    return data

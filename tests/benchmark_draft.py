@@ -1,0 +1,201 @@
+"""How good are the drafts? Draft each shipped document as if it were new (its own facts
+and not_facts hidden from the drafter) and compare the drafts with the curated facts.
+
+    python tests/benchmark_draft.py            # the table, as in the README
+    python tests/benchmark_draft.py --json     # the numbers
+    python tests/benchmark_draft.py --misses   # curated facts no draft matched, and wrong pairs
+
+Definitions (spans are the quotes' code-point offsets):
+- recall: curated facts whose quote overlaps some draft's quote by at least half of the
+  curated quote's length; "with a number": curated facts that have quantities.
+- precision: drafts that overlap some curated fact by at least half of the shorter quote.
+- pairs: each recalled curated fact with the overlapping draft that agrees with it best
+  (most figures in common, then most agreeing fields, then most overlap): the draft a
+  reviewer would accept.
+- kind, parties (all of parties/from/to as a set), direction (from and to, where the
+  curated fact has them), year (the years of date/year/start/end, where the curated fact
+  has one; the drafts that give a year where the curated fact has none are counted
+  apart), value+unit (each curated quantity: a draft quantity with the same amount and
+  unit), modality: shares of the pairs that agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TARGETS = {"recall": 0.75, "recall_numbers": 0.90, "value_unit": 0.95, "precision": 0.70, "year": 0.90}
+LABELS = {
+    "recall": "recall", "recall_numbers": "recall, facts with a number", "precision": "precision",
+    "kind": "kind", "parties": "parties", "direction": "direction", "year": "year",
+    "year_added": "a year where the curated fact has none", "value_unit": "value + unit", "modality": "modality",
+}  # fmt: skip
+
+
+def fact_view(f) -> dict:
+    """A curated fact (loader dataclass) as the fields compared."""
+    t = f.time
+    years = {v[:4] for v in ((t.year, t.date, t.start, t.end) if t else ()) if v}
+    return {
+        "id": f.id, "start": f.evidence.start, "end": f.evidence.end, "kind": f.kind, "modality": f.modality,
+        "agents": set(f.parties) | {p for p in (f.from_party, f.to_party) if p},
+        "direction": (f.from_party, f.to_party) if f.from_party or f.to_party else None,
+        "years": years, "quantities": {(q.amount, q.unit) for q in f.quantities}, "quote": f.evidence.exact,
+    }  # fmt: skip
+
+
+def draft_view(record: dict, draft) -> dict:
+    """A draft, read back from the record the emitter writes (so the emitter is measured too)."""
+    from decimal import Decimal
+
+    t = record.get("time") or {}
+    years = {str(t[k])[:4] for k in ("year", "date", "start", "end") if k in t}
+    agents = set(record.get("parties", [])) | {record[k] for k in ("from", "to") if k in record}
+    return {
+        "id": record["id"], "start": draft.start, "end": draft.end, "kind": record["kind"],
+        "modality": record["modality"], "agents": agents,
+        "direction": (record.get("from"), record.get("to")) if "from" in record or "to" in record else None,
+        "years": years, "quote": draft.quote,
+        "quantities": {(_amount(Decimal(str(q["amount"]))), q["unit"]) for q in record.get("quantities", [])},
+    }  # fmt: skip
+
+
+def _amount(v):
+    from decimal import Decimal
+
+    return v.quantize(Decimal(1)) if v == v.to_integral_value() else v
+
+
+def overlap(a: dict, b: dict) -> int:
+    return max(0, min(a["end"], b["end"]) - max(a["start"], b["start"]))
+
+
+def agreement(c: dict, d: dict) -> dict[str, bool | None]:
+    """Which fields of a pair agree; None where the field does not apply."""
+    return {
+        "kind": c["kind"] == d["kind"],
+        "parties": c["agents"] == d["agents"],
+        "direction": (c["direction"] == d["direction"]) if c["direction"] else None,
+        "year": (c["years"] == d["years"]) if c["years"] else None,
+        "year_added": bool(d["years"]) if not c["years"] else None,
+        "modality": c["modality"] == d["modality"],
+        "value_unit": [q in d["quantities"] for q in sorted(c["quantities"], key=str)] or None,
+    }
+
+
+def measure(corpus_dir: Path | None = None) -> dict:
+    """Draft every document with its own facts hidden; compare with its curated facts."""
+    from nkrel.ingest.draft import draft_document
+    from nkrel.ingest.draft.records import fact_record, is_v2  # the emitter `nkrel draft` writes with
+    from nkrel.ingest.load import default_corpus_dir, load_corpus
+    from nkrel.pipeline import read_ontology
+
+    _, vocabulary = read_ontology()
+    corpus = load_corpus(corpus_dir or default_corpus_dir(), vocabulary)
+    per_doc, pairs_all, misses, wrong = {}, [], [], []
+    totals = {"curated": 0, "recalled": 0, "numbers": 0, "numbers_recalled": 0, "drafts": 0, "precise": 0}
+    for doc_id, doc in corpus.documents.items():
+        hidden = replace(
+            corpus,
+            facts=[f for f in corpus.facts if f.document != doc_id],
+            non_facts=[n for n in corpus.non_facts if n.span.document != doc_id],
+        )
+        result = draft_document(hidden, vocabulary, doc_id)
+        v2 = is_v2(vocabulary)
+        drafts = [draft_view(fact_record(d, f"d{i}", "d", doc.text, v2), d) for i, d in enumerate(result.drafts)]
+        curated = [fact_view(f) for f in corpus.facts if f.document == doc_id]
+        counts = {"curated": len(curated), "recalled": 0, "numbers": 0, "numbers_recalled": 0,
+                  "drafts": len(drafts), "precise": 0}  # fmt: skip
+        for d in drafts:
+            if any(overlap(c, d) >= 0.5 * min(c["end"] - c["start"], d["end"] - d["start"]) for c in curated):
+                counts["precise"] += 1
+        for c in curated:
+            has_number = bool(c["quantities"])
+            counts["numbers"] += has_number
+            candidates = [d for d in drafts if overlap(c, d) >= 0.5 * (c["end"] - c["start"])]
+            if not candidates:
+                misses.append((doc_id, c))
+                continue
+            counts["recalled"] += 1
+            counts["numbers_recalled"] += has_number
+
+            def score(d, c=c):
+                a = agreement(c, d)
+                flat = [v for k, v in a.items() if k not in ("value_unit", "year_added") and v]
+                return (sum(a["value_unit"] or []), len(flat), overlap(c, d))  # a figure identifies its fact
+
+            best = max(candidates, key=score)
+            pair = agreement(c, best)
+            pairs_all.append(pair)
+            if not all(
+                v for k, v in pair.items() if v is not None and k not in ("value_unit", "year_added")
+            ) or not all(pair["value_unit"] or [True]):
+                wrong.append((doc_id, c, best, pair))
+        per_doc[doc_id] = counts
+        for k in totals:
+            totals[k] += counts[k]
+    return {"per_document": per_doc, "totals": totals, "scores": _scores(totals, pairs_all),
+            "misses": misses, "wrong": wrong}  # fmt: skip
+
+
+def _scores(t: dict, pairs: list[dict]) -> dict[str, tuple[int, int]]:
+    """Each measure as (agreeing, out of)."""
+    out = {
+        "recall": (t["recalled"], t["curated"]),
+        "recall_numbers": (t["numbers_recalled"], t["numbers"]),
+        "precision": (t["precise"], t["drafts"]),
+    }
+    for field in ("kind", "parties", "direction", "year", "year_added", "modality"):
+        applicable = [p[field] for p in pairs if p[field] is not None]
+        out[field] = (sum(applicable), len(applicable))
+    values = [x for p in pairs for x in (p["value_unit"] or [])]
+    out["value_unit"] = (sum(values), len(values))
+    return out
+
+
+def table(result: dict) -> str:
+    lines = ["| measure | result | target |", "|---|---|---|"]
+    for key, label in LABELS.items():
+        hit, total = result["scores"][key]
+        share = hit / total if total else 0.0
+        target = TARGETS.get(key)
+        mark = "" if target is None else (f"≥ {target:.0%} " + ("met" if share >= target else "**missed**"))
+        lines.append(f"| {label} | {share:.0%} ({hit}/{total}) | {mark or '–'} |")
+    docs = ", ".join(f"{d}: {c['drafts']} drafts, {c['curated']} curated" for d, c in result["per_document"].items())
+    return "\n".join(lines) + f"\n\n{docs}\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--misses", action="store_true", help="list unmatched curated facts and disagreeing pairs")
+    args = parser.parse_args(argv)
+    result = measure()
+    if args.json:
+        print(json.dumps({"scores": result["scores"], "per_document": result["per_document"]}, indent=2))
+    else:
+        print(table(result))
+    if args.misses:
+        for doc, c in result["misses"]:
+            print(f"MISS {doc} {c['id']}: {c['quote'][:100]!r}")
+        for _doc, c, d, pair in result["wrong"]:
+            bad = [
+                k
+                for k, v in pair.items()
+                if k != "year_added" and v is not None and (v is False or (isinstance(v, list) and not all(v)))
+            ]
+            print(f"PAIR {c['id']} ~ {d['id']}: differs in {', '.join(bad)}")
+            for k in bad:
+                key = {"value_unit": "quantities", "parties": "agents", "year": "years"}.get(k, k)
+                print(f"    {k}: curated {c[key]!r} draft {d[key]!r}")
+            print(f"    draft quote: {d['quote'][:110]!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""Property-based fuzzing of the three doors untrusted input comes through: fact records
+(a shared corpus), SPARQL text (a shared query) and RDF files (--graph).
+
+Properties, for every generated case: the command ends with exit code 0, 1 or 2; never
+a traceback; a build's --out is untouched or holds a complete new build; and no network
+connection is made (a listener stands in for every URL the cases name).
+
+CI runs about 2,100 cases. The longer run multiplies every budget:
+    NKREL_FUZZ_SCALE=10 python -m pytest tests/hostile/test_fuzz.py      # about 21,000 cases
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nkrel.cli import main
+
+from .conftest import Listener, snapshot
+
+SCALE = float(os.environ.get("NKREL_FUZZ_SCALE", "1"))
+
+
+def budget(n: int):
+    return settings(
+        max_examples=max(1, int(n * SCALE)),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+        derandomize=os.environ.get("NKREL_FUZZ_RANDOM") is None,  # CI: the same cases each run
+    )
+
+
+@pytest.fixture(scope="module")
+def url_listener():
+    listener = Listener()
+    yield listener
+    listener.close()
+
+
+def run(*args) -> tuple[int, str]:
+    """The CLI in this process: exit code and everything it printed."""
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        import traceback
+
+        detail = "".join(traceback.format_exception(result.exception))
+        pytest.fail(f"nkrel {' '.join(map(str, args))[:200]} raised instead of reporting:\n{detail}")
+    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    return result.exit_code, output
+
+
+def assert_clean(code: int, output: str) -> None:
+    assert code in (0, 1, 2), (code, output[-2000:])
+    assert "Traceback" not in output, output[-2000:]
+
+
+# ---- fact records -----------------------------------------------------------------------
+
+TEXT = (
+    "North Korea exported coal worth US$2.5 million to China in 2019. "
+    "Trade fell to $1 billion. Russia gave Nigeria food aid between 1996 and 1998.\n"
+    "Heading line\n"
+)
+ENTITIES = {
+    "entities": [
+        {"id": "north-korea", "type": "State", "label": "North Korea", "aliases": ["North Korea"]},
+        {"id": "china", "type": "State", "label": "China", "aliases": ["China"]},
+        {"id": "russia", "type": "State", "label": "Russia", "aliases": ["Russia"]},
+        {"id": "nigeria", "type": "State", "label": "Nigeria", "aliases": ["Nigeria"]},
+    ]
+}
+GOOD = {
+    "id": "f-coal",
+    "kind": "TradeFlow",
+    "label": "North Korea exported coal to China in 2019",
+    "modality": "happened",
+    "from": "north-korea",
+    "to": "china",
+    "time": {"year": 2019},
+    "quantities": [{"measure": "value", "amount": 2500000, "unit": "USD", "stated": "US$2.5 million"}],
+    "evidence": {"quote": "North Korea exported coal worth US$2.5 million to China in 2019"},
+}
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+    st.sampled_from(["china", "north-korea", "TradeFlow", "Aid", "USD", "value", "happened", "2019", "1996-02-30",
+                     "US$2.5 million", "coal", "Trade fell", "\u202e", "\x1b[31m", "../../etc/passwd"]),
+)  # fmt: skip
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                            max_size=4), max_leaves=12)  # fmt: skip
+fields = st.sampled_from([*GOOD, "parties", "involves", "places", "agreement", "commodities", "as_stated", "claim",
+                          "note", "slips", "unknown"])  # fmt: skip
+
+
+@st.composite
+def fact_files(draw) -> str:
+    """A fact file: a valid record with a few fields replaced, removed or added, or raw text."""
+    if draw(st.integers(0, 9)) == 0:  # raw text now and then: truncation, YAML syntax, bombs
+        good = yaml.safe_dump({"document": "doc", "facts": [GOOD]}, allow_unicode=True)
+        cut = draw(st.integers(0, len(good)))
+        return good[:cut] + draw(st.text(max_size=60))
+    records = []
+    for _ in range(draw(st.integers(0, 3))):
+        record = json.loads(json.dumps(GOOD))
+        for _ in range(draw(st.integers(0, 3))):
+            key = draw(fields)
+            if draw(st.booleans()):
+                record[key] = draw(values)
+            else:
+                record.pop(key, None)
+        records.append(record)
+    top = {"document": draw(st.sampled_from(["doc", "doc", "other", 7])), "facts": records}
+    if draw(st.booleans()):
+        top["not_facts"] = [{"quote": "Heading line", "reason": draw(st.sampled_from(["heading", "x", None]))}]
+    return yaml.safe_dump(top, allow_unicode=True, sort_keys=False)
+
+
+def tiny_corpus(root: Path, facts_text: str) -> Path:
+    (root / "texts").mkdir(parents=True)
+    (root / "facts").mkdir()
+    raw = TEXT.encode("utf-8")
+    (root / "texts" / "doc.txt").write_bytes(raw)
+    docs = {"documents": [{"id": "doc", "file": "texts/doc.txt", "title": "Fuzz", "publisher": None,
+                           "sha256": hashlib.sha256(raw).hexdigest(), "facts": "facts/doc.yaml"}]}  # fmt: skip
+    (root / "documents.yaml").write_text(yaml.safe_dump(docs), encoding="utf-8")
+    (root / "entities.yaml").write_text(yaml.safe_dump(ENTITIES), encoding="utf-8")
+    (root / "facts" / "doc.yaml").write_text(facts_text, encoding="utf-8", errors="surrogatepass")
+    return root
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    from nkrel.pipeline import read_ontology
+
+    return read_ontology()[1]
+
+
+@pytest.fixture(scope="module")
+def loader_corpus(tmp_path_factory):
+    return tiny_corpus(tmp_path_factory.mktemp("loader"), "")
+
+
+@budget(1000)
+@given(text=fact_files())
+def test_fact_records_are_loaded_or_refused_with_named_problems(loader_corpus, vocabulary, text):
+    """The loader on its own (the cheapest door): a Corpus, or a CorpusError naming file lines."""
+    from nkrel.ingest.load import CorpusError, load_corpus
+
+    root = loader_corpus
+    (root / "facts" / "doc.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        load_corpus(root, vocabulary)
+    except CorpusError as e:
+        assert e.problems and all(str(p).split(":", 1)[0] in ("facts/doc.yaml", "documents.yaml", "entities.yaml",
+                                                              "doc.txt") for p in e.problems), e.problems  # fmt: skip
+
+
+@budget(60)
+@given(text=fact_files())
+def test_builds_of_fuzzed_records_publish_all_or_nothing(tmp_path_factory, text):
+    root = tiny_corpus(tmp_path_factory.mktemp("c"), text)
+    out = tmp_path_factory.mktemp("out")
+    (out / "nkrel.nq").write_text("<urn:old> <urn:build> <urn:here> .\n")
+    before = snapshot(out)
+    code, output = run("build", "--corpus", root, "--out", out, "--allow-uncovered")
+    assert_clean(code, output)
+    if code == 0:
+        record = json.loads((out / "build.json").read_text(encoding="utf-8"))
+        for name, digest in record["files"].items():
+            assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+    else:
+        assert snapshot(out) == before
+    shutil.rmtree(root, ignore_errors=True)
+
+
+# ---- queries ------------------------------------------------------------------------------
+
+FRAGMENTS = [
+    "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "{", "}", "(", ")", ".", ";", ",", "*", "?s", "?p", "?o",
+    "$x", "a", "nk:Aid", "fact:x", "<urn:a>", "SERVICE", "SILENT", "service", "\\u0053ERVICE", "FROM", "NAMED",
+    "LOAD", "INSERT", "DELETE", "DATA", "DROP", "ALL", "CLEAR", "GRAPH", "OPTIONAL", "UNION", "FILTER", "EXISTS",
+    "NOT", "BIND", "AS", "VALUES", "LIMIT 1", "ORDER BY", "GROUP BY", "COUNT(*)", "PREFIX nk: <urn:x#>",
+    "# comment\n", "'str'", '"str"', '"""long\n"""', "'\\''", "nk:a\\'", "true", "1e308", "\n", " ", "<{url}>",
+]  # fmt: skip
+
+
+@st.composite
+def query_texts(draw) -> str:
+    parts = draw(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=25))
+    if draw(st.booleans()):
+        parts = ["SELECT * WHERE {", *parts, "}"]
+    return " ".join(parts)
+
+
+@budget(700)
+@given(text=query_texts())
+def test_queries_answer_or_are_refused_and_never_reach_the_network(url_listener, text):
+    text = text.replace("{url}", url_listener.url)
+    code, output = run("query", text, "--timeout", "5", "--format", "csv")
+    assert_clean(code, output)
+    assert url_listener.connections == 0, text
+
+
+# ---- RDF files ----------------------------------------------------------------------------
+
+SNIPPETS = {
+    ".ttl": ["<urn:a> <urn:b> <urn:c> .", "@prefix x: <urn:x#> .", "x:a x:b [ x:c ( 1 2 ) ] .", "<urn:a> <urn:b> \"\\u0000\" .",
+             "PREFIX root: <{url}>", '<urn:a> <https://schema.org/value> "1e999999"^^<http://www.w3.org/2001/XMLSchema#decimal> .'],
+    ".nq": ["<urn:a> <urn:b> <urn:c> <urn:g> .", "<urn:a> <urn:b> \"x\"@en .", "_:b <urn:b> <urn:c> .", "<urn:a> <urn:b>"],
+    ".jsonld": ['{"@context": "{url}", "@id": "urn:a", "urn:p": "x"}', '{"@context": {"@import": "{url}"}}',
+                '{"@id": "urn:a", "urn:p": ', "[", "{", '{"@graph": [{"@id": "urn:a"}]}'],
+    ".rdf": ['<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "x"><!ENTITY b "&a;&a;">]>', '<!ENTITY x SYSTEM "{url}">',
+             '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="urn:a"/></rdf:RDF>'],
+}  # fmt: skip
+
+
+@st.composite
+def rdf_files(draw) -> tuple[str, str]:
+    suffix = draw(st.sampled_from(sorted(SNIPPETS)))
+    parts = draw(st.lists(st.sampled_from(SNIPPETS[suffix]) | st.text(max_size=20), min_size=0, max_size=8))
+    text = "\n".join(parts)
+    if suffix == ".jsonld" and draw(st.booleans()):
+        depth = draw(st.integers(0, 3000))
+        text = '{"@id":"urn:a","urn:p":' + "[" * depth + '"x"' + "]" * depth + "}"
+    return suffix, text
+
+
+@budget(350)
+@given(case=rdf_files())
+def test_rdf_files_are_read_or_refused_and_fetch_nothing(tmp_path_factory, url_listener, case):
+    suffix, text = case
+    path = tmp_path_factory.mktemp("g") / f"graph{suffix}"
+    path.write_text(text.replace("{url}", url_listener.url), encoding="utf-8", errors="surrogatepass")
+    for args in (
+        ["query", "ASK { ?s ?p ?o }", "--timeout", "10"],
+        ["stats"],
+        ["push", "http://127.0.0.1:9/s", "--dry-run"],
+    ):
+        code, output = run(*args, "--graph", path)
+        assert_clean(code, output)
+    assert url_listener.connections == 0

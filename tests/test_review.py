@@ -1,0 +1,231 @@
+"""`nkrel review` as a user runs it: answers typed on stdin or in a terminal, the files it
+writes checked exactly, and an interrupted review (Ctrl-C, kill) loses nothing already
+answered and corrupts nothing."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import nkrel
+from .test_draft import NEW_TEXT
+
+HEADER = "# Facts of vn-test. Every sentence below must be cited by a fact's quote or listed"
+
+
+@pytest.fixture
+def drafted(corpus_copy, tmp_path) -> Path:
+    """A corpus copy with a new document 'vn-test' and its drafts."""
+    text = tmp_path / "vietnam.txt"
+    text.write_text(NEW_TEXT, encoding="utf-8")
+    r = nkrel("add-document", text, "--id", "vn-test", "--title", "North Korea and Vietnam", "--corpus", corpus_copy)
+    assert r.returncode == 0, r.stderr
+    r = nkrel("draft", "vn-test", "--corpus", corpus_copy)
+    assert r.returncode == 0, r.stderr
+    return corpus_copy
+
+
+def read(corpus: Path, name: str):
+    return yaml.safe_load((corpus / name).read_text(encoding="utf-8"))
+
+
+def draft_ids(corpus: Path) -> list[str]:
+    return [d["id"] for d in read(corpus, "drafts/vn-test.yaml")["drafts"]]
+
+
+def without_draft_fields(d: dict) -> dict:
+    return {k: v for k, v in d.items() if k not in ("status", "cues")}
+
+
+def test_answers_on_stdin_accept_reject_discard_skip_quit(drafted):
+    drafts = read(drafted, "drafts/vn-test.yaml")["drafts"]
+    reasons = sorted(["heading", "page-chrome", "reference-list", "attribution", "unrelated-teaser",
+                      "unrelated-quotation", "opinion"])  # fmt: skip
+    answers = ["a", "r", str(reasons.index("opinion") + 1), "d", "s", "q"]
+    r = nkrel("review", "vn-test", "--corpus", drafted, input="\n".join(answers) + "\n")
+    assert r.returncode == 0, r.stderr
+    assert "[1/6] " + drafts[0]["id"] in r.stdout and "sentence: In 2019, Vietnam exported goods" in r.stdout
+    assert r.stdout.rstrip().endswith("Done: 1 accepted, 1 rejected, 1 discarded; 3 draft(s) left.")
+    facts_text = (drafted / "facts" / "vn-test.yaml").read_text(encoding="utf-8")
+    assert facts_text.startswith(HEADER)  # the file's comments are kept
+    facts = yaml.safe_load(facts_text)
+    assert facts["facts"] == [without_draft_fields(drafts[0])]
+    assert facts["not_facts"] == [{"quote": drafts[1]["evidence"]["quote"], "reason": "opinion"}]
+    assert draft_ids(drafted) == [d["id"] for d in drafts[3:]]  # skipped and unanswered stay
+    assert read(drafted, "drafts/vn-test.yaml")["entities"][0]["id"] == "vietnam"
+    r = nkrel("validate", "--corpus", drafted)
+    assert r.returncode == 0, r.stderr
+
+
+def test_edit_then_accept(drafted, tmp_path):
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys, re\np = sys.argv[1]\ns = open(p).read()\n"
+        "s = re.sub(r'label: .*', 'label: Vietnam exported US$12.3 million of goods to North Korea in 2019', s)\n"
+        "s = s.replace('parties: [north-korea]', 'parties: [north-korea, china]')\n"
+        "open(p, 'w').write(s)\n",
+        encoding="utf-8",
+    )
+    env = {"EDITOR": f"{sys.executable} {editor}", "VISUAL": f"{sys.executable} {editor}"}
+    r = nkrel("review", "vn-test", "--corpus", drafted, input="e\nq\n", env=env)
+    assert r.returncode == 0, r.stderr
+    fact = read(drafted, "facts/vn-test.yaml")["facts"][0]
+    assert fact["label"] == "Vietnam exported US$12.3 million of goods to North Korea in 2019"
+    assert fact["parties"] == ["north-korea", "china"]
+
+
+def test_an_edit_the_loader_refuses_is_not_accepted(drafted, tmp_path):
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys\np = sys.argv[1]\ns = open(p).read().replace('In 2019, Vietnam', 'In 2020, Vietnam')\n"
+        "open(p, 'w').write(s)\n",
+        encoding="utf-8",
+    )
+    env = {"EDITOR": f"{sys.executable} {editor}", "VISUAL": f"{sys.executable} {editor}"}
+    r = nkrel("review", "vn-test", "--corpus", drafted, input="e\ns\nq\n", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "not accepted, the loader says:" in r.stdout and "quote not found verbatim" in r.stdout
+    assert read(drafted, "facts/vn-test.yaml")["facts"] == []
+    assert len(draft_ids(drafted)) == 6
+
+
+def test_accept_all_leaves_a_broken_draft_and_says_why(drafted):
+    path = drafted / "drafts" / "vn-test.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    broken = data["drafts"][2]["id"]
+    path.write_text(path.read_text(encoding="utf-8").replace("China gave North Korea food aid", "China gave aid"))
+    r = nkrel("review", "vn-test", "--accept-all", "--corpus", drafted)
+    assert r.returncode == 1
+    assert r.stderr.startswith(f"nkrel: error: draft {broken} was not accepted:\n  drafts/vn-test.yaml:")
+    assert "quote not found verbatim" in r.stderr
+    assert r.stdout == "Done: 5 accepted, 0 rejected, 0 discarded, 1 line(s) explained; 1 draft(s) left.\n"
+    assert draft_ids(drafted) == [broken]
+
+
+def test_a_review_cut_between_its_two_writes_is_finished_by_the_next(drafted):
+    """The fact file is written first: if the review dies before the drafts file is
+    rewritten, the next review sees the draft as done and does not add it twice."""
+    first = read(drafted, "drafts/vn-test.yaml")["drafts"][0]
+    facts_path = drafted / "facts" / "vn-test.yaml"
+    text = facts_path.read_text(encoding="utf-8").replace("\nfacts: []\n", "\nfacts:\n" + _block(first))
+    facts_path.write_text(text, encoding="utf-8")
+    r = nkrel("review", "vn-test", "--accept-all", "--corpus", drafted)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "Done: 5 accepted, 0 rejected, 0 discarded, 1 line(s) explained; 0 draft(s) left.\n"
+    ids = [f["id"] for f in read(drafted, "facts/vn-test.yaml")["facts"]]
+    assert len(ids) == len(set(ids)) == 6
+
+
+def _block(record: dict) -> str:
+    body = yaml.safe_dump([without_draft_fields(record)], allow_unicode=True, sort_keys=False, width=4096)
+    return "".join("  " + line + "\n" for line in body.splitlines())
+
+
+def test_review_needs_drafts(corpus_copy):
+    r = nkrel("review", "trade-agreements", "--corpus", corpus_copy)
+    assert (r.returncode, r.stdout) == (1, "")
+    assert r.stderr == "nkrel: error: no drafts for trade-agreements: run `nkrel draft trade-agreements` first\n"
+
+
+# ---- in a terminal: Ctrl-C and kill -----------------------------------------------------
+
+
+def _controlling_terminal() -> None:
+    """In the child: a session of its own whose controlling terminal is the pty (stdin), so
+    that Ctrl-C typed into the pty becomes SIGINT, as in a real terminal."""
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class Terminal:
+    """`nkrel review` in a pseudo-terminal, read and typed into like a person would."""
+
+    def __init__(self, corpus: Path):
+        self.master, slave = pty.openpty()
+        self.proc = subprocess.Popen(
+            [shutil.which("nkrel"), "review", "vn-test", "--corpus", str(corpus)],
+            stdin=slave, stdout=slave, stderr=slave, close_fds=True, preexec_fn=_controlling_terminal,
+        )  # fmt: skip
+        os.close(slave)
+        self.screen = ""
+
+    def wait_for(self, text: str, timeout: float = 60) -> None:
+        end = time.monotonic() + timeout
+        while text not in self.screen:
+            if time.monotonic() > end:
+                raise AssertionError(f"{text!r} never shown; the screen:\n{self.screen}")
+            ready, _, _ = select.select([self.master], [], [], 0.2)
+            if ready:
+                try:
+                    self.screen += os.read(self.master, 4096).decode("utf-8", "replace")
+                except OSError:
+                    break
+
+    def type(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def finish(self, timeout: float = 30) -> int:
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # our own child only, by its id
+            self.proc.wait()
+            raise
+        try:
+            while True:
+                ready, _, _ = select.select([self.master], [], [], 0.2)
+                if not ready:
+                    break
+                self.screen += os.read(self.master, 4096).decode("utf-8", "replace")
+        except OSError:
+            pass
+        os.close(self.master)
+        return code
+
+
+def test_ctrl_c_mid_review_keeps_what_was_answered(drafted):
+    drafts = read(drafted, "drafts/vn-test.yaml")["drafts"]
+    term = Terminal(drafted)
+    term.wait_for("[1/6]")
+    term.wait_for("[q]uit")
+    term.type("a\n")
+    term.wait_for("[2/6]")
+    term.wait_for("[q]uit")
+    term.type("\x03")  # Ctrl-C, as the terminal sends it
+    assert term.finish() == 130
+    assert "review stopped; 1 accepted, 0 rejected, 0 discarded saved" in term.screen
+    assert "Traceback" not in term.screen
+    assert read(drafted, "facts/vn-test.yaml")["facts"] == [without_draft_fields(drafts[0])]
+    assert draft_ids(drafted) == [d["id"] for d in drafts[1:]]
+    assert not list(drafted.rglob("*.tmp"))  # no temporary file left behind
+
+
+def test_kill_mid_review_corrupts_nothing(drafted):
+    drafts = read(drafted, "drafts/vn-test.yaml")["drafts"]
+    term = Terminal(drafted)
+    term.wait_for("[q]uit")
+    term.type("a\n")
+    term.wait_for("[2/6]")
+    term.wait_for("[q]uit")
+    term.type("r\n")
+    term.wait_for("reason")
+    os.killpg(term.proc.pid, signal.SIGKILL)
+    assert term.finish() == -signal.SIGKILL
+    assert read(drafted, "facts/vn-test.yaml")["facts"] == [without_draft_fields(drafts[0])]
+    assert draft_ids(drafted) == [d["id"] for d in drafts[1:]]
+    r = nkrel("validate", "--corpus", drafted)
+    assert r.returncode == 0, r.stderr
+    r = nkrel("review", "vn-test", "--accept-all", "--corpus", drafted)  # and the review goes on
+    assert r.stdout == "Done: 5 accepted, 0 rejected, 0 discarded, 1 line(s) explained; 0 draft(s) left.\n", r.stderr
