@@ -1,25 +1,28 @@
 # The README's commands. `make test` installs everything the tests need (Debian's
-# raptor2-utils, chromium and virtuoso-opensource, the Python test extras with the
-# oxigraph server, nkrel itself as an editable install) and
-# runs the whole suite; browser and server tests fail, never skip, if they cannot run.
+# raptor2-utils, chromium, virtuoso-opensource and npm, the Python test extras with
+# the oxigraph server, nkrel itself as an editable install, axe-core from npm for the
+# accessibility checks) and runs the whole suite; browser and server tests fail,
+# never skip, if they cannot run.
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test test-deps system-deps lint bench bench-network bench-draft bench-scale
+.PHONY: build test test-deps system-deps lint bench bench-network bench-draft bench-scale screenshots
 
 build:
 	$(PYTHON) -m pip install .
 	nkrel build
 
 system-deps:
-	@if ! command -v rapper >/dev/null || ! command -v chromium >/dev/null || ! command -v virtuoso-t >/dev/null; then \
+	@if ! command -v rapper >/dev/null || ! command -v chromium >/dev/null || ! command -v virtuoso-t >/dev/null \
+		|| ! command -v npm >/dev/null; then \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			raptor2-utils chromium virtuoso-opensource; \
+			raptor2-utils chromium virtuoso-opensource npm; \
 	fi
 
 test-deps: system-deps
 	$(PYTHON) -m pip install -q -e '.[test]'
+	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 
 test: test-deps
 	$(PYTHON) -m pytest
@@ -38,3 +41,7 @@ bench-scale:
 
 bench-draft:
 	$(PYTHON) tests/benchmark_draft.py
+
+# the README's pictures of each view of the network page (graphs/screenshots/*.png)
+screenshots:
+	$(PYTHON) tests/screenshots.py graphs/screenshots

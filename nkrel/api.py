@@ -112,6 +112,7 @@ SELECT ?fact ?kind ?label ?start ?end ?modality ?document ?quote WHERE {
   ?fact nk:evidence ?ev ; a ?kind ; rdfs:label ?label ; nk:modality/nk:code ?modality ;
         prov:wasDerivedFrom/dcterms:identifier ?document .
   FILTER(STRSTARTS(STR(?kind), STR(nk:)))
+  FILTER(STRENDS(STR(?ev), "/evidence"))  # the main span: a fact may cite several
   OPTIONAL { ?fact nk:startYear ?start }
   OPTIONAL { ?fact nk:endYear ?end }
   OPTIONAL { ?ev oa:hasSelector/oa:exact ?quote }

@@ -200,7 +200,7 @@ def _document_stage(corpus, vocabulary, onto, entities, check_shapes, cache_dir,
     results = {}
     if cache:
         base = _base_key(check_shapes)
-        entity_text = {e.id: repr(e) for e in corpus.entities.values()}
+        entity_text = hashlib.sha256(repr(sorted(corpus.entities.items())).encode()).hexdigest()
         for doc_id, doc in corpus.documents.items():
             keys[doc_id] = _document_key(base, doc, by_doc.get(doc_id, []), entity_text)
             hit = None if clean else cache.get(keys[doc_id])
@@ -259,17 +259,14 @@ def _base_key(check_shapes: bool) -> str:
     return h.hexdigest()
 
 
-def _document_key(base: str, doc, facts, entity_text: dict[str, str]) -> str:
-    """Hash of everything a document's graph and report depend on."""
+def _document_key(base: str, doc, facts, entities: str) -> str:
+    """Hash of everything a document's graph and report depend on: nkrel's code, the
+    ontology and shapes (in base), the document, its fact records, and the entities."""
     h = hashlib.sha256(base.encode())
     h.update(repr((doc.id, doc.file_name, doc.title, doc.publisher, doc.sha256, len(doc.text))).encode())
-    named = set()
     for f in facts:
         h.update(repr(f).encode())
-        named.update(p for p in (*f.parties, f.from_party, f.to_party, *f.involves, *f.places, f.agreement) if p)
-        named.update(f.as_stated)
-    for eid in sorted(named):
-        h.update(entity_text.get(eid, eid).encode())
+    h.update(entities.encode())
     return h.hexdigest()
 
 
@@ -316,7 +313,9 @@ def graph_files(built: Built) -> dict[str, bytes]:
         with _timed(built.timings, fmt):
             files[name] = serialize(built.dataset, fmt)
     with _timed(built.timings, "network"):
-        files[NETWORK_FILE] = render_network_html(network_graph(built.dataset.text_view())).encode("utf-8")
+        texts = {d.id: d.text for d in built.corpus.documents.values()}  # the page's source view
+        page = render_network_html(network_graph(built.dataset.oxigraph_quads(), texts=texts))
+        files[NETWORK_FILE] = page.encode("utf-8")
     files[ONTOLOGY_FILE] = ontology_page()
     return files
 

@@ -26,8 +26,10 @@ ENTITIES = [
     {"id": "north-korea", "type": "State", "label": "North Korea", "aliases": ["North Korea", "DPRK"]},
     {"id": "china", "type": "State", "label": "China", "aliases": ["China"]},
     {"id": "soviet-union", "type": "State", "label": "Soviet Union", "aliases": ["Soviet Union", "Soviet"],
-     "dissolved": "1991-12-26", "successor": "russia"},
-    {"id": "russia", "type": "State", "label": "Russia", "aliases": ["Russia"], "founded": "1991-12-26"},
+     "successor": "russia",
+     "reference": {"dissolved": "1991-12-26", "origin": "curator"}},
+    {"id": "russia", "type": "State", "label": "Russia", "aliases": ["Russia"],
+     "reference": {"founded": "1991-12-26", "origin": "curator"}},
     {"id": "nigeria", "type": "State", "label": "Nigeria", "aliases": ["Nigerian"]},
     {"id": "friendship-treaty", "type": "Treaty", "label": "Treaty of Friendship", "aliases": ["Treaty of Friendship"]},
     {"id": "pyongyang", "type": "City", "label": "Pyongyang", "aliases": ["Pyongyang"], "in": "north-korea"},
@@ -201,4 +203,75 @@ def large_dataset(n_nodes: int = 2000, n_facts: int | None = None, seed: int = 7
         g.add((ev, OA.hasSelector, quote))
         g.add((quote, RDF.type, OA.TextQuoteSelector))
         g.add((quote, OA.exact, Literal(f"Synthetic sentence number {i} of the document.")))
+    return ds
+
+
+def fact_row(data: dict, fid: str) -> dict:
+    """One fact of the page's data (columns, some sparse) as a dict of its fields."""
+    i = data["facts"]["id"].index(fid)
+    return {name: col[i] if isinstance(col, list) else col.get(str(i)) for name, col in data["facts"].items()}
+
+
+# ------------------------------------------------------------------ the shipped corpus, n times over
+
+
+def scaled_graph(base, copies: int, variant: str = "shared"):
+    """The projection of the shipped corpus replicated ``copies`` times under new fact,
+    document and claim ids, as ``network_graph`` would give for such a corpus: with the
+    entities shared by every copy ("shared", about 60 nodes) or renamed per copy
+    ("disjoint", about 60 nodes per copy). Edges carry only their fact and role (all the
+    page reads from them); the facts table carries the rest."""
+    import networkx as nx
+
+    if variant not in ("shared", "disjoint"):
+        raise ValueError(variant)
+    graph = nx.MultiDiGraph(name="nkrel")
+
+    def ent(e, c):
+        return e if variant == "shared" or e is None else f"{e}--{c}"
+
+    facts = {}
+    for c in range(copies):
+        for fid, f in base.graph["facts"].items():
+            new = dict(f)
+            new["fact"] = f"{fid}--{c}"
+            for key in ("parties", "involves", "places"):
+                new[key] = [ent(e, c) for e in f[key]]
+            for key in ("from", "to", "agreement"):
+                new[key] = ent(f[key], c)
+            new["mentions"] = [(ent(e, c), w) for e, w in f["mentions"]]
+            new["evidence"] = [{**e, "document": f"{e['document']}--{c}"} for e in f["evidence"]]
+            new["document"] = f"{f['document']}--{c}"
+            new["claim"] = f"{f['claim']}--{c}" if f["claim"] else None
+            new["causes"] = [(f"{cause}--{c}", label) for cause, label in f["causes"]]
+            facts[new["fact"]] = new
+    for n, d in base.nodes(data=True):
+        for c in range(copies) if variant == "disjoint" else [0]:
+            graph.add_node(ent(n, c), **{**d, "facts": []})
+    for c in range(copies):
+        for a, b, d in base.edges(data=True):
+            fid, a2, b2 = f"{d['fact']}--{c}", ent(a, c), ent(b, c)
+            graph.add_edge(a2, b2, key=f"{fid}|{d['role']}|{a2}|{b2}", fact=fid, role=d["role"])
+    graph.graph["facts"] = facts
+    graph.graph["documents"] = {f"{d}--{c}": doc for c in range(copies) for d, doc in base.graph["documents"].items()}
+    return graph
+
+
+def with_second_span(dataset, fid: str, text: str, words: str, document: str = "alpha"):
+    """A copy of a built dataset in which fact ``fid`` has a second evidence span: ``words``,
+    found in ``text`` (fact model v2 allows several oa:SpecificResource per fact)."""
+    from rdflib import Dataset, Literal, URIRef
+
+    nk, oa, base = "https://w3id.org/nkrel/ontology#", "http://www.w3.org/ns/oa#", "https://w3id.org/nkrel/id/"
+    ds = Dataset(default_union=True)
+    for q in dataset.quads((None, None, None, None)):
+        ds.add(q)
+    extra = ds.graph(URIRef("https://w3id.org/nkrel/graph/test-extra"))
+    f, ev = URIRef(f"{base}fact/{fid}"), URIRef(f"{base}fact/{fid}/evidence/2")
+    sel = URIRef(f"{base}fact/{fid}/evidence/2/position")
+    start = text.index(words)
+    for t in ((f, URIRef(nk + "evidence"), ev), (ev, URIRef(oa + "hasSource"), URIRef(f"{base}document/{document}")),
+              (ev, URIRef(oa + "hasSelector"), sel), (sel, URIRef(oa + "exact"), Literal(words)),
+              (sel, URIRef(oa + "start"), Literal(start)), (sel, URIRef(oa + "end"), Literal(start + len(words)))):  # fmt: skip
+        extra.add(t)
     return ds

@@ -11,11 +11,13 @@ from .conftest import nkrel
 from .synthetic import fact, money, write_corpus
 
 ENTITIES = [
-    {"id": "aland", "type": "State", "label": "Aland", "aliases": ["Aland", "Alandish"], "founded": "1985-01-01"},
-    {"id": "old-aland", "type": "State", "label": "Oldland", "aliases": ["Oldland"], "dissolved": "1984-12-31",
-     "successor": "aland"},
+    {"id": "aland", "type": "State", "label": "Aland", "aliases": ["Aland", "Alandish"],
+     "reference": {"founded": "1985-01-01", "origin": "curator"}},
+    {"id": "old-aland", "type": "State", "label": "Oldland", "aliases": ["Oldland"], "successor": "aland",
+     "reference": {"dissolved": "1984-12-31", "origin": "https://example.org/oldland"}},
     {"id": "borduria", "type": "State", "label": "Borduria", "aliases": ["Borduria"]},
-    {"id": "alandia", "type": "City", "label": "Alandia", "aliases": ["Alandia"], "in": "aland", "capital_of": "aland"},
+    {"id": "alandia", "type": "City", "label": "Alandia", "aliases": ["Alandia"], "in": "aland",
+     "reference": {"capital_of": "aland", "origin": "curator"}},
     {"id": "bordur-city", "type": "City", "label": "Bordur City", "aliases": ["Bordur City"], "in": "borduria"},
     {"id": "bordur-province", "type": "Region", "label": "Bordur Province", "aliases": ["Bordur Province"],
      "in": "borduria"},
@@ -34,16 +36,19 @@ def corpus_texts(dirty: bool) -> dict[str, str]:
         f"Aland plans to rent at least {300 if d else 100},000 hectares in Bordur Province, which has about 200,000 hectares of land.",
         f"In {1980 if d else 1990} Aland gave Borduria aid worth 4 billion old rubles and 3 billion {'' if d else 'old '}rubles.",
         f"In the first nine months of 2005 Aland exported $40 million to Borduria and imported $10 million; trade in 2005 was ${50 if d else 60} million.",
-        f"In 2011 Aland gave Borduria 50,000 tons of wheat. Aland also provided Borduria {50 if d else 20},000 tons of grain in 2011.",
+        f"In 2011 Aland gave Borduria 50,000 tons of wheat. Aland also provided Borduria {'49,800' if d else '20,000'} tons of grain in 2011.",
         f"In 1997 Aland sent 370 {'tones' if d else 'tons'} of sugar to Borduria.",
         f"In 1975 {'Alandish' if d else 'Oldland'} engineers built 10 factories in Borduria.",
         "In 2012 the World Grain Organisation sent aid to Borduria.",
         "In 2010 Aland exported $80 million to Borduria.",
+        f"Exports from Aland to Borduria fell to ${9 if d else 3} million in 2008 from $5 million in 2007.",
+        "In 1995 relations between Aland and Borduria cooled.",
         "Alandia is the capital of Aland; Bordur City lies in Borduria; Oldland preceded Aland, whose people are Alandish.",
     ])  # fmt: skip
     other = (
         f"Aland's exports to Borduria reached ${90 if d else 80} million in 2010. "
-        f"Oldland engineers built {12 if d else 10} factories in Borduria in 1975."
+        f"Oldland engineers built {12 if d else 10} factories in Borduria in 1975. "
+        f"{'In 1995 Aland cut ties with Borduria' if d else 'Relations between Aland and Borduria also cooled in 1995'}."
     )
     return {"main": main, "other": other}
 
@@ -66,12 +71,12 @@ def corpus_facts(dirty: bool) -> dict[str, list[dict]]:
         fact("lease", "LandLease", f"Aland plans to rent at least {v(300, 100)},000 hectares in Bordur Province",
              modality="planned", **{"from": "aland"}, places=["bordur-province"],
              quantities=[money(v(300, 100) * 1000, f"at least {v(300, 100)},000 hectares", "area", "hectare", "at-least")]),
-        fact("idle-land", "RelationState", "Bordur Province, which has about 200,000 hectares of land", modality="ongoing",
+        fact("idle-land", "LandAvailability", "Bordur Province, which has about 200,000 hectares of land", modality="ongoing",
              places=["bordur-province"], quantities=[money(200000, "about 200,000 hectares", "area", "hectare", "approximate")]),
         fact("rubles", "Aid", f"In {v(1980, 1990)} Aland gave Borduria aid worth 4 billion old rubles and 3 billion {v('', 'old ')}rubles",
              **AB, time={"year": v(1980, 1990)},
-             quantities=[money(4 * 10**9, "4 billion old rubles", unit="RUB-old"),
-                         money(3 * 10**9, f"3 billion {v('', 'old ')}rubles", unit=v("RUB", "RUB-old"))]),
+             quantities=[money(4 * 10**9, "4 billion old rubles", unit="RUR"),
+                         money(3 * 10**9, f"3 billion {v('', 'old ')}rubles", unit="RUR")]),
         fact("exports-9m", "TradeFlow", "In the first nine months of 2005 Aland exported $40 million to Borduria", **AB,
              time={"start": "2005-01", "end": "2005-09"}, quantities=[money(40 * 10**6, "$40 million")]),
         fact("imports-9m", "TradeFlow", "imported $10 million", **{"from": "borduria", "to": "aland"},
@@ -80,8 +85,8 @@ def corpus_facts(dirty: bool) -> dict[str, list[dict]]:
              quantities=[money(v(50, 60) * 10**6, f"${v(50, 60)} million")]),
         fact("wheat", "Aid", "In 2011 Aland gave Borduria 50,000 tons of wheat", **AB, time={"year": 2011},
              quantities=[money(50000, "50,000 tons", "mass", "tonne")]),
-        fact("grain", "Aid", f"Aland also provided Borduria {v(50, 20)},000 tons of grain in 2011", **AB,
-             time={"year": 2011}, quantities=[money(v(50, 20) * 1000, f"{v(50, 20)},000 tons", "mass", "tonne")]),
+        fact("grain", "Aid", f"Aland also provided Borduria {v('49,800', '20,000')} tons of grain in 2011", **AB,
+             time={"year": 2011}, quantities=[money(v(49800, 20000), f"{v('49,800', '20,000')} tons", "mass", "tonne")]),
         fact("sugar", "Aid", f"In 1997 Aland sent 370 {v('tones', 'tons')} of sugar to Borduria", **AB,
              time={"year": 1997}, quantities=[money(370, f"370 {v('tones', 'tons')}", "mass", "tonne")]),
         fact("factories", "Project", f"In 1975 {v('Alandish', 'Oldland')} engineers built 10 factories in Borduria",
@@ -91,6 +96,12 @@ def corpus_facts(dirty: bool) -> dict[str, list[dict]]:
              involves=["grain-org"], time={"year": 2012}),
         fact("exports-2010", "TradeFlow", "In 2010 Aland exported $80 million to Borduria", **AB, time={"year": 2010},
              quantities=[money(80 * 10**6, "$80 million")]),
+        fact("fell-2008", "TradeFlow", f"fell to ${v(9, 3)} million in 2008", **AB, time={"year": 2008},
+             quantities=[money(v(9, 3) * 10**6, f"${v(9, 3)} million")]),
+        fact("from-2007", "TradeFlow", "from $5 million in 2007", **AB, time={"year": 2007},
+             quantities=[money(5 * 10**6, "$5 million")]),
+        fact("cooled-1995", "Change", "In 1995 relations between Aland and Borduria cooled", parties=ab,
+             change={"direction": "decrease", "of": "RelationState"}, time={"year": 1995}, claim="ab-downturn-1995"),
     ]  # fmt: skip
     other = [
         fact("other-exports-2010", "TradeFlow", f"Aland's exports to Borduria reached ${v(90, 80)} million in 2010", **AB,
@@ -98,10 +109,13 @@ def corpus_facts(dirty: bool) -> dict[str, list[dict]]:
         fact("other-factories", "Project", f"Oldland engineers built {v(12, 10)} factories in Borduria in 1975",
              **{"from": "old-aland", "to": "borduria"}, time={"year": 1975}, claim="oldland-factories",
              quantities=[money(v(12, 10), f"{v(12, 10)} factories", "count", "count")]),
+        fact("other-cut-1995", "Change", v("In 1995 Aland cut ties with Borduria", "also cooled in 1995"), parties=ab,
+             change={"direction": v("stop", "decrease"), "of": "RelationState"}, time={"year": 1995},
+             claim="ab-downturn-1995"),
     ]  # fmt: skip
     next(f for f in facts if f["id"] == "factories")["claim"] = "oldland-factories"  # the same claim
     if not dirty:  # two documents stating the same figure are linked as one claim
-        facts[-1]["claim"] = other[0]["claim"] = "aland-exports-2010"
+        next(f for f in facts if f["id"] == "exports-2010")["claim"] = other[0]["claim"] = "aland-exports-2010"
     return {"main": facts, "other": other}
 
 
@@ -117,6 +131,7 @@ def run_anomalies(tmp_path, dirty, entities=ENTITIES):
 
 EXPECTED = {
     ("decline-to-larger", ("t1990", "t1991")),
+    ("decline-to-larger", ("fell-2008", "from-2007")),  # "fell to X from Y": the other order
     ("embassy-in-own-country", ("embassy",)),
     ("change-mismatch", ("growth",)),
     ("exceeds-stated-bound", ("idle-land", "lease")),
@@ -129,6 +144,7 @@ EXPECTED = {
     ("unknown-name", ("grain-org-aid",)),
     ("sources-disagree", ("exports-2010", "other-exports-2010")),
     ("sources-disagree", ("factories", "other-factories")),  # same claim, different counts
+    ("sources-disagree", ("cooled-1995", "other-cut-1995")),  # same claim, a cooling against a break
 }
 
 
@@ -168,6 +184,9 @@ REAL_SLIPS = [
     ("unknown-name", "World Food Organization"),
     ("misspelling", "370 tones"),
     ("currency-mix", "3.5 billion rubles"),
+    ("sources-disagree", "But not long after cutting ties with DPRK"),
+    ("dangling-reference", "The large increase in 2003"),
+    ("imprecise", "immediately after the proclamation"),
     ("exceeds-stated-bound", "several hundred thousand hectares"),
     ("possible-double-count", "50,000 ton of grain"),
     ("successor-name", "With Russian technical support"),

@@ -28,10 +28,10 @@ CASES = [
      "quote not found verbatim in 000_faedcd902345ce2a.txt", 12),
     ("unknown entity", "[china, north-korea]", "[china, narnia]", "unknown entity 'narnia' in 'parties'", 7),
     ("unknown kind", "kind: TradeFlow", "kind: TradeFlo", "unknown kind 'TradeFlo'", 4),
-    ("malformed year", "{year: 2014}", "{year: 20x4}", "year must be four digits, got '20x4'", 8),
-    ("number as a string", "amount: 6860000000", 'amount: "6.86 billion"', "quantity amount must be a number, got '6.86 billion'", 10),
+    ("malformed year", "{year: 2014}", "{year: 20x4}", "'year' must be four digits, got the text '20x4'", 8),
+    ("number as a string", "amount: 6860000000", 'amount: "6.86 billion"', "'amount' must be a number (not text), got the text '6.86 billion'", 10),
     ("missing field", "    modality: happened\n", "", "missing field 'modality'", 3),
-    ("wording not in quote", 'stated: "$6.86 billion"', 'stated: "$6.8 billion"', "quantity wording '$6.8 billion' is not in the quote", 10),
+    ("wording not in quote", 'stated: "$6.86 billion"', 'stated: "$6.8 billion"', "quantity wording '$6.8 billion' is not in a quote", 10),
     ("unknown unit", "unit: USD", "unit: EUR", "unknown unit 'EUR'", 10),
 ]  # fmt: skip
 

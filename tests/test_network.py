@@ -4,19 +4,30 @@ page's data and escaping, the exports for Gephi, and `nkrel viz` / `nkrel build`
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import networkx as nx
 import pytest
 
-from nkrel.output.network import network_graph, page_data, read_dataset, render_network_html
+from nkrel.output.network import (
+    COMPRESS_ABOVE,
+    export_graph,
+    network_graph,
+    page_data,
+    read_dataset,
+    render_network_html,
+)
 from nkrel.pipeline import build_graph, graph_files
 
 from .conftest import REPO, nkrel
 from .network_fixtures import (
+    ALPHA,
+    BETA,
     EXPECTED_EDGES,
     HOSTILE_AGREEMENT,
     HOSTILE_FACT_LABEL,
@@ -24,10 +35,16 @@ from .network_fixtures import (
     HOSTILE_NK_LABEL,
     HOSTILE_QUOTE,
     HOSTILE_TITLE,
+    fact_row,
     hostile_corpus,
     large_dataset,
     small_corpus,
 )
+
+NK = "https://w3id.org/nkrel/ontology#"
+ID = "https://w3id.org/nkrel/id/"
+OA = "http://www.w3.org/ns/oa#"
+TEXTS = {"alpha": ALPHA, "beta": BETA}
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +94,35 @@ class Page(HTMLParser):
 
 
 def embedded_data(text: str) -> dict:
-    scripts = [body for attrs, body in Page(text).scripts if attrs.get("type") == "application/json"]
-    assert len(scripts) == 1
-    return json.loads(scripts[0])
+    """The page's data: the core (network) and the evidence, merged as the page merges them."""
+    scripts = {a.get("id"): (a, body) for a, body in Page(text).scripts if a.get("id")}
+    core_attrs, core = scripts["nkrel-data"]
+    assert core_attrs["type"] == "application/json"
+    data = json.loads(core)
+    attrs, body = scripts["nkrel-evidence"]
+    if attrs["data-encoding"] == "gzip-base64":
+        assert attrs["type"] == "text/plain"
+        evidence = json.loads(gzip.decompress(base64.b64decode(body)))
+    else:
+        assert attrs["data-encoding"] == "json" and attrs["type"] == "application/json"
+        evidence = json.loads(body)
+    assert not set(evidence["facts"]) & set(data["facts"]) and not (set(evidence) - {"facts"}) & set(data)
+    data["facts"].update(evidence["facts"])
+    data.update({k: v for k, v in evidence.items() if k != "facts"})
+    return data
+
+
+def dataset_with(built, *triples):
+    """A copy of a built dataset with extra triples in one more named graph."""
+    from rdflib import Dataset, URIRef
+
+    ds = Dataset(default_union=True)
+    for q in built.dataset.quads((None, None, None, None)):
+        ds.add(q)
+    extra = ds.graph(URIRef("https://w3id.org/nkrel/graph/test-extra"))
+    for t in triples:
+        extra.add(t)
+    return ds
 
 
 # ------------------------------------------------------------------ projection
@@ -102,6 +145,9 @@ def test_nodes_are_the_entities_facts_involve_with_their_kind(small):
     }  # fmt: skip
     assert graph.nodes["friendship-treaty"]["entity_type"] == "Treaty"
     assert graph.nodes["soviet-union"]["label"] == "Soviet Union"
+    # the aliases (skos:altLabel) other than the label itself, for the search box
+    assert graph.nodes["soviet-union"]["aliases"] == ["Soviet"]
+    assert graph.nodes["north-korea"]["aliases"] == ["DPRK"]
     # the USSR and the Russian Federation are two nodes with their own facts
     assert graph.nodes["soviet-union"]["facts"] == ["a-recognition", "a-soviet-aid"]
     assert graph.nodes["russia"]["facts"] == ["a-russia-closer"]
@@ -119,6 +165,10 @@ def test_edges_carry_the_fact_and_its_evidence(small):
     assert d["document"] == "alpha" and d["document_title"] == "Synthetic alpha"
     text = small[0].joinpath("texts", "alpha.txt").read_text(encoding="utf-8")
     assert text[d["quote_start"] : d["quote_end"]] == d["quote"]
+    f = graph.graph["facts"]["a-trade-2014"]
+    assert f["evidence"] == [{"quote": d["quote"], "start": 23, "end": 60, "document": "alpha",
+                              "title": "Synthetic alpha"}]  # fmt: skip
+    assert f["values"] == [(6860000000.0, "USD", "value")]
 
 
 def test_directions_periods_dates_and_vague_times(small):
@@ -130,7 +180,79 @@ def test_directions_periods_dates_and_vague_times(small):
     assert edges[("a-recognition", "directed")][2]["date"] == "1948-10-12"
     closer = edges[("a-russia-closer", "party")][2]
     assert closer["time_stated"] == "in recent years" and closer["first_year"] is None
+    assert closer["last_year"] is None
     assert closer["modality"] == "ongoing" and closer["directed"] is False
+
+
+def test_start_and_end_years_of_fact_model_2_come_first(small):
+    """nk:startYear / nk:endYear, when the build writes them, decide a fact's interval;
+    "since 2014" (a start only) leaves the interval open at its end."""
+    from rdflib import XSD, Literal, URIRef
+
+    _, built, _ = small
+    fact = URIRef(ID + "fact/")
+    ds = dataset_with(
+        built,
+        (URIRef(fact + "a-russia-closer"), URIRef(NK + "startYear"), Literal("2014", datatype=XSD.gYear)),
+        (URIRef(fact + "a-soviet-aid"), URIRef(NK + "startYear"), Literal("1966", datatype=XSD.gYear)),
+        (URIRef(fact + "a-soviet-aid"), URIRef(NK + "endYear"), Literal("1967", datatype=XSD.gYear)),
+    )
+    facts = network_graph(ds).graph["facts"]
+    closer, aid = facts["a-russia-closer"], facts["a-soviet-aid"]
+    assert (closer["first_year"], closer["last_year"]) == (2014, None)
+    assert closer["time"] == "since 2014 \u201cin recent years\u201d"
+    assert (aid["first_year"], aid["last_year"]) == (1966, 1967)
+    assert aid["time"] == "1965 to 1968"  # the words the build recorded stay as they are
+
+
+def test_unknown_fact_classes_take_their_superclass_relation(small):
+    """Fact classes the page does not list (fact model v2) are read through rdfs:subClassOf."""
+    from rdflib import RDF, RDFS, Literal, URIRef
+
+    _, built, _ = small
+    fact = URIRef(ID + "fact/")
+    ds = dataset_with(
+        built,
+        (URIRef(NK + "FoodAid"), RDFS.subClassOf, URIRef(NK + "Aid")),
+        (URIRef(NK + "FoodAid"), RDFS.label, Literal("food aid", lang="en")),
+        (URIRef(NK + "Change"), RDFS.subClassOf, URIRef(NK + "Fact")),
+    )
+    ds.remove((URIRef(fact + "a-soviet-aid"), RDF.type, URIRef(NK + "Aid"), None))
+    ds.graph(URIRef("https://w3id.org/nkrel/graph/test-extra")).add(
+        (URIRef(fact + "a-soviet-aid"), RDF.type, URIRef(NK + "FoodAid"))
+    )
+    ds.remove((URIRef(fact + "a-russia-closer"), RDF.type, URIRef(NK + "RelationState"), None))
+    ds.graph(URIRef("https://w3id.org/nkrel/graph/test-extra")).add(
+        (URIRef(fact + "a-russia-closer"), RDF.type, URIRef(NK + "Change"))
+    )
+    facts = network_graph(ds).graph["facts"]
+    assert (facts["a-soviet-aid"]["kind"], facts["a-soviet-aid"]["kind_label"]) == ("FoodAid", "food aid")
+    assert facts["a-soviet-aid"]["relation"] == "aid"
+    assert (facts["a-russia-closer"]["kind"], facts["a-russia-closer"]["relation"]) == ("Change", "other")
+
+
+def test_a_fact_with_several_evidence_spans_keeps_them_all(small):
+    from rdflib import Literal, URIRef
+
+    _, built, _ = small
+    f, ev = URIRef(ID + "fact/a-trade-2014"), URIRef(ID + "fact/a-trade-2014/evidence/2")
+    sel = URIRef(ID + "fact/a-trade-2014/evidence/2/position")
+    start = ALPHA.index("In 2012 the team")
+    ds = dataset_with(
+        built,
+        (f, URIRef(NK + "evidence"), ev),
+        (ev, URIRef(OA + "hasSource"), URIRef(ID + "document/alpha")),
+        (ev, URIRef(OA + "hasSelector"), sel),
+        (sel, URIRef(OA + "exact"), Literal("In 2012 the team")),
+        (sel, URIRef(OA + "start"), Literal(start)),
+        (sel, URIRef(OA + "end"), Literal(start + 16)),
+    )
+    graph = network_graph(ds, texts=TEXTS)
+    spans = graph.graph["facts"]["a-trade-2014"]["evidence"]
+    assert [(s["quote"], s["start"]) for s in spans] == [("trade peaked at $6.86 billion in 2014", 23),
+                                                         ("In 2012 the team", start)]  # fmt: skip
+    data = page_data(graph)
+    assert fact_row(data, "a-trade-2014")["evidence"] == [[0, 23, 60], [0, start, start + 16]]
 
 
 def test_facts_with_one_participant_are_kept_on_the_node(small):
@@ -140,10 +262,10 @@ def test_facts_with_one_participant_are_kept_on_the_node(small):
     assert not [d for _, _, d in graph.edges(data=True) if d["fact"] == "a-self-reliance"]
 
 
-def test_claims_name_the_other_documents(small):
+def test_claims_name_the_documents_that_state_them(small):
     _, _, graph = small
-    assert graph.graph["facts"]["a-trade-2014"]["also_stated_in"] == ["beta"]
-    assert graph.graph["facts"]["b-trade-2014"]["also_stated_in"] == ["alpha"]
+    assert graph.graph["claims"] == {"trade-peak-2014": [("a-trade-2014", "alpha"), ("b-trade-2014", "beta")]}
+    assert graph.graph["facts"]["a-trade-2014"]["claim"] == "trade-peak-2014"
 
 
 def test_a_built_file_projects_to_the_same_graph(small, tmp_path):
@@ -155,10 +277,41 @@ def test_a_built_file_projects_to_the_same_graph(small, tmp_path):
     assert again.graph["facts"] == graph.graph["facts"]
 
 
+def test_pyoxigraph_quads_and_stores_project_to_the_same_graph(small, tmp_path):
+    """The projection reads rdflib Datasets, pyoxigraph quads and a pyoxigraph Store alike."""
+    import pyoxigraph
+
+    _, built, graph = small
+    (tmp_path / "g.nq").write_bytes(graph_files(built)["nkrel.nq"])
+    quads = list(pyoxigraph.parse(path=str(tmp_path / "g.nq"), format=pyoxigraph.RdfFormat.N_QUADS))
+    store = pyoxigraph.Store()
+    store.extend(quads)
+    for source in (quads, store):
+        again = network_graph(source)
+        assert list(again.nodes(data=True)) == list(graph.nodes(data=True))
+        assert list(again.edges(keys=True, data=True)) == list(graph.edges(keys=True, data=True))
+        assert again.graph["facts"] == graph.graph["facts"]
+        assert render_network_html(again) == render_network_html(graph)
+
+
 def test_projection_scales_to_thousands_of_nodes():
     graph = network_graph(large_dataset(600, seed=3))
     assert graph.number_of_nodes() == 600
     assert graph.number_of_edges() > 1200
+
+
+def test_document_texts_are_found_by_sha256_and_never_mismatched(small, built_dir):
+    _, built, graph = small
+    assert {d: doc["text"] for d, doc in graph.graph["documents"].items()} == {"alpha": None, "beta": None}
+    given = network_graph(built.dataset, texts=TEXTS).graph["documents"]
+    assert given["alpha"]["text"] == ALPHA and given["alpha"]["title"] == "Synthetic alpha"
+    wrong = network_graph(built.dataset, texts={"alpha": ALPHA + "x", "beta": BETA}).graph["documents"]
+    assert wrong["alpha"]["text"] is None and wrong["beta"]["text"] == BETA
+    # the shipped texts are found by file name and sha256, so the built page carries them
+    shipped = network_graph(read_dataset(built_dir / "nkrel.trig")).graph["documents"]
+    assert len(shipped) == 3 and all(doc["text"] for doc in shipped.values())
+    for doc in shipped.values():
+        assert hashlib.sha256(doc["text"].encode("utf-8")).hexdigest() == doc["sha256"]
 
 
 # ------------------------------------------------------------------ the page
@@ -176,14 +329,15 @@ def test_page_requests_nothing_from_any_host(small):
     page = Page(text)
     tags = {t for t, _ in page.tags}
     assert tags <= {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "div", "aside",
-                    "section", "label", "input", "datalist", "select", "option", "fieldset", "legend",
-                    "output", "button", "ul", "p", "main", "script"}, tags  # fmt: skip
+                    "section", "label", "input", "select", "option", "fieldset", "legend", "details", "summary",
+                    "output", "button", "ul", "p", "span", "main", "table", "caption", "thead", "tbody",
+                    "script"}, tags  # fmt: skip
     for tag, attrs in page.tags:
         assert "src" not in attrs and "href" not in attrs, (tag, attrs)
         assert not any(re.search(r"https?:|//", v or "") for k, v in attrs.items() if k != "content"), attrs
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text, re.I)
     assert not re.search(r"jsdelivr|cdnjs|unpkg|bootstrap|googleapis|fonts\.", text, re.I)
-    assert [a.get("type") for a, _ in page.scripts] == ["application/json", None, None]
+    assert [a.get("type") for a, _ in page.scripts] == ["application/json", "application/json", None, None, None]
 
 
 def test_content_security_policy_allows_only_the_pages_own_scripts(small):
@@ -197,27 +351,81 @@ def test_content_security_policy_allows_only_the_pages_own_scripts(small):
         for attrs, body in page.scripts
         if attrs.get("type") is None
     }
+    assert len(hashes) == 3  # vis-network, D3, the page's own script
     assert set(directives["script-src"].split()) == hashes
     assert "unsafe-inline" not in directives["script-src"] and "unsafe-eval" not in directives["script-src"]
     assert "connect-src" not in directives  # falls back to default-src 'none'
+
+
+def test_the_vendored_chart_library_is_recorded(small):
+    """D3 is inlined from nkrel/web/d3.min.js: its version, licence and sha256 are in VENDOR.md."""
+    web = REPO / "nkrel" / "web"
+    d3 = (web / "d3.min.js").read_bytes()
+    vendor = (web / "VENDOR.md").read_text(encoding="utf-8")
+    assert hashlib.sha256(d3).hexdigest() in vendor
+    assert d3.startswith(b"// https://d3js.org v7.9.2 ") and "7.9.2" in vendor and "ISC" in vendor
+    assert "Copyright 2010-2026 Mike Bostock" in (web / "d3.LICENSE").read_text(encoding="utf-8")
+    assert d3.decode("utf-8").strip() in render_network_html(small[2])
 
 
 def test_embedded_data_matches_the_graph(small):
     _, _, graph = small
     data = embedded_data(render_network_html(graph))
     assert data == json.loads(json.dumps(page_data(graph)))
-    assert len(data["nodes"]) == graph.number_of_nodes() and len(data["edges"]) == graph.number_of_edges()
-    fact = data["facts"]["a-trade-2014"]
-    assert fact["quote"] == "trade peaked at $6.86 billion in 2014"
+    assert data["nodes"]["id"] == sorted(graph.nodes) and data["facts"]["id"] == sorted(graph.graph["facts"])
+    fact = fact_row(data, "a-trade-2014")
     assert fact["quantities"] == ["US$6,860,000,000, as stated: \u201c$6.86 billion\u201d"]
-    assert fact["also"] == ["beta"] and fact["members"] == ["china", "north-korea"]
-    assert data["facts"]["a-soviet-aid"]["time"] == "1965 to 1968"
+    # no text embedded: the quote travels with its offsets
+    assert fact["evidence"] == [[0, 23, 60, "trade peaked at $6.86 billion in 2014"]]
+    assert data["documents"] == {"id": ["alpha", "beta"], "title": ["Synthetic alpha", "Synthetic beta"],
+                                 "text": [None, None]}  # fmt: skip
+    assert fact["values"] == [[6860000000.0, data["units"].index("USD"), data["measures"].index("value")]]
+    claim = fact["claim"]
+    assert [data["facts"]["id"][i] for i in data["claims"][claim]] == ["a-trade-2014", "b-trade-2014"]
+    assert fact_row(data, "a-soviet-aid")["time"] == "1965 to 1968"
+    assert (fact_row(data, "a-soviet-aid")["first"], fact_row(data, "a-soviet-aid")["last"]) == (1965, 1968)
     assert data["years"] == [1948, 2014]
-    assert data["partners"] == ["china", "nigeria", "north-korea", "russia", "soviet-union"]
-    nodes = {n["id"]: n for n in data["nodes"]}
-    assert nodes["north-korea"]["size"] > nodes["china"]["size"] > nodes["acme"]["size"]
-    widths = {e["fact"]: e["width"] for e in data["edges"]}
-    assert widths["a-trade-2014"] > widths["a-russia-closer"]
+    names = data["nodes"]["id"]
+    assert names[data["focus"]] == "north-korea"  # the state most facts involve
+    assert [names[i] for i in fact["parties"]] == ["china", "north-korea"]
+    assert fact.get("edges") is None  # derived in the page from the participants
+    assert data["aggregate"] is False
+    rel = {r["id"]: r for r in data["relations"]}
+    assert rel["trade"]["present"] and not rel["sanction"]["present"]
+
+
+def test_quotes_are_cut_from_the_embedded_texts(small):
+    _, built, _ = small
+    data = page_data(network_graph(built.dataset, texts=TEXTS))
+    assert data["documents"]["text"] == [ALPHA, BETA]
+    for fid in data["facts"]["id"]:
+        for doc, start, end, *quote in fact_row(data, fid)["evidence"]:
+            assert quote == [], fid  # the page reads it from the text
+            assert data["documents"]["text"][doc][start:end]
+
+
+def test_a_large_page_carries_its_data_compressed(small):
+    _, _, graph = small
+    plain, packed = render_network_html(graph), render_network_html(graph, compress=True)
+    assert embedded_data(packed) == embedded_data(plain)
+    assert render_network_html(graph, compress=True) == packed  # still byte-identical run to run
+    assert 'data-encoding="json"' in plain and 'data-encoding="gzip-base64"' in packed
+    # the network's own data stays plain JSON, read first; the evidence follows
+    assert Page(packed).scripts[0][1] == Page(plain).scripts[0][1]
+    assert COMPRESS_ABOVE > len(plain)  # the shipped page stays readable JSON
+
+
+def test_edges_unlike_the_participants_travel_with_the_fact():
+    """A graph made by hand whose edges the participants do not explain keeps them as given."""
+    graph = nx.MultiDiGraph()
+    graph.add_node("a", label="A", kind="state")
+    graph.add_node("b", label="B", kind="state")
+    graph.add_node("c", label="C", kind="place")
+    graph.graph["facts"] = {"f1": {"fact": "f1", "label": "one", "parties": ["a", "b"], "relation": "trade"}}
+    graph.add_edge("a", "b", key="f1|party|a|b", fact="f1", role="party")
+    graph.add_edge("b", "c", key="f1|place|b|c", fact="f1", role="place")
+    data = page_data(graph)
+    assert fact_row(data, "f1")["edges"] == [[0, 1, 0], [1, 2, data["roles"].index("place")]]
 
 
 def test_hostile_text_stays_text(hostile):
@@ -226,7 +434,7 @@ def test_hostile_text_stays_text(hostile):
     tags = [t for t, _ in page.tags]
     for bad in ("img", "a", "b", "svg", "iframe", "object", "embed", "link", "base"):
         assert bad not in tags
-    assert tags.count("script") == 3
+    assert tags.count("script") == 5
     assert page.titles == ["<script>window.pwned=12</script>"]
     for raw in (HOSTILE_LABEL, HOSTILE_NK_LABEL, HOSTILE_QUOTE, HOSTILE_FACT_LABEL, HOSTILE_TITLE, HOSTILE_AGREEMENT,
                 "<script>window.pwned", "<img src=x", "<svg", "window.pwned=12</script>"):  # fmt: skip
@@ -235,10 +443,11 @@ def test_hostile_text_stays_text(hostile):
         assert "</script" not in body.lower() and "<!--" not in body
     # ... and the data carries every hostile string exactly as the sources give it
     data = embedded_data(text)
-    labels = {n["id"]: n["label"] for n in data["nodes"]}
+    labels = dict(zip(data["nodes"]["id"], data["nodes"]["label"], strict=True))
     assert labels == {"evil": HOSTILE_LABEL, "north-korea": HOSTILE_NK_LABEL, "evil-pact": HOSTILE_AGREEMENT}
-    fact = data["facts"]["h-trade"]
-    assert fact["quote"] == HOSTILE_QUOTE and fact["label"] == HOSTILE_FACT_LABEL and fact["title"] == HOSTILE_TITLE
+    fact = fact_row(data, "h-trade")
+    assert fact["evidence"][0][3] == HOSTILE_QUOTE and fact["label"] == HOSTILE_FACT_LABEL
+    assert data["documents"]["title"] == [HOSTILE_TITLE]
     assert fact["note"] == "</script><script>window.pwned=10</script>"
 
 
@@ -246,23 +455,31 @@ def test_hostile_text_stays_text(hostile):
 
 
 def test_viz_writes_the_page_reproducibly(small, tmp_path):
-    root = small[0]
+    root, built, _ = small
     first, second = tmp_path / "a.html", tmp_path / "b.html"
     result = nkrel("viz", "--corpus", root, "--out", first, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"Wrote {first}: 10 nodes, 16 edges, 10 facts\n"
     assert nkrel("viz", "--corpus", root, "--out", second, env={"PYTHONHASHSEED": "4242"}).returncode == 0
     assert first.read_bytes() == second.read_bytes()
-    assert first.read_text(encoding="utf-8") == render_network_html(small[2])
+    # from a corpus, the page carries the corpus's texts for its source view
+    assert first.read_text(encoding="utf-8") == render_network_html(network_graph(built.dataset, texts=TEXTS))
 
 
-def test_viz_from_a_built_file_and_build_write_the_same_page(small, tmp_path):
+def test_viz_from_a_built_file_with_the_texts_gives_the_corpus_page(small, tmp_path):
     root = small[0]
     assert nkrel("build", "--corpus", root, "--out", tmp_path / "g", "--allow-uncovered").returncode == 0
-    built_page = (tmp_path / "g" / "network.html").read_bytes()
-    result = nkrel("viz", "--graph", tmp_path / "g" / "nkrel.trig", "--out", tmp_path / "v.html")
+    assert nkrel("viz", "--corpus", root, "--out", tmp_path / "c.html").returncode == 0
+    result = nkrel("viz", "--graph", tmp_path / "g" / "nkrel.trig", "--texts", root / "texts", "--out",
+                   tmp_path / "v.html")  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "v.html").read_bytes() == built_page
+    assert (tmp_path / "v.html").read_bytes() == (tmp_path / "c.html").read_bytes()
+
+
+def test_build_and_viz_of_its_output_write_the_same_page(built_dir, tmp_path):
+    result = nkrel("viz", "--graph", built_dir / "nkrel.nq", "--out", tmp_path / "v.html")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "v.html").read_bytes() == (built_dir / "network.html").read_bytes()
 
 
 def test_viz_default_output_and_open(session_workspace, tmp_path):
@@ -276,7 +493,8 @@ def test_viz_default_output_and_open(session_workspace, tmp_path):
 
 @pytest.mark.parametrize(
     "args,message",
-    [(["--out", "page.txt"], "must end in .html"), (["--corpus", ".", "--graph", "x.trig"], "not both")],
+    [(["--out", "page.txt"], "must end in .html"), (["--corpus", ".", "--graph", "x.trig"], "not both"),
+     (["--texts", "."], "--texts goes with --graph")],
 )  # fmt: skip
 def test_viz_usage_errors(tmp_path, args, message):
     result = nkrel("viz", *args, cwd=tmp_path)
@@ -304,6 +522,20 @@ def test_export_the_network_for_gephi(small, tmp_path, fmt, reader):
     assert out.read_bytes() == again.read_bytes()
     text = out.read_text(encoding="utf-8")
     assert "trade peaked at $6.86 billion in 2014" in text and "Soviet Union" in text
+
+
+def test_gexf_is_dynamic_for_gephis_timeline(small):
+    """Each dated edge spans its fact's years (start and end dates); undated edges have none."""
+    ns = {"g": "http://www.gexf.net/1.2draft"}
+    root = ET.fromstring(export_graph(small[2], "gexf"))
+    graph = root.find("g:graph", ns)
+    assert graph.get("mode") == "dynamic" and graph.get("timeformat") == "date"
+    spans = {e.get("id"): (e.get("start"), e.get("end")) for e in graph.iter("{http://www.gexf.net/1.2draft}edge")}
+    assert spans["a-soviet-aid|directed|soviet-union|north-korea"] == ("1965-01-01", "1968-12-31")
+    assert spans["a-recognition|directed|soviet-union|north-korea"] == ("1948-01-01", "1948-12-31")
+    assert spans["a-russia-closer|party|north-korea|russia"] == (None, None)
+    # the period as stated keeps its own attribute
+    assert "period_start" in export_graph(small[2], "gexf").decode("utf-8")
 
 
 def test_build_writes_the_network_page(built_dir):

@@ -1,7 +1,8 @@
 """Load and verify the corpus: texts, entities and fact records.
 
 Every problem is collected (not only the first) and reported as one line naming the
-file, the line and the fact id. Nothing here writes anything.
+file, the line and the fact id. Every field of a record has one declared type: a value
+of another type is refused, never coerced. Nothing here writes anything.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from ..model.vocabulary import Vocabulary
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 CONTEXT = 32  # code points of prefix/suffix kept with each quote
+MAX_AMOUNT = Decimal(10) ** 18  # amounts are below this in size ...
+MAX_DIGITS = 18  # ... with at most this many significant digits ...
+MAX_DECIMALS = 6  # ... and at most this many decimal places
+LABEL_MAX, NOTE_MAX = 300, 2000  # characters
+RUB_SINCE = 1998  # the ruble was redenominated on 1 January 1998: earlier amounts are RUR
 
 
 def default_corpus_dir() -> Path:
@@ -56,19 +62,30 @@ class Document:
 
 
 @dataclass
+class Reference:
+    """Statements about an entity that no text makes: they go to the reference graph."""
+
+    origin: str  # an https IRI, or "curator" (the curator's general knowledge)
+    checked: str | None = None
+    founded: str | None = None
+    dissolved: str | None = None
+    located_in: str | None = None
+    capital_of: str | None = None
+
+
+@dataclass
 class Entity:
     id: str
     type: str
     label: str
     aliases: list[str]
     wikidata: str | None = None
+    wikidata_verified: str | None = None
     located_in: str | None = None
-    capital_of: str | None = None
     successor: str | None = None
-    founded: str | None = None
-    dissolved: str | None = None
     note: str | None = None
     doubt: str | None = None  # the curator found no such entity under this name
+    reference: Reference | None = None
 
 
 @dataclass
@@ -102,7 +119,7 @@ class Slip:
 
 
 SLIP_TYPES = {"misspelling", "garbled", "wrong-name", "inconsistency", "implausible", "missing-date", "ambiguous",
-              "anachronism", "repetition", "grammar"}  # fmt: skip
+              "anachronism", "repetition", "grammar", "imprecise", "dangling-reference", "title-mismatch"}  # fmt: skip
 
 
 @dataclass
@@ -111,8 +128,40 @@ class Time:
     date: str | None = None
     start: str | None = None
     end: str | None = None
+    decade: str | None = None  # "1980": one unknown point in 1980-1989
     stated: str | None = None
-    from_context: bool = False  # no year of it is in the quote: the curator took it from the context
+    from_context: bool = False  # no year of it is in the quotes: the curator took it from the context
+
+    @property
+    def start_year(self) -> str | None:
+        """First year of the interval holding the fact's time."""
+        return self.year or (self.date or self.start or self.decade or "")[:4] or None
+
+    @property
+    def end_year(self) -> str | None:
+        """Last year of that interval; None when open ("since 2014") or undated."""
+        if self.decade:
+            return str(int(self.decade) + 9)
+        return self.year or (self.date or self.end or "")[:4] or None
+
+
+@dataclass
+class Commodity:
+    goods: str  # code of the goods scheme
+    stated: str  # the words of the text
+
+
+@dataclass
+class Cause:
+    fact: str  # id of the fact or event given as the cause
+    span: Span  # the words that give it
+    modality: str | None = None  # only when the cause is not asserted
+
+
+@dataclass
+class Attribution:
+    by: str | None  # entity id of the speaker or source; None when the text names no one
+    span: Span  # the words that attribute it
 
 
 @dataclass
@@ -122,21 +171,40 @@ class Fact:
     kind: str
     label: str
     modality: str
-    evidence: Span
+    spans: list[Span]  # the verbatim spans it cites; the first is its main evidence
     line: int
     parties: list[str] = field(default_factory=list)
     from_party: str | None = None
     to_party: str | None = None
     involves: list[str] = field(default_factory=list)
+    via: list[str] = field(default_factory=list)
+    bypassing: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     agreement: str | None = None
     time: Time | None = None
     quantities: list[Quantity] = field(default_factory=list)
-    commodities: list[str] = field(default_factory=list)
+    commodities: list[Commodity] = field(default_factory=list)
+    change_direction: str | None = None
+    change_of: str | None = None
+    role: str | None = None
+    about: list[str] = field(default_factory=list)
+    topic_of: str | None = None
+    causes: list[Cause] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    at_time_of: str | None = None
+    after: str | None = None
     as_stated: dict[str, str] = field(default_factory=dict)
     claim: str | None = None
     note: str | None = None
     slips: list[Slip] = field(default_factory=list)
+
+    @property
+    def evidence(self) -> Span:
+        return self.spans[0]
+
+    @property
+    def goods(self) -> list[str]:
+        return sorted({c.goods for c in self.commodities})
 
 
 @dataclass
@@ -146,11 +214,21 @@ class NonFact:
 
 
 @dataclass
+class DocumentSlip:
+    """A slip of a document as a whole (its title against its body, say)."""
+
+    document: str
+    slip: Slip
+    span: Span
+
+
+@dataclass
 class Corpus:
     documents: dict[str, Document]
     entities: dict[str, Entity]
     facts: list[Fact]
     non_facts: list[NonFact]
+    document_slips: list[DocumentSlip] = field(default_factory=list)
 
 
 NON_FACT_REASONS = {
@@ -162,14 +240,6 @@ NON_FACT_REASONS = {
     "unrelated-quotation",
     "opinion",
 }
-FACT_KEYS = {
-    "id", "kind", "label", "modality", "parties", "from", "to", "involves", "places",
-    "agreement", "time", "quantities", "commodities", "as_stated", "claim", "note", "slips", "evidence",
-}  # fmt: skip
-ENTITY_KEYS = {
-    "id", "type", "label", "aliases", "wikidata", "in", "capital_of", "successor",
-    "founded", "dissolved", "note", "doubt",
-}  # fmt: skip
 
 
 class _Reader:
@@ -227,18 +297,16 @@ def load_corpus(corpus_dir: Path, vocabulary: Vocabulary) -> Corpus:
     if problems:  # every other file is checked against the documents: stop before a cascade
         raise CorpusError(problems)
     entities = _load_entities(corpus_dir, documents, vocabulary, problems)
-    facts: list[Fact] = []
-    non_facts: list[NonFact] = []
+    corpus = Corpus(documents, entities, [], [])
     seen_ids: dict[str, str] = {}
+    links: list[_Link] = []
     for doc_id, path in fact_files.items():
         if doc_id in documents:
-            _load_facts(
-                path, corpus_dir, documents[doc_id], entities, vocabulary, seen_ids, facts,
-                non_facts, problems,
-            )  # fmt: skip
+            _load_facts(path, corpus_dir, documents[doc_id], corpus, vocabulary, seen_ids, links, problems)
+    _check_links(corpus, links, seen_ids)
     if problems:
         raise CorpusError(problems)
-    return Corpus(documents, entities, facts, non_facts)
+    return corpus
 
 
 DOCUMENT_FIELDS = {"id": str, "file": str, "title": str, "publisher": (str, type(None)), "sha256": str, "facts": str}
@@ -316,63 +384,222 @@ def _load_documents(root: Path, problems: list[Problem]):
     return documents, fact_files
 
 
+# ---- typed fields -----------------------------------------------------------------
+#
+# Each field of a record has one declared type. A checker returns the value, or None
+# after reporting one line "must be <type>, got <what was there>".
+
+
+def _what(value) -> str:
+    """A short description of a YAML value for error messages."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {value}"
+    if isinstance(value, (int, float, Decimal)):
+        return f"the number {value}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"the date {value}"
+    if isinstance(value, str):
+        return f"the text {_clip(value)}"
+    if isinstance(value, dict):
+        return f"a mapping {_clip(repr(dict(value)))}"
+    if isinstance(value, list):
+        return f"a list {_clip(repr(list(value)))}"
+    return f"a {type(value).__name__}"
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+class _Fields:
+    """Typed access to one record's fields; every refusal is one problem line."""
+
+    def __init__(self, entry, reader, item, known: set[str], what="field"):
+        self.entry, self.reader, self.item, self.ok = entry, reader, item, True
+        for key in sorted(set(entry) - known, key=str):
+            self.bad(f"unknown {what} '{key}' (known: {', '.join(sorted(known))})", key)
+
+    def bad(self, message, key=None, node=None):
+        self.ok = False
+        self.reader.problem(self.entry if node is None else node, self.item, message, key)
+
+    def text(self, key, required=False, max_len=None):
+        value = self.entry.get(key)
+        if value is None and not required:
+            return None
+        if value is None:
+            self.bad(f"missing field '{key}'", key)
+            return None
+        if not _is_text(value):
+            self.bad(f"'{key}' must be text, got {_what(value)}", key)
+            return None
+        if max_len and len(value) > max_len:
+            self.bad(f"'{key}' is {len(value)} characters long (at most {max_len})", key)
+            return None
+        return value
+
+    def slug(self, key, required=False):
+        value = self.text(key, required)
+        if value is not None and not SLUG.match(value):
+            self.bad(f"'{key}' must be a slug [a-z0-9-], got {_clip(value)}", key)
+            return None
+        return value
+
+    def text_list(self, key):
+        value = self.entry.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(_is_text(v) for v in value):
+            self.bad(f"'{key}' must be a list of text, got {_what(value)}", key)
+            return []
+        return list(value)
+
+    def mapping(self, key, required=False):
+        value = self.entry.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, dict):
+            self.bad(f"'{key}' must be a mapping, got {_what(value)}", key)
+            return None
+        return value
+
+    def mappings(self, key):
+        value = self.entry.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.bad(f"'{key}' must be a list of mappings, got {_what(value)}", key)
+            return []
+        return list(value)
+
+    def occurrence(self, key="occurrence"):
+        value = self.entry.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.bad(f"'{key}' must be a whole number from 1, got {_what(value)}", key)
+            return False
+        return value
+
+
+# ---- entities ----------------------------------------------------------------------
+
+ENTITY_KEYS = {"id", "type", "label", "aliases", "wikidata", "wikidata_verified", "in", "successor", "note", "doubt",
+               "reference"}  # fmt: skip
+REFERENCE_KEYS = {"origin", "checked", "founded", "dissolved", "in", "capital_of"}
+
+
 def _load_entities(root, documents, vocabulary, problems) -> dict[str, Entity]:
     reader = _Reader(root / "entities.yaml", root, problems)
-    data = reader.load()
+    data = reader.load("entities")
     entities: dict[str, Entity] = {}
     if data is None:
         return entities
-    entries = data.get("entities") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        reader.problem(data, None, "expected an 'entities:' list")
-        return entities
+    for key in sorted(set(data) - {"entities"}, key=str):
+        reader.problem(data, None, f"unknown top-level field '{key}' (known: entities)", key)
     texts = [d.text for d in documents.values()]
-    for entry in entries:
-        eid = entry.get("id") if isinstance(entry, dict) else None
+    refs: list[tuple] = []  # (entry, entity id, key, referenced id)
+    for entry in data["entities"]:
+        if not isinstance(entry, dict):
+            reader.problem(entry, None, f"each entity must be a mapping, got {_what(entry)}")
+            continue
+        eid = entry.get("id")
         if not isinstance(eid, str) or not SLUG.match(eid):
-            reader.problem(entry, None, f"entity id must be a slug, got {eid!r}")
+            reader.problem(entry, None, f"entity id must be a slug, got {_what(eid)}", "id")
             continue
-        for key in sorted(set(entry) - ENTITY_KEYS):
-            reader.problem(entry, eid, f"unknown field '{key}'", key)
-        etype = entry.get("type")
-        if etype not in vocabulary.entity_types:
-            known = ", ".join(sorted(vocabulary.entity_types))
-            reader.problem(entry, eid, f"unknown entity type {etype!r} (known: {known})", "type")
-            continue
-        if not isinstance(entry.get("label"), str):
-            reader.problem(entry, eid, "missing label", "label")
-            continue
-        aliases = entry.get("aliases") or []
+        f = _Fields(entry, reader, eid, ENTITY_KEYS)
+        etype = f.text("type", required=True)
+        if etype is not None and etype not in vocabulary.entity_types:
+            f.bad(f"unknown entity type {etype!r} (known: {', '.join(sorted(vocabulary.entity_types))})", "type")
+        label = f.text("label", required=True, max_len=LABEL_MAX)
+        aliases = f.text_list("aliases")
         for alias in aliases:
             if not any(alias in t for t in texts):
-                reader.problem(entry, eid, f"alias {alias!r} occurs in no document", "aliases")
-        wikidata = entry.get("wikidata")
-        if wikidata is not None and not WIKIDATA.match(str(wikidata)):
-            reader.problem(entry, eid, f"malformed Wikidata id {wikidata!r}", "wikidata")
-        dates = {}
-        for key in ("founded", "dissolved"):
-            if entry.get(key) is not None:
-                dates[key] = _date_value(entry[key])
-                if dates[key] is None:
-                    reader.problem(entry, eid, f"{key} must be a date YYYY-MM-DD", key)
+                f.bad(f"alias {_clip(alias)} occurs in no document", "aliases")
+        wikidata = f.text("wikidata")
+        verified = f.text("wikidata_verified", max_len=NOTE_MAX)
+        if wikidata is not None and not WIKIDATA.match(wikidata):
+            f.bad(f"malformed Wikidata id {_clip(wikidata)} (expected Q followed by digits)", "wikidata")
+        if wikidata is not None and verified is None:
+            f.bad("a Wikidata id needs 'wikidata_verified': how the id was verified", "wikidata")
+        if verified is not None and wikidata is None:
+            f.bad("'wikidata_verified' without a Wikidata id", "wikidata_verified")
+        located_in, successor = f.slug("in"), f.slug("successor")
+        note, doubt = f.text("note", max_len=NOTE_MAX), f.text("doubt", max_len=NOTE_MAX)
+        reference = _read_reference(f, reader, eid)
+        for key, ref in (("in", located_in), ("successor", successor)):
+            if ref:
+                refs.append((entry, eid, key, ref))
+        if reference:
+            for key, ref in (("in", reference.located_in), ("capital_of", reference.capital_of)):
+                if ref:
+                    refs.append((entry, eid, f"reference.{key}", ref))
+        if etype not in vocabulary.entity_types or label is None:
+            continue  # other problems are reported; keeping the entity avoids a cascade of "unknown entity"
         if eid in entities:
-            reader.problem(entry, eid, "duplicate entity id")
-        entities[eid] = Entity(
-            eid, etype, entry["label"], [str(a) for a in aliases],
-            str(wikidata) if wikidata else None, entry.get("in"), entry.get("capital_of"),
-            entry.get("successor"), dates.get("founded"), dates.get("dissolved"), entry.get("note"),
-            entry.get("doubt"),
-        )  # fmt: skip
-    for e in entities.values():
-        for key, ref in (("in", e.located_in), ("capital_of", e.capital_of), ("successor", e.successor)):
-            if ref is not None and entities.get(ref, None) is None:
-                reader.problem(None, e.id, f"{key} names unknown entity {ref!r}")
-            elif ref is not None and entities[ref].type != "State":
-                reader.problem(None, e.id, f"{key} must name a State, {ref!r} is a {entities[ref].type}")
+            reader.problem(entry, eid, "duplicate entity id", "id")
+            continue
+        entities[eid] = Entity(eid, etype, label, aliases, wikidata, verified, located_in, successor, note, doubt,
+                               reference)  # fmt: skip
+    for entry, eid, key, ref in refs:
+        if ref not in entities:
+            reader.problem(entry, eid, f"'{key}' names unknown entity {ref!r}", key.split(".")[0])
+        elif entities[ref].type != "State":
+            message = f"'{key}' must name a State, {ref!r} is a {entities[ref].type}"
+            reader.problem(entry, eid, message, key.split(".")[0])
     return entities
 
 
-def _load_facts(path, root, doc, entities, vocabulary, seen_ids, facts, non_facts, problems):
+def _read_reference(f: _Fields, reader, eid) -> Reference | None:
+    block = f.mapping("reference")
+    if block is None:
+        return None
+    r = _Fields(block, reader, eid, REFERENCE_KEYS, "reference field")
+    origin = r.text("origin", required=True)
+    if origin is not None and origin != "curator" and not re.fullmatch(r"https://[^\s<>\"{}|\\^`]+", origin):
+        r.bad(f"reference 'origin' must be an https:// IRI or 'curator', got {_clip(origin)}", "origin")
+    dates = {}
+    for key in ("founded", "dissolved"):
+        if block.get(key) is not None:
+            dates[key] = _date_value(block[key])
+            if dates[key] is None:
+                r.bad(f"reference '{key}' must be a real date YYYY-MM-DD, got {_what(block[key])}", key)
+    located_in, capital_of = r.slug("in"), r.slug("capital_of")
+    if not (dates or located_in or capital_of):
+        r.bad("a reference block states nothing (founded, dissolved, in or capital_of)")
+    checked = r.text("checked", max_len=NOTE_MAX)
+    f.ok = f.ok and r.ok
+    if not r.ok:
+        return None
+    return Reference(origin, checked, dates.get("founded"), dates.get("dissolved"), located_in, capital_of)
+
+
+# ---- fact files ----------------------------------------------------------------------
+
+FACT_KEYS = {
+    "id", "kind", "label", "modality", "parties", "from", "to", "involves", "via", "bypassing", "places",
+    "agreement", "time", "quantities", "commodities", "change", "role", "about", "topic_of", "causes",
+    "attributed_to", "at_time_of", "after", "as_stated", "claim", "note", "slips", "evidence",
+}  # fmt: skip
+SPAN_KEYS = {"quote", "occurrence"}
+ASSERTED = {"happened", "ongoing", "announced"}  # modalities a cause link never needs
+
+
+@dataclass
+class _Link:
+    """A reference from one fact to another, checked once every fact is read."""
+
+    reader: object
+    node: object
+    fact: str
+    key: str
+    target: str
+    kind: str | None = None  # the kind the target must have
+
+
+def _load_facts(path, root, doc, corpus: Corpus, vocabulary, seen_ids, links, problems):
     reader = _Reader(path, root, problems)
     data = reader.load()
     if data is None:
@@ -380,151 +607,283 @@ def _load_facts(path, root, doc, entities, vocabulary, seen_ids, facts, non_fact
     if not isinstance(data, dict) or data.get("document") != doc.id:
         reader.problem(data, None, f"expected 'document: {doc.id}' at the top")
         return
-    for key in sorted(set(data) - {"document", "facts", "not_facts"}):
-        reader.problem(data, None, f"unknown top-level field '{key}' (known: document, facts, not_facts)", key)
-    for key in ("facts", "not_facts"):
+    for key in sorted(set(data) - {"document", "facts", "not_facts", "slips"}, key=str):
+        reader.problem(data, None, f"unknown top-level field '{key}' (known: document, facts, not_facts, slips)", key)
+    for key in ("facts", "not_facts", "slips"):
         if data.get(key) is not None and not isinstance(data[key], list):
-            reader.problem(data, None, f"'{key}' must be a list of records", key)
+            reader.problem(data, None, f"'{key}' must be a list of records, got {_what(data[key])}", key)
             return
     for entry in data.get("facts") or []:
-        fact = _read_fact(entry, reader, doc, entities, vocabulary)
+        fact = _read_fact(entry, reader, doc, corpus.entities, vocabulary, links)
         if fact is None:
+            fid = entry.get("id") if isinstance(entry, dict) else None
+            if isinstance(fid, str):
+                seen_ids.setdefault(fid, reader.name)  # refused, not unknown: links to it are not errors too
             continue
         if fact.id in seen_ids:
             reader.problem(entry, fact.id, f"duplicate fact id (also in {seen_ids[fact.id]})", "id")
             continue
         seen_ids[fact.id] = reader.name
-        facts.append(fact)
+        corpus.facts.append(fact)
     for entry in data.get("not_facts") or []:
         if not isinstance(entry, dict):
-            reader.problem(entry, None, "each not_facts entry must be a mapping")
+            reader.problem(entry, None, f"each not_facts entry must be a mapping, got {_what(entry)}")
             continue
-        quote, reason = entry.get("quote"), entry.get("reason")
-        if reason not in NON_FACT_REASONS:
-            known = ", ".join(sorted(NON_FACT_REASONS))
-            reader.problem(entry, None, f"not_facts reason {reason!r} unknown (known: {known})", "reason")
+        f = _Fields(entry, reader, None, {"quote", "occurrence", "reason"})
+        reason, quote, occurrence = f.text("reason", required=True), f.text("quote", required=True), f.occurrence()
+        if reason is not None and reason not in NON_FACT_REASONS:
+            f.bad(f"not_facts reason {reason!r} unknown (known: {', '.join(sorted(NON_FACT_REASONS))})", "reason")
+        if f.ok:
+            span = _locate(quote, occurrence, doc, reader, entry, None)
+            if span:
+                corpus.non_facts.append(NonFact(reason, span))
+    for entry in data.get("slips") or []:
+        if not isinstance(entry, dict):
+            reader.problem(entry, None, f"each document slip must be a mapping, got {_what(entry)}")
             continue
-        span = _locate(quote, entry.get("occurrence"), doc, reader, entry, None)
-        if span:
-            non_facts.append(NonFact(reason, span))
+        f = _Fields(entry, reader, doc.id, {"type", "words", "says", "occurrence"}, "slip field")
+        slip = _slip(f)
+        occurrence = f.occurrence()
+        if slip and f.ok:
+            span = _locate(slip.words, occurrence, doc, reader, entry, doc.id)
+            if span:
+                corpus.document_slips.append(DocumentSlip(doc.id, slip, span))
 
 
-def _read_fact(entry, reader: _Reader, doc, entities, vocabulary) -> Fact | None:
+def _slip(f: _Fields) -> Slip | None:
+    kind, words, says = f.text("type", True), f.text("words", True), f.text("says", True, NOTE_MAX)
+    if kind is not None and kind not in SLIP_TYPES:
+        f.bad(f"unknown slip type {kind!r} (known: {', '.join(sorted(SLIP_TYPES))})", "type")
+    return Slip(kind, words, says) if f.ok else None
+
+
+def _read_fact(entry, reader: _Reader, doc, entities, vocabulary, links) -> Fact | None:
     if not isinstance(entry, dict):
-        reader.problem(entry, None, "each fact must be a mapping")
+        reader.problem(entry, None, f"each fact must be a mapping, got {_what(entry)}")
         return None
     fid = entry.get("id")
     if not isinstance(fid, str) or not SLUG.match(fid):
-        reader.problem(entry, None, f"fact id must be a slug [a-z0-9-], got {fid!r}", "id")
+        reader.problem(entry, None, f"fact id must be a slug [a-z0-9-], got {_what(fid)}", "id")
         return None
-    ok = True
+    f = _Fields(entry, reader, fid, FACT_KEYS)
+    codes = vocabulary.codes
+    kind = f.text("kind", required=True)
+    if kind is not None and kind not in vocabulary.fact_kinds:
+        f.bad(f"unknown kind {kind!r} (known: {', '.join(sorted(vocabulary.fact_kinds))})", "kind")
+    label = f.text("label", required=True, max_len=LABEL_MAX)
+    modality = f.text("modality", required=True)
+    if modality is not None and modality not in codes["Modality"]:
+        f.bad(f"unknown modality {modality!r} (known: {', '.join(sorted(codes['Modality']))})", "modality")
+    note = f.text("note", max_len=NOTE_MAX)
+    claim = f.slug("claim")
 
-    def bad(message, key=None, node=entry):
-        nonlocal ok
-        ok = False
-        reader.problem(node, fid, message, key)
+    # evidence: one span, or a list of spans
+    evidence = entry.get("evidence")
+    blocks = evidence if isinstance(evidence, list) else [evidence]
+    spans: list[Span] = []
+    if evidence is None:
+        f.bad("missing field 'evidence'", "evidence")
+    elif not blocks or not all(isinstance(b, dict) for b in blocks):
+        f.bad(f"'evidence' must be a mapping {{quote: ...}} or a list of them, got {_what(evidence)}", "evidence")
+    else:
+        for block in blocks:
+            span = _span(block, reader, fid, doc, "evidence field")
+            if span is None:
+                f.ok = False
+            else:
+                spans.append(span)
+    if not spans:
+        return None
+    quotes = [s.exact for s in spans]
 
-    for key in sorted(set(entry) - FACT_KEYS):
-        bad(f"unknown field '{key}'", key)
-    for key in ("kind", "label", "modality", "evidence"):
-        if entry.get(key) in (None, ""):
-            bad(f"missing field '{key}'")
-    if not ok:
-        return None
-    kind = entry["kind"]
-    if kind not in vocabulary.fact_kinds:
-        bad(f"unknown kind {kind!r} (known: {', '.join(sorted(vocabulary.fact_kinds))})", "kind")
-    modality = entry["modality"]
-    if modality not in vocabulary.codes["Modality"]:
-        bad(f"unknown modality {modality!r}", "modality")
-    evidence = entry["evidence"]
-    if not isinstance(evidence, dict) or not isinstance(evidence.get("quote"), str):
-        bad("evidence must have a 'quote'", "evidence")
-        return None
-    span = _locate(evidence["quote"], evidence.get("occurrence"), doc, reader, evidence, fid)
-    if span is None:
-        return None
-    quote = span.exact
+    def in_quotes(words: str) -> bool:
+        return any(words in q for q in quotes)
 
-    def entity_list(key, required_type):
-        required = required_type if isinstance(required_type, tuple) else (required_type,)
+    def entity_ids(key, required: str | tuple, single=False) -> list[str]:
         value = entry.get(key)
         if value is None:
             return []
-        items = value if isinstance(value, list) else [value]
+        if single:
+            if not _is_text(value):
+                f.bad(f"'{key}' must be one entity id, got {_what(value)}", key)
+                return []
+            items = [value]
+        elif not isinstance(value, list) or not all(_is_text(v) for v in value):
+            f.bad(f"'{key}' must be a list of entity ids, got {_what(value)}", key)
+            return []
+        else:
+            items = list(value)
+        wanted = required if isinstance(required, tuple) else (required,)
         out = []
         for eid in items:
             if eid not in entities:
-                bad(f"unknown entity {eid!r} in '{key}'", key)
-            elif not any(vocabulary.is_a(entities[eid].type, t) for t in required):
-                bad(f"'{key}' needs a {' or '.join(required)}; {eid!r} is a {entities[eid].type}", key)
+                f.bad(f"unknown entity {_clip(eid)} in '{key}'", key)
+            elif not any(vocabulary.is_a(entities[eid].type, t) for t in wanted):
+                f.bad(f"'{key}' needs a {' or '.join(wanted)}; {eid!r} is a {entities[eid].type}", key)
             else:
                 out.append(eid)
+        if len(set(out)) != len(out):
+            f.bad(f"'{key}' names an entity twice", key)
         return out
 
-    parties = entity_list("parties", "Agent")
-    from_party = entity_list("from", "Agent")
-    to_party = entity_list("to", "Agent")
-    for key, value in (("from", from_party), ("to", to_party)):
-        if len(value) > 1:
-            bad(f"'{key}' takes one entity", key)
-    involves = entity_list("involves", "Entity")
-    places = entity_list("places", ("Place", "State"))
-    agreement = entity_list("agreement", "Agreement")
-    if not (parties or from_party or to_party or involves or places or agreement) and ok:
-        bad("a fact needs at least one participant (parties, from, to, involves, places, agreement)")
+    parties = entity_ids("parties", "Agent")
+    from_party = entity_ids("from", "Agent", single=True)
+    to_party = entity_ids("to", "Agent", single=True)
+    involves = entity_ids("involves", "Entity")
+    via = entity_ids("via", "Entity")
+    bypassing = entity_ids("bypassing", "Entity")
+    places = entity_ids("places", ("Place", "State"))
+    agreement = entity_ids("agreement", "Agreement", single=True)
+    if f.ok and not (parties or from_party or to_party or involves or via or bypassing or places or agreement):
+        f.bad("a fact needs at least one participant (parties, from, to, involves, via, bypassing, places, agreement)")
 
-    as_stated = entry.get("as_stated") or {}
-    if not isinstance(as_stated, dict):
-        bad("as_stated must map entity ids to words", "as_stated")
-        as_stated = {}
+    as_stated = f.mapping("as_stated") or {}
     for eid, words in as_stated.items():
         if eid not in entities:
-            bad(f"as_stated names unknown entity {eid!r}", "as_stated")
-        elif not isinstance(words, str) or words not in quote:
-            bad(f"as_stated words {words!r} are not in the quote", "as_stated")
-    commodities = entry.get("commodities") or []
-    for c in commodities:
-        if not isinstance(c, str) or c not in quote:
-            bad(f"commodity {c!r} is not in the quote", "commodities")
+            f.bad(f"as_stated names unknown entity {_clip(str(eid))}", "as_stated")
+        elif not _is_text(words) or not in_quotes(words):
+            f.bad(f"as_stated words for {eid} must be text inside a quote, got {_what(words)}", "as_stated")
+
+    commodities = []
+    for c in f.mappings("commodities"):
+        cf = _Fields(c, reader, fid, {"goods", "stated"}, "commodity field")
+        goods, stated = cf.text("goods", True), cf.text("stated", True)
+        if goods is not None and goods not in codes["Goods"]:
+            cf.bad(f"unknown goods {goods!r} (known: {', '.join(sorted(codes['Goods']))})", "goods")
+        if stated is not None and not in_quotes(stated):
+            cf.bad(f"commodity words {_clip(stated)} are not in a quote", "stated")
+        f.ok = f.ok and cf.ok
+        if cf.ok:
+            commodities.append(Commodity(goods, stated))
+
+    time = _read_time(f, in_quotes, quotes) if "time" in entry else None
     quantities = []
-    for q in entry.get("quantities") or []:
-        quantity = _read_quantity(q, quote, vocabulary, bad)
-        if quantity:
-            quantities.append(quantity)
-    time = _read_time(entry.get("time"), quote, bad) if "time" in entry else None
-    slips = []
-    for slip in entry.get("slips") or []:
-        if not isinstance(slip, dict) or set(slip) != {"type", "words", "says"}:
-            bad("each slip needs exactly type, words and says", "slips")
-        elif slip["type"] not in SLIP_TYPES:
-            bad(f"unknown slip type {slip['type']!r} (known: {', '.join(sorted(SLIP_TYPES))})", "slips")
-        elif not isinstance(slip["words"], str) or slip["words"] not in quote:
-            bad(f"slip words {slip['words']!r} are not in the quote", "slips")
+    for q in f.mappings("quantities"):
+        quantity = _read_quantity(q, reader, fid, vocabulary, in_quotes, time)
+        if quantity is None:
+            f.ok = False
         else:
-            slips.append(Slip(slip["type"], slip["words"], str(slip["says"])))
-    claim = entry.get("claim")
-    if claim is not None and (not isinstance(claim, str) or not SLUG.match(claim)):
-        bad(f"claim must be a slug, got {claim!r}", "claim")
-    label, note = entry["label"], entry.get("note")
-    if not isinstance(label, str) or (note is not None and not isinstance(note, str)):
-        bad("label and note must be text")
-    if not ok:
+            quantities.append(quantity)
+
+    slips = []
+    for s in f.mappings("slips"):
+        sf = _Fields(s, reader, fid, {"type", "words", "says"}, "slip field")
+        slip = _slip(sf)
+        if slip and not in_quotes(slip.words):
+            sf.bad(f"slip words {_clip(slip.words)} are not in a quote", "words")
+        f.ok = f.ok and sf.ok
+        if slip and sf.ok:
+            slips.append(slip)
+
+    # v2 structure: change, role, topics, causes, attribution, event links
+    change_direction = change_of = None
+    change = f.mapping("change")
+    if change is not None:
+        cf = _Fields(change, reader, fid, {"direction", "of"}, "change field")
+        change_direction, change_of = cf.text("direction", True), cf.text("of")
+        if change_direction is not None and change_direction not in codes["ChangeDirection"]:
+            cf.bad(f"unknown change direction {change_direction!r} "
+                   f"(known: {', '.join(sorted(codes['ChangeDirection']))})", "direction")  # fmt: skip
+        if change_of is not None and change_of not in vocabulary.fact_kinds:
+            cf.bad(f"change 'of' must be a fact kind, got {change_of!r}", "of")
+        f.ok = f.ok and cf.ok
+    if (kind == "Change") != (change is not None) and kind is not None:
+        f.bad("a Change needs 'change: {direction: ...}'" if kind == "Change" else "'change' belongs to kind Change",
+              "change" if change is not None else "kind")  # fmt: skip
+    role = f.text("role")
+    if role is not None and role not in codes["PartnerRole"]:
+        f.bad(f"unknown role {role!r} (known: {', '.join(sorted(codes['PartnerRole']))})", "role")
+    if kind is not None and (kind == "Partnership") != (role is not None):
+        f.bad("a Partnership needs a 'role'" if kind == "Partnership" else "'role' belongs to kind Partnership", "role")
+    about = f.text_list("about")
+    for k in about:
+        if k not in vocabulary.fact_kinds:
+            f.bad(f"'about' must list fact kinds, got {k!r}", "about")
+    topic_of = f.slug("topic_of")
+    if kind is not None and (kind == "MeetingTopic") != (topic_of is not None):
+        f.bad("a MeetingTopic needs 'topic_of' (its meeting)" if kind == "MeetingTopic"
+              else "'topic_of' belongs to kind MeetingTopic", "topic_of")  # fmt: skip
+    if topic_of:
+        links.append(_Link(reader, entry, fid, "topic_of", topic_of, "Meeting"))
+    for key in ("at_time_of", "after"):
+        target = f.slug(key)
+        if target:
+            links.append(_Link(reader, entry, fid, key, target))
+    at_time_of, after = entry.get("at_time_of"), entry.get("after")
+
+    causes = []
+    for c in f.mappings("causes"):
+        cf = _Fields(c, reader, fid, {"fact", "quote", "occurrence", "modality"}, "cause field")
+        target, cmod = cf.slug("fact", True), cf.text("modality")
+        if cmod is not None and (cmod not in codes["Modality"] or cmod in ASSERTED):
+            cf.bad(f"a cause's modality is one of {', '.join(sorted(set(codes['Modality']) - ASSERTED))}, "
+                   f"got {cmod!r} (leave it out for a cause the text asserts)", "modality")  # fmt: skip
+        span = _span(c, reader, fid, doc, "cause field") if cf.ok else None
+        if span and cf.ok:
+            causes.append(Cause(target, span, cmod))
+            links.append(_Link(reader, c, fid, "causes", target))
+        else:
+            f.ok = False
+    attributions = []
+    for a in f.mappings("attributed_to"):
+        af = _Fields(a, reader, fid, {"by", "quote", "occurrence"}, "attribution field")
+        by = af.text("by")
+        if by is not None and (by not in entities or not vocabulary.is_a(entities[by].type, "Agent")):
+            af.bad(f"'by' must name a person, state, organisation or company, got {_clip(by)}", "by")
+        span = _span(a, reader, fid, doc, "attribution field") if af.ok else None
+        if span and af.ok:
+            attributions.append(Attribution(by, span))
+        else:
+            f.ok = False
+    if modality == "reported" and not attributions and f.ok:
+        f.bad("a 'reported' fact needs 'attributed_to' (who says so)", "modality")
+
+    if not f.ok:
         return None
     return Fact(
-        id=fid, document=doc.id, kind=kind, label=label, modality=modality, evidence=span,
+        id=fid, document=doc.id, kind=kind, label=label, modality=modality, spans=spans,
         line=_line(entry) or 0, parties=parties, from_party=(from_party or [None])[0],
-        to_party=(to_party or [None])[0], involves=involves, places=places,
-        agreement=(agreement or [None])[0], time=time, quantities=quantities,
-        commodities=[str(c) for c in commodities], as_stated=dict(as_stated), claim=claim, note=note,
-        slips=slips,
+        to_party=(to_party or [None])[0], involves=involves, via=via, bypassing=bypassing, places=places,
+        agreement=(agreement or [None])[0], time=time, quantities=quantities, commodities=commodities,
+        change_direction=change_direction, change_of=change_of, role=role, about=about, topic_of=topic_of,
+        causes=causes, attributions=attributions, at_time_of=at_time_of, after=after, as_stated=dict(as_stated),
+        claim=claim, note=note, slips=slips,
     )  # fmt: skip
+
+
+def _span(block, reader, fid, doc, what) -> Span | None:
+    """A verbatim span given as {quote, occurrence} inside a larger record."""
+    keys = SPAN_KEYS if what == "evidence field" else set(block)
+    f = _Fields(block, reader, fid, keys, what) if what == "evidence field" else _Fields(block, reader, fid, keys)
+    quote, occurrence = f.text("quote", required=True), f.occurrence()
+    if not f.ok:
+        return None
+    return _locate(quote, occurrence, doc, reader, block, fid)
+
+
+def _check_links(corpus: Corpus, links: list[_Link], seen_ids) -> None:
+    """Fact-to-fact references name existing facts of the right kind, and no fact its own.
+
+    A link to a fact that was refused for another problem is not reported again."""
+    by_id = {f.id: f for f in corpus.facts}
+    for link in links:
+        target = by_id.get(link.target)
+        if target is None and link.target in seen_ids:
+            continue
+        if target is None:
+            link.reader.problem(link.node, link.fact, f"'{link.key}' names unknown fact {link.target!r}",
+                                "fact" if link.key == "causes" else link.key)  # fmt: skip
+        elif target.id == link.fact:
+            link.reader.problem(link.node, link.fact, f"'{link.key}' names the fact itself", link.key)
+        elif link.kind and target.kind != link.kind:
+            link.reader.problem(link.node, link.fact, f"'{link.key}' must name a {link.kind}, "
+                                f"{link.target!r} is a {target.kind}", link.key)  # fmt: skip
 
 
 def _locate(quote, occurrence, doc: Document, reader, node, item) -> Span | None:
     """Find a quote verbatim in its document; it must be unique or name its occurrence."""
     if not isinstance(quote, str) or not quote:
-        reader.problem(node, item, "quote must be non-empty text", "quote")
+        reader.problem(node, item, f"quote must be non-empty text, got {_what(quote)}", "quote")
         return None
     starts = [m.start() for m in re.finditer(re.escape(quote), doc.text)]
     if not starts:
@@ -540,77 +899,127 @@ def _locate(quote, occurrence, doc: Document, reader, node, item) -> Span | None
     elif isinstance(occurrence, int) and not isinstance(occurrence, bool) and 1 <= occurrence <= len(starts):
         start = starts[occurrence - 1]
     else:
-        reader.problem(node, item, f"occurrence must be 1..{len(starts)}, got {occurrence!r}", "occurrence")
+        reader.problem(node, item, f"occurrence must be 1..{len(starts)}, got {_what(occurrence)}", "occurrence")
         return None
     end = start + len(quote)
     return Span(doc.id, quote, start, end, doc.text[max(0, start - CONTEXT) : start], doc.text[end : end + CONTEXT])
 
 
-def _read_quantity(q, quote, vocabulary, bad) -> Quantity | None:
-    if not isinstance(q, dict):
-        bad("each quantity must be a mapping", "quantities")
-        return None
+QUANTITY_KEYS = {"measure", "amount", "unit", "bound", "stated"}
+NON_NEGATIVE = {"value", "mass", "share", "count", "area", "duration", "level"}
+
+
+def _read_quantity(q, reader, fid, vocabulary, in_quotes, time: Time | None) -> Quantity | None:
+    f = _Fields(q, reader, fid, QUANTITY_KEYS, "quantity field")
+    codes = {}
+    for key, code_list in (("measure", "Measure"), ("unit", "Unit"), ("bound", "Bound")):
+        code = f.text(key, required=key != "bound")
+        if code is None and key == "bound" and "bound" not in q:
+            code = "exact"
+        if code is not None and code not in vocabulary.codes[code_list]:
+            known = ", ".join(sorted(vocabulary.codes[code_list]))
+            f.bad(f"unknown {key} {code!r} (known: {known})", key)
+        codes[key] = code
+    stated = f.text("stated")
+    if stated is not None and not in_quotes(stated):
+        f.bad(f"quantity wording {_clip(stated)} is not in a quote", "stated")
     amount = q.get("amount")
-    if isinstance(amount, bool) or not isinstance(amount, (int, float, Decimal)):
-        bad(f"quantity amount must be a number, got {amount!r}", "quantities", q)
+    value = None
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)):
+        f.bad(f"'amount' must be a number (not text), got {_what(amount)}", "amount")
+    else:
+        try:
+            value = Decimal(str(amount))
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            f.bad(f"'amount' must be a finite number, got {_what(amount)}", "amount")
+            value = None
+        elif abs(value) >= MAX_AMOUNT:
+            f.bad(f"'amount' {amount} is out of range (its size must be below 10^18)", "amount")
+            value = None
+        else:
+            digits = value.normalize().as_tuple()
+            if len(digits.digits) > MAX_DIGITS or -min(digits.exponent, 0) > MAX_DECIMALS:
+                f.bad(f"'amount' {amount} has more than {MAX_DIGITS} significant digits or {MAX_DECIMALS} "
+                      "decimal places", "amount")  # fmt: skip
+                value = None
+    if not f.ok or value is None:
         return None
-    try:
-        value = Decimal(str(amount))
-    except InvalidOperation:
-        bad(f"quantity amount is not a number: {amount!r}", "quantities", q)
+    measure, unit = codes["measure"], codes["unit"]
+    if value < 0 and measure in NON_NEGATIVE:
+        f.bad(f"a {measure} cannot be negative, got {amount}", "amount")
+        return None
+    if measure == "share" and unit == "percent" and value > 100:
+        f.bad(f"a share cannot exceed 100 percent, got {amount}", "amount")
+        return None
+    if unit == "RUB" and time and time.start_year and int(time.start_year) < RUB_SINCE:
+        f.bad(f"RUB is the ruble since {RUB_SINCE}; an amount dated {time.start_year} is in RUR (the ruble "
+              "before the redenomination), whatever its wording", "unit")  # fmt: skip
         return None
     if value == value.to_integral_value():
         value = value.quantize(Decimal(1))
-    fields = {"measure": "Measure", "unit": "Unit", "bound": "Bound"}
-    for key, code_list in fields.items():
-        code = q.get(key, "exact" if key == "bound" else None)
-        if code not in vocabulary.codes[code_list]:
-            bad(f"unknown {key} {code!r} (known: {', '.join(sorted(vocabulary.codes[code_list]))})", "quantities", q)
-            return None
-    stated = q.get("stated")
-    if stated is not None and (not isinstance(stated, str) or stated not in quote):
-        bad(f"quantity wording {stated!r} is not in the quote", "quantities", q)
-        return None
-    extra = set(q) - {"measure", "amount", "unit", "bound", "stated"}
-    if extra:
-        bad(f"unknown quantity field(s): {', '.join(sorted(extra))}", "quantities", q)
-        return None
-    return Quantity(q["measure"], value, q["unit"], q.get("bound", "exact"), stated)
+    return Quantity(measure, value, unit, codes["bound"], stated)
 
 
-def _read_time(t, quote, bad) -> Time | None:
-    if not isinstance(t, dict) or not t:
-        bad("time must be a mapping such as {year: 2014}", "time")
+TIME_KEYS = {"year", "date", "start", "end", "decade", "stated"}
+
+
+def _read_time(facts: _Fields, in_quotes, quotes) -> Time | None:
+    t = facts.mapping("time")
+    if t is None:
         return None
-    extra = set(t) - {"year", "date", "start", "end", "stated"}
-    if extra:
-        bad(f"unknown time field(s): {', '.join(sorted(extra))}", "time")
-        return None
+    f = _Fields(t, facts.reader, facts.item, TIME_KEYS, "time field")
+    if not t:
+        f.bad("time must say something, such as {year: 2014} or {stated: ...}")
+    forms = [k for k in ("year", "date", "start", "decade") if k in t]
+    if len(forms) > 1:
+        f.bad(f"time takes one of year, date, start/end or decade, got {', '.join(forms)}")
+    if "end" in t and "start" not in t:
+        f.bad("a period needs its 'start' ('end' alone is not a dated time)", "end")
     out = Time()
     if "year" in t:
         out.year = _year_value(t["year"])
         if out.year is None:
-            bad(f"year must be four digits, got {t['year']!r}", "time")
+            f.bad(f"'year' must be four digits, got {_what(t['year'])}", "year")
     if "date" in t:
         out.date = _date_value(t["date"])
         if out.date is None:
-            bad(f"date must be a real date YYYY-MM-DD, got {t['date']!r}", "time")
-    if ("start" in t) != ("end" in t):
-        bad("a period needs both start and end", "time")
-    elif "start" in t:
-        out.start, out.end = _moment(t["start"]), _moment(t["end"])
-        if out.start is None or out.end is None:
-            bad("period start/end must be YYYY, YYYY-MM or YYYY-MM-DD", "time")
-        elif out.start[:4] > out.end[:4] or (len(out.start) == len(out.end) and out.start > out.end):
-            bad(f"period starts after it ends ({out.start} > {out.end})", "time")
+            f.bad(f"'date' must be a real date YYYY-MM-DD, got {_what(t['date'])}", "date")
+    if "decade" in t:
+        out.decade = _year_value(t["decade"])
+        if out.decade is None or not out.decade.endswith("0"):
+            f.bad(f"'decade' must be a year ending in 0 (1990 for the 1990s), got {_what(t['decade'])}", "decade")
+    for key in ("start", "end"):
+        if key in t:
+            setattr(out, key, _moment(t[key]))
+            if getattr(out, key) is None:
+                f.bad(f"'{key}' must be YYYY, YYYY-MM or YYYY-MM-DD (a real date), got {_what(t[key])}", key)
+    if out.start and out.end and _first_day(out.start) > _last_day(out.end):
+        f.bad(f"period starts after it ends ({out.start} > {out.end})", "start")
     if "stated" in t:
-        if not isinstance(t["stated"], str) or t["stated"] not in quote:
-            bad(f"time wording {t['stated']!r} is not in the quote", "time")
-        else:
-            out.stated = t["stated"]
-    years = {v[:4] for v in (out.year, out.date, out.start, out.end) if v}
-    out.from_context = bool(years) and not out.stated and not any(y in quote for y in years)
+        out.stated = f.text("stated")
+        if out.stated is not None and not in_quotes(out.stated):
+            f.bad(f"time wording {_clip(out.stated)} is not in a quote", "stated")
+    facts.ok = facts.ok and f.ok
+    if not f.ok:
+        return None
+    years = {v[:4] for v in (out.year, out.date, out.start, out.end, out.decade) if v}
+    out.from_context = bool(years) and not any(y in q for y in years for q in quotes)
     return out
+
+
+def _first_day(moment: str) -> dt.date:
+    return dt.date.fromisoformat(moment if len(moment) == 10 else (moment + "-01-01")[:10])
+
+
+def _last_day(moment: str) -> dt.date:
+    if len(moment) == 10:
+        return dt.date.fromisoformat(moment)
+    if len(moment) == 4:
+        return dt.date(int(moment), 12, 31)
+    year, month = int(moment[:4]), int(moment[5:7])
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def _year_value(v) -> str | None:

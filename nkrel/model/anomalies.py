@@ -3,12 +3,19 @@
 Rules that read well as graph patterns are SPARQL files in nkrel/rules/ (each names
 its anomaly type and severity in its header) and run on the built graph. Rules that
 need the sentence a fact sits in or arithmetic over several facts are Python below.
-Slips a curator recorded (`slips:` on a fact, `doubt:` on an entity) become
-anomalies too, marked as found by the curator.
+Slips a curator recorded (`slips:` on a fact or a document, `doubt:` on an entity)
+become anomalies too, marked as found by the curator.
+
+Every rule is linear in the number of facts: rules over pairs of facts first group
+them by a blocking key (sentence, or kind, parties, year, measure and unit) and only
+compare within a group; a group of many equal facts (a corpus copied many times)
+costs a sort, not all its pairs.
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -17,10 +24,17 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..ingest.coverage import split_sentences
-from ..ingest.load import Corpus, Fact, Quantity
+from ..ingest.load import Corpus, Fact, Quantity, Span
 
 MAJOR_SLIPS = {"inconsistency", "implausible", "anachronism", "wrong-name"}
-DECLINE = re.compile(r"\b(drop(?:ped|s)?|declin\w*|decreas\w*|fell|fall(?:s|en)?|reduc\w*|shr[au]nk)\b", re.I)
+DECLINE = re.compile(
+    r"\b(drop(?:ped|s)?|declin\w*|decreas\w*|fell|fall(?:s|en)?|reduc\w*|shr[au]nk|plung\w*|plummet\w*|"
+    r"slump\w*|sank|sink\w*|tumbl\w*)\b",
+    re.I,
+)
+# the word just before a figure says which end of a change it is: "from X", "to Y"
+_MARKER = re.compile(r"\b(from|to)\s+(?:US\s*)?[$€£]?\s*$", re.I)
+ID_PARTS = 6  # an anomaly about more facts than this gets a digest in its id, not every fact id
 
 
 @dataclass
@@ -32,10 +46,14 @@ class Anomaly:
     facts: list[str] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
     words: str | None = None
+    documents: list[str] = field(default_factory=list)  # for slips of a document as a whole
 
     @property
     def id(self) -> str:
-        parts = self.facts or self.entities
+        parts = self.facts or self.entities or self.documents
+        if len(parts) > ID_PARTS:
+            digest = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:12]
+            parts = [parts[0], f"and-{len(parts) - 1}-more-{digest}"]
         return f"{self.type}/{'--'.join(parts)}" + (f"/{_slug(self.words)}" if self.words else "")
 
 
@@ -45,6 +63,20 @@ def _slug(text: str) -> str:
 
 def find_anomalies(corpus: Corpus, dataset) -> list[Anomaly]:
     """Run every rule; return the anomalies sorted and without duplicates."""
+    import gc
+
+    # the rules allocate many small objects among many live ones: the cyclic collector
+    # would rescan the whole corpus again and again (superlinear); nothing here makes cycles
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _find_anomalies(corpus, dataset)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _find_anomalies(corpus: Corpus, dataset) -> list[Anomaly]:
     found = _sparql_rules(dataset)
     placed = _place_quantities(corpus)
     for rule in (
@@ -107,52 +139,66 @@ class Placed:
     fact: Fact
     quantity: Quantity
     position: int  # code-point offset of the quantity's words in the document
+    span: Span  # the quote the words sit in
 
 
 def _place_quantities(corpus: Corpus) -> dict[tuple[str, int, int], list[Placed]]:
     """Group every quantity by the sentence its words sit in, in text order."""
     sentences = {d: split_sentences(d, doc.text) for d, doc in corpus.documents.items()}
+    starts = {d: [s.start for s in ss] for d, ss in sentences.items()}
     by_sentence: dict[tuple[str, int, int], list[Placed]] = {}
     for f in corpus.facts:
         for q in f.quantities:
-            offset = f.evidence.exact.find(q.stated) if q.stated else -1
-            pos = f.evidence.start + max(offset, 0)
-            for s in sentences[f.document]:
-                if s.start <= pos < s.end or (pos == s.end == s.start):
-                    key = (f.document, s.start, s.end)
-                    by_sentence.setdefault(key, []).append(Placed(f, q, pos))
-                    break
+            span = next((s for s in f.spans if q.stated and q.stated in s.exact), f.evidence)
+            offset = span.exact.find(q.stated) if q.stated else -1
+            pos = span.start + max(offset, 0)
+            i = bisect.bisect_right(starts[f.document], pos) - 1
+            if i >= 0:
+                s = sentences[f.document][i]
+                if s.start <= pos < s.end or pos == s.end == s.start:
+                    by_sentence.setdefault((f.document, s.start, s.end), []).append(Placed(f, q, pos, span))
     for items in by_sentence.values():
         items.sort(key=lambda p: (p.position, p.fact.id))
     return by_sentence
 
 
 def decline_to_larger(placed) -> list[Anomaly]:
-    """'dropped from X to Y' where Y > X."""
+    """'dropped from X to Y' or 'fell to Y from X' where Y > X.
+
+    A decline word must stand before the figures; "from" marks the old figure and
+    "to" the new one, in either order. Without markers the earlier figure is the old."""
     out = []
     for items in placed.values():
         for first, later in itertools.combinations(items, 2):
-            if first.quantity.unit != later.quantity.unit or first.quantity.measure != later.quantity.measure:
+            fq, lq = first.quantity, later.quantity
+            if fq.unit != lq.unit or fq.measure != lq.measure or fq.measure in ("change", "share", "level"):
                 continue
-            if first.quantity.measure in ("change", "share", "level"):
+            if fq.bound not in ("exact", "approximate") or lq.bound not in ("exact", "approximate"):
                 continue
-            # the decline word must stand in the first value's quote, before that value
-            quote = first.fact.evidence
-            before = quote.exact[: max(0, first.position - quote.start)]
-            if not DECLINE.search(before) or first.quantity.bound not in ("exact", "approximate"):
+            quote = first.span
+            if not DECLINE.search(quote.exact[: max(0, first.position - quote.start)]):
                 continue
-            if later.quantity.amount > first.quantity.amount:
+            old, new = first, later
+            if _marker(first) == "to" and _marker(later) in ("from", None):
+                old, new = later, first
+            if new.quantity.amount > old.quantity.amount:
                 out.append(
                     Anomaly(
                         "decline-to-larger",
                         "major",
-                        f"The text calls it a decline from {first.quantity.stated or first.quantity.amount} "
-                        f"to {later.quantity.stated or later.quantity.amount}, which is larger.",
+                        f"The text calls it a decline from {old.quantity.stated or old.quantity.amount} "
+                        f"to {new.quantity.stated or new.quantity.amount}, which is larger.",
                         "decline-to-larger",
                         sorted({first.fact.id, later.fact.id}),
                     )  # fmt: skip
                 )
     return out
+
+
+def _marker(p: Placed) -> str | None:
+    """'from' or 'to' when that word stands just before the figure's words."""
+    m = _MARKER.search(p.span.exact[: max(0, p.position - p.span.start)])
+    return m.group(1).lower() if m else None
 
 
 def change_mismatch(placed) -> list[Anomaly]:
@@ -204,21 +250,39 @@ def exceeds_stated_bound(placed) -> list[Anomaly]:
 
 
 def currency_mix(placed) -> list[Anomaly]:
-    """One sentence with amounts in old rubles and in rubles not marked old."""
+    """One sentence with ruble amounts worded differently, or of different rubles.
+
+    Before 1998 every ruble is a RUR ("old") ruble, however the text words it; a
+    sentence that calls one amount "old" rubles and the next plain "rubles" invites
+    readers to think they differ."""
     out = []
     for items in placed.values():
-        old = [p for p in items if p.quantity.unit == "RUB-old"]
-        new = [p for p in items if p.quantity.unit == "RUB"]
-        if old and new:
+        rur = [p for p in items if p.quantity.unit == "RUR"]
+        rub = [p for p in items if p.quantity.unit == "RUB"]
+        said_old = [p for p in rur if "old" in (p.quantity.stated or "").lower()]
+        not_said = [p for p in rur if p not in said_old]
+        if rur and rub:
             out.append(
                 Anomaly(
                     "currency-mix",
                     "major",
-                    f"The sentence gives “{old[0].quantity.stated}” in old rubles and "
-                    f"“{new[0].quantity.stated}” in rubles not marked old; the amounts may not be comparable "
-                    "(1,000 old rubles became 1 ruble in 1998).",
+                    f"The sentence gives “{rur[0].quantity.stated}” in rubles before 1998 (RUR) and "
+                    f"“{rub[0].quantity.stated}” in rubles since 1998 (RUB); 1,000 RUR became 1 RUB, so the "
+                    "amounts are not comparable.",
                     "currency-mix",
-                    sorted({p.fact.id for p in old + new}),
+                    sorted({p.fact.id for p in rur + rub}),
+                )  # fmt: skip
+            )
+        elif said_old and not_said:
+            out.append(
+                Anomaly(
+                    "currency-mix",
+                    "minor",
+                    f"The sentence gives “{said_old[0].quantity.stated}” as “old” rubles and "
+                    f"“{not_said[0].quantity.stated}” as rubles, but both amounts are dated before 1998: both are "
+                    "pre-redenomination rubles (RUR) and differ only in wording.",
+                    "currency-mix",
+                    sorted({p.fact.id for p in rur}),
                 )  # fmt: skip
             )
     return out
@@ -232,46 +296,55 @@ def _party_key(f: Fact):
 
 
 def _year_of(f: Fact) -> str | None:
+    """The year of a fact dated by a year or a date (not a period), else None."""
     if not f.time:
         return None
     return f.time.year or (f.time.date or "")[:4] or None
 
 
+def _everyone(f: Fact) -> frozenset:
+    return frozenset(filter(None, [f.from_party, f.to_party, *f.parties]))
+
+
 def part_year_equals_full_year(corpus: Corpus) -> list[Anomaly]:
-    """Part-year figures that add up exactly to the same year's full-year figure."""
+    """Part-year figures that add up exactly to the same year's full-year figure.
+
+    Grouped by document, participants and year: only facts of one group are compared."""
     out = []
-    facts = [f for f in corpus.facts if f.kind == "TradeFlow"]
-    for full in facts:
-        year = _year_of(full) or (full.time.end if full.time and full.time.end and len(full.time.end) == 4 else None)
-        values = [q for q in full.quantities if q.measure == "value"]
-        if not year or not values:
+    fulls: dict[tuple, list[Fact]] = {}
+    parts: dict[tuple, list[Fact]] = {}
+    for f in corpus.facts:
+        if f.kind != "TradeFlow" or not f.time:
             continue
-        target = values[-1]  # for a period, the last value stated is the one for its end year
-        parts = [
-            f for f in facts
-            if f is not full and f.document == full.document and f.time and f.time.start and len(f.time.start) > 4
-            and f.time.start[:4] == year == f.time.end[:4]
-            and frozenset(filter(None, [f.from_party, f.to_party, *f.parties]))
-            == frozenset(filter(None, [full.from_party, full.to_party, *full.parties]))
-        ]  # fmt: skip
-        for n in range(1, len(parts) + 1):
-            for combo in itertools.combinations(parts, n):
-                if _months(combo) == set(range(1, 13)):
-                    continue  # the parts cover the whole year: their sum should equal it
-                amounts = [
-                    q.amount for f in combo for q in f.quantities if q.measure == "value" and q.unit == target.unit
-                ]
-                if len(amounts) == n and sum(amounts) == target.amount:
-                    out.append(
-                        Anomaly(
-                            "part-year-equals-full-year",
-                            "major",
-                            f"Figures for part of {year} ({' + '.join(str(a) for a in amounts)}) add up exactly to "
-                            f"the figure given for {year} as a whole ({target.amount}).",
-                            "part-year-equals-full-year",
-                            sorted({full.id, *(f.id for f in combo)}),
-                        )  # fmt: skip
-                    )
+        t = f.time
+        if t.start and len(t.start) > 4 and t.end and t.start[:4] == t.end[:4]:
+            parts.setdefault((f.document, _everyone(f), t.start[:4]), []).append(f)
+        year = t.year or (t.date or "")[:4] or (t.end if t.end and len(t.end) == 4 else None)
+        if year and any(q.measure == "value" for q in f.quantities):
+            fulls.setdefault((f.document, _everyone(f), year), []).append(f)
+    for key, group in fulls.items():
+        candidates = parts.get(key, [])
+        year = key[2]
+        for full in group:
+            target = [q for q in full.quantities if q.measure == "value"][-1]  # a period's last value is its end year's
+            for n in range(1, min(len(candidates), 4) + 1):
+                for combo in itertools.combinations(candidates, n):
+                    if _months(combo) == set(range(1, 13)):
+                        continue  # the parts cover the whole year: their sum should equal it
+                    amounts = [
+                        q.amount for f in combo for q in f.quantities if q.measure == "value" and q.unit == target.unit
+                    ]
+                    if len(amounts) == n and sum(amounts) == target.amount:
+                        out.append(
+                            Anomaly(
+                                "part-year-equals-full-year",
+                                "major",
+                                f"Figures for part of {year} ({' + '.join(str(a) for a in amounts)}) add up exactly "
+                                f"to the figure given for {year} as a whole ({target.amount}).",
+                                "part-year-equals-full-year",
+                                sorted({full.id, *(f.id for f in combo)}),
+                            )  # fmt: skip
+                        )
     return out
 
 
@@ -284,79 +357,121 @@ def _months(facts) -> set[int]:
     return months
 
 
-def _interval(q: Quantity) -> tuple[Decimal, Decimal]:
+EXACT_TOLERANCE = Decimal("0.01")  # figures stated as exact may still be rounded: 1 percent either way
+APPROXIMATE_TOLERANCE = Decimal("0.1")  # "about", "some": 10 percent either way
+
+
+def _interval(q: Quantity, exact_tolerance: Decimal = Decimal(0)) -> tuple[Decimal, Decimal]:
     v = q.amount
     inf = Decimal("Infinity")
+    lo, hi = sorted((v * (1 - exact_tolerance), v * (1 + exact_tolerance)))
+    alo, ahi = sorted((v * (1 - APPROXIMATE_TOLERANCE), v * (1 + APPROXIMATE_TOLERANCE)))
     return {
-        "exact": (v, v), "approximate": (v * Decimal("0.9"), v * Decimal("1.1")), "at-least": (v, inf),
+        "exact": (lo, hi), "approximate": (alo, ahi), "at-least": (v, inf),
         "more-than": (v, inf), "at-most": (-inf, v), "less-than": (-inf, v),
     }[q.bound]  # fmt: skip
 
 
 def _time_key(f: Fact):
     t = f.time
-    return (t.year, t.date, t.start, t.end) if t and (t.year or t.date or t.start) else None
+    return (t.year, t.date, t.start, t.end, t.decade) if t and (t.year or t.date or t.start or t.decade) else None
+
+
+def _claim_key(f: Fact) -> str:
+    return f.claim or "fact:" + f.id
 
 
 def unlinked_disagreement(corpus: Corpus) -> list[Anomaly]:
     """Facts about the same quantity, parties and period whose values cannot both be true.
 
     Only totals per period (trade, shares, freight): two aid deliveries in one year are
-    normal, two different trade totals for one year are not."""
+    normal, two different trade totals for one year are not. Facts that state one
+    claim are left to the claim rule. One finding per group of facts that disagree."""
     out = []
     groups: dict[tuple, list[tuple[Fact, Quantity]]] = {}
     for f in corpus.facts:
         if _time_key(f) is None or f.kind not in ("TradeFlow", "TradeShare", "BorderFreight"):
             continue
         for q in f.quantities:
-            key = (f.kind, _party_key(f), _time_key(f), q.measure, q.unit, frozenset(f.commodities))
+            key = (f.kind, _party_key(f), _time_key(f), q.measure, q.unit, frozenset(f.goods))
             groups.setdefault(key, []).append((f, q))
     for items in groups.values():
-        for (fa, qa), (fb, qb) in itertools.combinations(items, 2):
-            if fa.id == fb.id or (fa.claim and fa.claim == fb.claim):
+        if len(items) < 2:
+            continue
+        by_interval: dict[tuple, list[tuple[Fact, Quantity]]] = {}
+        for f, q in items:
+            by_interval.setdefault(_interval(q), []).append((f, q))
+        involved: dict[str, tuple[Fact, Quantity]] = {}
+        for (a_lo, a_hi), (b_lo, b_hi) in itertools.combinations(sorted(by_interval), 2):
+            if not (a_hi < b_lo or b_hi < a_lo):
                 continue
-            (a_lo, a_hi), (b_lo, b_hi) = _interval(qa), _interval(qb)
-            if a_hi < b_lo or b_hi < a_lo:
-                kind = "sources-disagree" if fa.document != fb.document else "inconsistency"
-                out.append(
-                    Anomaly(
-                        kind,
-                        "major",
-                        f"Two facts give different values for the same quantity, parties and time: "
-                        f"“{qa.stated or qa.amount}” and “{qb.stated or qb.amount}”.",
-                        "unlinked-disagreement",
-                        sorted({fa.id, fb.id}),
-                    )  # fmt: skip
-                )
+            pair = by_interval[(a_lo, a_hi)] + by_interval[(b_lo, b_hi)]
+            if len({_claim_key(f) for f, _ in pair}) < 2:
+                continue  # one claim: the claim rule reports it
+            for f, q in pair:
+                involved.setdefault(f.id, (f, q))
+        if len(involved) < 2:
+            continue
+        members = [involved[k] for k in sorted(involved)]
+        kind = "sources-disagree" if len({f.document for f, _ in members}) > 1 else "inconsistency"
+        values = sorted({(q.amount, q.stated or str(q.amount)) for _, q in members})
+        out.append(
+            Anomaly(
+                kind,
+                "major",
+                "Facts give different values for the same quantity, parties and time: "
+                + " and ".join(f"“{words}”" for _, words in values)
+                + ".",
+                "unlinked-disagreement",
+                sorted(involved),
+            )  # fmt: skip
+        )
     return out
 
 
 def possible_double_count(corpus: Corpus) -> list[Anomaly]:
-    """Two aid or trade facts, same direction, year and amount, not marked as one claim."""
+    """Aid or trade facts, same direction, year and (nearly) the same amount, not one claim.
+
+    Grouped by kind, parties, year, measure and unit; within a group the amounts are
+    sorted and facts whose tolerance intervals overlap form one cluster (one finding)."""
     out = []
-    facts = [f for f in corpus.facts if f.kind in ("Aid", "TradeFlow") and _year_of(f)]
-    for fa, fb in itertools.combinations(facts, 2):
-        if fa.kind != fb.kind or _party_key(fa) != _party_key(fb) or _year_of(fa) != _year_of(fb):
+    groups: dict[tuple, list[tuple[Fact, Quantity]]] = {}
+    for f in corpus.facts:
+        year = _year_of(f)
+        if f.kind not in ("Aid", "TradeFlow") or not year:
             continue
-        if fa.claim and fa.claim == fb.claim:
+        for q in f.quantities:
+            if q.amount != 0 and q.bound in ("exact", "approximate") and q.measure in ("value", "mass", "count"):
+                groups.setdefault((f.kind, _party_key(f), year, q.measure, q.unit), []).append((f, q))
+    for (_, _, year, _, unit), items in groups.items():
+        if len(items) < 2:
             continue
-        same = [
-            (qa, qb) for qa in fa.quantities for qb in fb.quantities
-            if qa.unit == qb.unit and qa.measure == qb.measure and qa.amount == qb.amount and qa.amount != 0
-        ]  # fmt: skip
-        if same:
-            qa, qb = same[0]
-            out.append(
-                Anomaly(
-                    "possible-double-count",
-                    "major",
-                    f"Both facts give {qa.amount} {qa.unit} in {_year_of(fa)} between the same parties "
-                    f"(“{qa.stated or qa.amount}” and “{qb.stated or qb.amount}”): they may be the same "
-                    "delivery counted twice.",
-                    "possible-double-count",
-                    sorted({fa.id, fb.id}),
-                )  # fmt: skip
-            )
+        items.sort(key=lambda fq: (_interval(fq[1], EXACT_TOLERANCE)[0], fq[0].id))
+        cluster, reach = [items[0]], _interval(items[0][1], EXACT_TOLERANCE)[1]
+        for fq in items[1:] + [None]:
+            lo = _interval(fq[1], EXACT_TOLERANCE)[0] if fq else None
+            if fq is not None and lo <= reach:
+                cluster.append(fq)
+                reach = max(reach, _interval(fq[1], EXACT_TOLERANCE)[1])
+                continue
+            facts = {f.id: (f, q) for f, q in cluster}
+            if len(facts) > 1 and len({_claim_key(f) for f, _ in facts.values()}) > 1:
+                members = [facts[k] for k in sorted(facts)]
+                amounts = sorted({q.amount for _, q in members})
+                same = f"{amounts[0]} {unit}" if len(amounts) == 1 else f"{amounts[0]} to {amounts[-1]} {unit}"
+                out.append(
+                    Anomaly(
+                        "possible-double-count",
+                        "major",
+                        f"Facts give {same} in {year} between the same parties ("
+                        + " and ".join(f"“{q.stated or q.amount}”" for _, q in members)
+                        + "): they may be the same delivery counted twice.",
+                        "possible-double-count",
+                        sorted(facts),
+                    )  # fmt: skip
+                )
+            if fq is not None:
+                cluster, reach = [fq], _interval(fq[1], EXACT_TOLERANCE)[1]
     return out
 
 
@@ -408,19 +523,24 @@ def unit_misspelling(corpus: Corpus, dataset) -> list[Anomaly]:
 
 
 def curated(corpus: Corpus) -> list[Anomaly]:
-    """Slips and doubts recorded by the curator in the fact and entity records."""
+    """Slips and doubts recorded by the curator in the fact, document and entity records."""
     out = []
     for f in corpus.facts:
         for slip in f.slips:
             severity = "major" if slip.type in MAJOR_SLIPS else "minor"
             out.append(Anomaly(slip.type, severity, slip.says, "curator", [f.id], [], slip.words))
-    for e in corpus.entities.values():
-        if e.doubt:
-            users = sorted(
-                f.id for f in corpus.facts
-                if e.id in (*f.parties, f.from_party, f.to_party, *f.involves, *f.places, f.agreement)
-            )  # fmt: skip
-            out.append(Anomaly("unknown-name", "major", e.doubt, "curator", users, [e.id], e.label))
+    for d in corpus.document_slips:
+        severity = "major" if d.slip.type in MAJOR_SLIPS else "minor"
+        out.append(Anomaly(d.slip.type, severity, d.slip.says, "curator", [], [], d.slip.words, [d.document]))
+    doubted = {e.id for e in corpus.entities.values() if e.doubt}
+    users: dict[str, set[str]] = {e: set() for e in doubted}
+    for f in corpus.facts:
+        for eid in (*f.parties, f.from_party, f.to_party, *f.involves, *f.via, *f.bypassing, *f.places, f.agreement):
+            if eid in users:
+                users[eid].add(f.id)
+    for eid in sorted(doubted):
+        e = corpus.entities[eid]
+        out.append(Anomaly("unknown-name", "major", e.doubt, "curator", sorted(users[eid]), [e.id], e.label))
     return out
 
 
@@ -431,14 +551,14 @@ def add_anomalies(dataset, anomalies: list[Anomaly], vocabulary) -> None:
     """Record each anomaly as a node in its own named graph."""
     from rdflib import RDF, RDFS, Literal, URIRef
 
-    from .build import GRAPH, ID, entity_iri, fact_iri, nk
+    from .build import GRAPH, ID, document_iri, entity_iri, fact_iri, nk
 
     g = dataset.graph(GRAPH["anomalies"])
     codes = vocabulary.codes
     for a in anomalies:
         node = ID["anomaly/" + a.id]
         g.add((node, RDF.type, nk.Anomaly))
-        g.add((node, RDFS.label, Literal(f"{a.type}: {', '.join(a.facts or a.entities)}")))
+        g.add((node, RDFS.label, Literal(f"{a.type}: {', '.join(a.facts or a.entities or a.documents)}")))
         g.add((node, nk.anomalyType, URIRef(codes["AnomalyType"][a.type])))
         g.add((node, nk.severity, URIRef(codes["Severity"][a.severity])))
         g.add((node, nk.explanation, Literal(a.explanation)))
@@ -447,5 +567,7 @@ def add_anomalies(dataset, anomalies: list[Anomaly], vocabulary) -> None:
             g.add((node, nk.concerns, fact_iri(fid)))
         for eid in a.entities:
             g.add((node, nk.concerns, entity_iri(eid)))
+        for doc in a.documents:
+            g.add((node, nk.concerns, document_iri(doc)))
         if a.words:
             g.add((node, nk.wordsAtFault, Literal(a.words)))

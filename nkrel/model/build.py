@@ -1,6 +1,6 @@
 """Build the RDF dataset: one named graph per source document, one for the shared
-entities and claims, one for the ontology. No blank nodes: every node has an IRI a
-user can point at.
+entities and claims, one for statements no text makes (the reference graph), one for
+the ontology. No blank nodes: every node has an IRI a user can point at.
 
 The `_add_*` functions add rdflib terms to a graph-like sink (`g.add((s, p, o))`); the
 sink keeps them as N-Triples term strings (see quads.py), which is what every later
@@ -33,6 +33,8 @@ PREFIXES = {
 ENTITIES_GRAPH = GRAPH["entities"]
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 ANOMALIES_GRAPH = GRAPH["anomalies"]
+REFERENCE_GRAPH = GRAPH["reference"]
+CURATOR_SOURCE = ID["source/curator"]
 
 
 def entity_iri(eid: str) -> URIRef:
@@ -55,6 +57,10 @@ def claim_iri(slug: str) -> URIRef:
     return ID["claim/" + slug]
 
 
+def goods_iri(code: str) -> URIRef:
+    return ID["goods/" + code]
+
+
 def new_dataset() -> Dataset:
     """An empty rdflib Dataset with nkrel's prefixes (for code that builds graphs by hand)."""
     ds = Dataset(default_union=True)
@@ -71,12 +77,15 @@ def build_dataset(
     entities: list | None = None,
 ) -> Quads:
     """Turn a verified corpus into named graphs: the ontology, the shared entities and
-    claims, and one graph per document. `ontology`: the parsed ontology, or its triples
+    claims, the reference statements, and one graph per document. `ontology`: the parsed ontology, or its triples
     (ontology_triples); `documents` and `entities`: graphs already built (by
     build_document and entity_triples, e.g. from the cache or other processes)."""
     quads = Quads()
     quads.set_graph(ONTOLOGY_GRAPH, ontology if isinstance(ontology, list) else ontology_triples(ontology))
     quads.set_graph(ENTITIES_GRAPH, entities if entities is not None else entity_triples(corpus))
+    reference = TripleSink()
+    _add_reference(reference, corpus)
+    quads.set_graph(REFERENCE_GRAPH, reference.sorted())
     documents = documents or {}
     by_document = facts_by_document(corpus)
     for doc in corpus.documents.values():
@@ -133,22 +142,50 @@ def _add_entities(g: Graph, corpus: Corpus) -> None:
         for alias in e.aliases:
             g.add((s, SKOS.altLabel, Literal(alias)))
         if e.wikidata:
-            g.add((s, OWL.sameAs, WD[e.wikidata]))
+            g.add((s, SKOS.exactMatch, WD[e.wikidata]))
+            g.add((s, nk.matchEvidence, Literal(e.wikidata_verified)))
         if e.located_in:
             g.add((s, nk.locatedIn, entity_iri(e.located_in)))
-        if e.capital_of:
-            g.add((s, nk.capitalOf, entity_iri(e.capital_of)))
         if e.successor:
             g.add((entity_iri(e.successor), nk.successorOf, s))
-        if e.founded:
-            g.add((s, nk.founded, Literal(e.founded, datatype=XSD.date)))
-        if e.dissolved:
-            g.add((s, nk.dissolved, Literal(e.dissolved, datatype=XSD.date)))
         if e.note:
             g.add((s, nk.curatorNote, Literal(e.note)))
     for slug in sorted({f.claim for f in corpus.facts if f.claim}):
         g.add((claim_iri(slug), RDF.type, nk.Claim))
         g.add((claim_iri(slug), RDFS.label, Literal(slug)))
+
+
+def _add_reference(g: Graph, corpus: Corpus) -> None:
+    """Statements no text makes, each reified with the origin it was derived from."""
+    used_curator = False
+    for e in corpus.entities.values():
+        r = e.reference
+        if r is None:
+            continue
+        origin = CURATOR_SOURCE if r.origin == "curator" else URIRef(r.origin)
+        used_curator |= r.origin == "curator"
+        s = entity_iri(e.id)
+        statements = [
+            ("founded", nk.founded, r.founded and Literal(r.founded, datatype=XSD.date)),
+            ("dissolved", nk.dissolved, r.dissolved and Literal(r.dissolved, datatype=XSD.date)),
+            ("in", nk.locatedIn, r.located_in and entity_iri(r.located_in)),
+            ("capital-of", nk.capitalOf, r.capital_of and entity_iri(r.capital_of)),
+        ]
+        for name, p, o in statements:
+            if not o:
+                continue
+            g.add((s, p, o))
+            st = ID[f"reference/{e.id}/{name}"]
+            g.add((st, RDF.type, nk.ReferenceStatement))
+            g.add((st, RDF.subject, s))
+            g.add((st, RDF.predicate, p))
+            g.add((st, RDF.object, o))
+            g.add((st, PROV.wasDerivedFrom, origin))
+            if r.checked:
+                g.add((st, nk.curatorNote, Literal(r.checked)))
+    if used_curator:
+        g.add((CURATOR_SOURCE, RDF.type, nk.ReferenceSource))
+        g.add((CURATOR_SOURCE, RDFS.label, Literal("the curator's general knowledge, checked as each statement says")))
 
 
 def _decimal_lexical(value) -> str:
@@ -179,23 +216,17 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary) -> None:
             g.add((s, nk.party, entity_iri(p)))
     for e in f.involves:
         g.add((s, nk.involves, entity_iri(e)))
+    # via / bypassing are kinds of involvement: materialised as nk:involves too
+    for prop, ids in ((nk.via, f.via), (nk.bypasses, f.bypassing)):
+        for e in ids:
+            g.add((s, prop, entity_iri(e)))
+            g.add((s, nk.involves, entity_iri(e)))
     for e in f.places:
         g.add((s, nk.place, entity_iri(e)))
     if f.agreement:
         g.add((s, nk.agreement, entity_iri(f.agreement)))
     if f.time:
-        t = f.time
-        if t.year:
-            g.add((s, nk.year, Literal(t.year, datatype=XSD.gYear)))
-        if t.date:
-            g.add((s, nk.date, Literal(t.date, datatype=XSD.date)))
-        if t.start:
-            g.add((s, nk.start, _time_literal(t.start)))
-            g.add((s, nk.end, _time_literal(t.end)))
-        if t.stated:
-            g.add((s, nk.timeAsStated, Literal(t.stated)))
-        if t.from_context:
-            g.add((s, nk.timeFromContext, Literal(True)))
+        _add_time(g, s, f)
     for i, q in enumerate(f.quantities, 1):
         qn = URIRef(f"{s}/quantity/{i}")
         unit = URIRef(codes["Unit"][q.unit])
@@ -208,7 +239,39 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary) -> None:
         if q.stated:
             g.add((qn, nk.asStated, Literal(q.stated)))
     for c in f.commodities:
-        g.add((s, nk.commodity, Literal(c)))
+        g.add((s, nk.commodity, Literal(c.stated)))
+        g.add((s, nk.goods, goods_iri(c.goods)))
+    if f.change_direction:
+        g.add((s, nk.direction, URIRef(codes["ChangeDirection"][f.change_direction])))
+    if f.change_of:
+        g.add((s, nk.changeOf, nk[f.change_of]))
+    if f.role:
+        g.add((s, nk.role, URIRef(codes["PartnerRole"][f.role])))
+    for kind in f.about:
+        g.add((s, nk.about, nk[kind]))
+    if f.topic_of:
+        g.add((s, nk.topicOf, fact_iri(f.topic_of)))
+    if f.at_time_of:
+        g.add((s, nk.atTimeOf, fact_iri(f.at_time_of)))
+    if f.after:
+        g.add((s, nk.after, fact_iri(f.after)))
+    for i, cause in enumerate(f.causes, 1):
+        link = URIRef(f"{s}/cause/{i}")
+        g.add((s, nk.cause, fact_iri(cause.fact)))
+        g.add((s, nk.qualifiedCause, link))
+        g.add((link, RDF.type, nk.CauseLink))
+        g.add((link, nk.causeFact, fact_iri(cause.fact)))
+        if cause.modality:
+            g.add((link, nk.modality, URIRef(codes["Modality"][cause.modality])))
+        _add_evidence(g, link, cause.span, URIRef(f"{link}/evidence"))
+    for i, a in enumerate(f.attributions, 1):
+        node = URIRef(f"{s}/attribution/{i}")
+        g.add((s, nk.qualifiedAttribution, node))
+        g.add((node, RDF.type, nk.Attribution))
+        if a.by:
+            g.add((s, nk.attributedTo, entity_iri(a.by)))
+            g.add((node, nk.speaker, entity_iri(a.by)))
+        _add_evidence(g, node, a.span, URIRef(f"{node}/evidence"))
     for eid, words in sorted(f.as_stated.items()):
         m = URIRef(f"{s}/mention/{eid}")
         g.add((s, nk.mention, m))
@@ -219,11 +282,32 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary) -> None:
         g.add((s, nk.states, claim_iri(f.claim)))
     if f.note:
         g.add((s, nk.curatorNote, Literal(f.note)))
-    _add_evidence(g, s, f.evidence)
+    for i, span in enumerate(f.spans, 1):
+        # the first span keeps the IRI of v1 (.../evidence); further ones are numbered
+        _add_evidence(g, s, span, URIRef(f"{s}/evidence" + (f"/{i}" if i > 1 else "")))
 
 
-def _add_evidence(g: Graph, fact: URIRef, span: Span) -> None:
-    ev = URIRef(f"{fact}/evidence")
+def _add_time(g: Graph, s: URIRef, f: Fact) -> None:
+    t = f.time
+    if t.year:
+        g.add((s, nk.year, Literal(t.year, datatype=XSD.gYear)))
+    if t.date:
+        g.add((s, nk.date, Literal(t.date, datatype=XSD.date)))
+    if t.start:
+        g.add((s, nk.start, _time_literal(t.start)))
+    if t.end:
+        g.add((s, nk.end, _time_literal(t.end)))
+    if t.start_year:
+        g.add((s, nk.startYear, Literal(t.start_year, datatype=XSD.gYear)))
+    if t.end_year:
+        g.add((s, nk.endYear, Literal(t.end_year, datatype=XSD.gYear)))
+    if t.stated:
+        g.add((s, nk.timeAsStated, Literal(t.stated)))
+    if t.from_context:
+        g.add((s, nk.timeFromContext, Literal(True)))
+
+
+def _add_evidence(g: Graph, fact: URIRef, span: Span, ev: URIRef) -> None:
     quote, position = URIRef(f"{ev}/quote"), URIRef(f"{ev}/position")
     doc = document_iri(span.document)
     g.add((fact, nk.evidence, ev))

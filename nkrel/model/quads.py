@@ -163,11 +163,12 @@ class Quads:
             self._store = store
         return self._store
 
-    def oxigraph_quads(self) -> list:
-        """The quads as pyoxigraph Quad objects, in nquad_lines order."""
+    def oxigraph_quads(self) -> Iterator:
+        """The quads as pyoxigraph Quad objects, in nquad_lines order, parsed as they are
+        read (terms exactly as built: no store normalises a literal on the way)."""
         import pyoxigraph as ox
 
-        return list(ox.parse(self.nquads(), format=ox.RdfFormat.N_QUADS))
+        return ox.parse(self.nquads_reader(), format=ox.RdfFormat.N_QUADS)
 
     # ---- rdflib-style reading, for code written against an rdflib Dataset
     def serialize(self, format: str = "nquads", **_) -> str:  # noqa: A002 - rdflib's name

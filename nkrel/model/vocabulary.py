@@ -63,7 +63,9 @@ def read_vocabulary(graph) -> Vocabulary:
     kinds = frozenset(n for n, a in closure.items() if "Fact" in a and n != "Fact")
     types = {n: a for n, a in closure.items() if "Entity" in a and n != "Entity"}
     codes: dict[str, dict[str, str]] = {}
-    for list_name in ("Unit", "Measure", "Bound", "Modality", "AnomalyType", "Severity"):
+    code_lists = ("Unit", "Measure", "Bound", "Modality", "AnomalyType", "Severity", "ChangeDirection", "PartnerRole",
+                  "Goods")  # fmt: skip
+    for list_name in code_lists:
         members = graph.subjects(RDF.type, URIRef(NK + list_name))
         codes[list_name] = {str(graph.value(m, URIRef(NK + "code"))): str(m) for m in members}
     return Vocabulary(kinds, types, codes)

@@ -64,7 +64,7 @@ def shipped_queries() -> dict[str, ShippedQuery]:
         header = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
         params = {}
         for line in header:
-            m = re.match(r"param:\s*(\w+)\s+(entity|kind|year|integer|string)\s*(.*)", line)
+            m = re.match(r"param:\s*(\w+)\s+(entity|kind|year|goods|integer|string)\s*(.*)", line)
             if m:
                 params[m.group(1)] = (m.group(2), m.group(3))
         out[path.stem] = ShippedQuery(path.stem, path, header[0] if header else "", params, text)
@@ -115,14 +115,19 @@ def parse_params(pairs) -> dict[str, str]:
 
 
 def bind_params(text: str, shipped: ShippedQuery | None, params: dict[str, str], entities=None) -> str:
-    """Bind variables by appending a VALUES clause (works locally and on any endpoint).
+    """Bind variables with VALUES clauses (works locally and on any endpoint).
+
+    Most parameters are joined with the results (a VALUES clause after the query).
+    `year` and `goods` parameters are bound first, at the start of the outer WHERE,
+    so that the query's own filters can use them: a year matches every fact whose
+    interval holds it, a goods concept matches its narrower concepts.
 
     entities: a callable giving {id: [label, alias, ...]} of the graph queried, so that
     an entity parameter accepts a label or alias and a typo gets a suggestion."""
     if not params:
         return text
     declared = shipped.params if shipped else {}
-    terms = []
+    after, first = [], []
     for name, value in sorted(params.items()):
         if shipped and name not in declared:
             known = ", ".join(sorted(declared)) or "none"
@@ -130,9 +135,17 @@ def bind_params(text: str, shipped: ShippedQuery | None, params: dict[str, str],
         kind = declared[name][0] if shipped else _guess_kind(value)
         if kind == "entity" and entities is not None:
             value = resolve_entity(name, value, entities())
-        terms.append(_term(name, kind, value))
-    names = " ".join(f"?{n}" for n in sorted(params))
-    return f"{text.rstrip()}\nVALUES ({names}) {{ ({' '.join(terms)}) }}\n"
+        (first if kind in ("year", "goods") else after).append((name, _term(name, kind, value)))
+    where = re.search(r"\bWHERE\s*\{", text, re.I) if first else None
+    if where:
+        values = " ".join(f"VALUES ?{n} {{ {term} }}" for n, term in first)
+        text = f"{text[: where.end()]}\n  {values}\n{text[where.end() :]}"
+    else:
+        after += first
+    if not after:
+        return text
+    names = " ".join(f"?{n}" for n, _ in after)
+    return f"{text.rstrip()}\nVALUES ({names}) {{ ({' '.join(term for _, term in after)}) }}\n"
 
 
 def resolve_entity(param: str, value: str, names: dict[str, list[str]]) -> str:
@@ -184,7 +197,11 @@ def _term(name: str, kind: str, value: str) -> str:
     if kind == "year":
         if not re.fullmatch(r"[0-9]{4}", value):
             raise QueryError(f"parameter {name}: a four-digit year, got {value!r}")
-        return f'"{value}"'  # shipped queries compare a ?year text: the first year of the fact's time
+        return value  # an integer: shipped queries keep facts whose nk:startYear..nk:endYear holds it
+    if kind == "goods":
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
+            raise QueryError(f"parameter {name}: a goods concept such as 'cereals' or 'wheat', got {value!r}")
+        return f"<{ID}goods/{value}>"
     if kind == "integer":
         if not re.fullmatch(r"-?[0-9]{1,18}", value):
             raise QueryError(f"parameter {name}: an integer, got {value!r}")
