@@ -86,7 +86,25 @@ class TripleSink:
 
 
 class Quads:
-    """Named graphs (graph IRI -> sorted unique triples of N-Triples term strings)."""
+    """Named graphs (graph IRI -> sorted unique triples of N-Triples term strings); the
+    default graph, if any (a file read back may have one), is named ""."""
+
+    @classmethod
+    def from_rdflib(cls, dataset) -> Quads:
+        """The quads of an rdflib Dataset or Graph (e.g. a built file read back)."""
+        nt = _terms()
+        by_graph: dict[str, list[Triple]] = {}
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            name = (
+                ""
+                if g is None or str(getattr(g, "identifier", g)).startswith("urn:x-rdflib:")
+                else str(getattr(g, "identifier", g))
+            )
+            by_graph.setdefault(name, []).append((nt(s), nt(p), nt(o)))
+        quads = cls()
+        for name, triples in by_graph.items():
+            quads.set_graph(name, sorted(set(triples)))
+        return quads
 
     def __init__(self):
         self.graphs: dict[str, list[Triple]] = {}
@@ -142,7 +160,7 @@ class Quads:
     def nquad_lines(self) -> Iterator[str]:
         """N-Quads lines, graph by graph (sorted by IRI), each graph's triples sorted."""
         for name in self.names():
-            g = f" <{name}> .\n"
+            g = f" <{name}> .\n" if name else " .\n"  # "": the default graph
             for s, p, o in self.graphs[name]:
                 yield f"{s} {p} {o}{g}"
 
@@ -162,6 +180,10 @@ class Quads:
             store.bulk_load(self.nquads_reader(), format=ox.RdfFormat.N_QUADS)
             self._store = store
         return self._store
+
+    def __iter__(self) -> Iterator:
+        """Iterating the dataset gives its quads as pyoxigraph Quads (as iterating a Store does)."""
+        return iter(self.oxigraph_quads())
 
     def oxigraph_quads(self) -> Iterator:
         """The quads as pyoxigraph Quad objects, in nquad_lines order, parsed as they are
@@ -191,12 +213,32 @@ class Quads:
                 if (p is None or t[1] == p) and (o is None or t[2] == o):
                     yield term(t[0]), term(t[1]), term(t[2])
 
+    def quads(self, pattern=(None, None, None, None)) -> Iterator[tuple]:
+        """(s, p, o, graph IRI) rdflib terms matching a pattern, as rdflib's Dataset.quads gives them."""
+        from rdflib import URIRef
+
+        g = pattern[3] if len(pattern) > 3 else None
+        for name in self.names():
+            if g is not None and str(getattr(g, "identifier", g)) != name:
+                continue
+            graph = URIRef(name) if name else None
+            for s, p, o in _GraphView(self, name).triples(pattern[:3]):
+                yield s, p, o, graph
+
     def value(self, subject, predicate):
         return next((o for _, _, o in self.triples((subject, predicate, None))), None)
 
     def text_view(self) -> TextView:
         """The union as plain strings (IRIs, lexical forms), for readers that only need text."""
         return TextView(self)
+
+
+class _GraphView(Quads):
+    """One graph of a Quads, read with the same rdflib-style calls."""
+
+    def __init__(self, quads: Quads, name: str):
+        super().__init__()
+        self.graphs = {name: quads.graph_triples(name)}
 
 
 class TextView:

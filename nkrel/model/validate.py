@@ -145,8 +145,25 @@ def combine(reports) -> ShapeReport:
     return ShapeReport(not problems, problems)
 
 
-def validate_dataset(quads) -> ShapeReport:
-    """Check every graph of a built dataset (nkrel.model.quads.Quads), document by document."""
+def validate_dataset(quads, shapes=None) -> ShapeReport:
+    """Check every graph of a built dataset (nkrel.model.quads.Quads, or an rdflib Dataset),
+    document by document; `shapes`: another shapes graph than the shipped one."""
+    global _SHAPES, _QUICK
+    from .quads import Quads
+
+    if not isinstance(quads, Quads):
+        quads = Quads.from_rdflib(quads)
+    if shapes is None:
+        return _validate_dataset(quads)
+    saved = _SHAPES, _QUICK
+    _SHAPES, _QUICK = shapes, []
+    try:
+        return _validate_dataset(quads)
+    finally:
+        _SHAPES, _QUICK = saved
+
+
+def _validate_dataset(quads) -> ShapeReport:
     from .build import ANOMALIES_GRAPH, ENTITIES_GRAPH, ONTOLOGY_GRAPH
 
     ontology = quads.graph_triples(ONTOLOGY_GRAPH)

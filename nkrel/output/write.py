@@ -23,7 +23,12 @@ _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 
 
 def serialize(quads, fmt: str) -> bytes:
-    """Serialise the dataset (turtle, ntriples, nquads, trig or jsonld), byte for byte reproducibly."""
+    """Serialise the dataset (turtle, ntriples, nquads, trig or jsonld), byte for byte reproducibly.
+    quads: a built nkrel.model.quads.Quads, or an rdflib Dataset or Graph."""
+    from ..model.quads import Quads
+
+    if not isinstance(quads, Quads):
+        quads = Quads.from_rdflib(quads)
     if fmt == "nquads":
         return quads.nquads()
     if fmt == "ntriples":
@@ -34,7 +39,9 @@ def serialize(quads, fmt: str) -> bytes:
         return (names.header() + "\n" + body).encode("utf-8")
     if fmt == "trig":
         names = _Names()
-        blocks = [f"<{g}> {{\n{_turtle_blocks(quads.graphs[g], names, '    ')}}}\n" for g in quads.names()]
+        blocks = [
+            f"{f'<{g}> ' if g else ''}{{\n{_turtle_blocks(quads.graphs[g], names, '    ')}}}\n" for g in quads.names()
+        ]
         return (names.header() + "\n" + "\n".join(blocks)).encode("utf-8")
     if fmt == "jsonld":
         return _jsonld(quads).encode("utf-8")
@@ -124,7 +131,7 @@ def _jsonld(quads) -> str:
             return {"@value": lexical, "@type": names.bare(f"<{datatype}>")}
         return lexical
 
-    graphs = []
+    graphs, default = [], []
     for g in quads.names():
         nodes = []
         for subject, group in itertools.groupby(quads.graphs[g], key=lambda t: t[0]):
@@ -135,8 +142,11 @@ def _jsonld(quads) -> str:
                 else:
                     node[names.bare(p)] = [value(t[2]) for t in ts]
             nodes.append("    " + dumps(node))
-        graphs.append(f'  {{"@id": {dumps(g)}, "@graph": [\n' + ",\n".join(nodes) + "\n  ]}")
-    return '{"@context": ' + context + ', "@graph": [\n' + ",\n".join(graphs) + "\n]}\n"
+        if g:
+            graphs.append(f'  {{"@id": {dumps(g)}, "@graph": [\n' + ",\n".join(nodes) + "\n  ]}")
+        else:  # the default graph's nodes stand at the top level
+            default = [n[2:] for n in nodes]
+    return '{"@context": ' + context + ', "@graph": [\n' + ",\n".join(default + graphs) + "\n]}\n"
 
 
 def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
