@@ -191,6 +191,9 @@ def _names(report, result, inner_shape) -> set[str]:
         node = next((SHAPES_BY_NAME[n] for n in names if n in SHAPES_BY_NAME), None)
     else:
         names, node = {shape_name(source)}, source
+    constraint = report.value(result, SH.sourceConstraint)  # a SPARQL constraint has a name of its own
+    if isinstance(constraint, URIRef):
+        names.add(shape_name(constraint))
     nested = None
     if node is not None:
         nested = SHAPES.value(node, SH.node) or SHAPES.value(node, SH.qualifiedValueShape)
@@ -212,11 +215,14 @@ SHAPES_BY_NAME = {
 }
 
 
+ENGINE_CHECKED: set[str] = set()
+
+
 def nkrel_refuses(ds) -> bool:
     """nkrel's own validation (the build's) says the data does not conform."""
     from nkrel.model.validate import validate_dataset
 
-    return not validate_dataset(ds, SHAPES).conforms
+    return not validate_dataset(ds).conforms
 
 
 def broken(ds, remove, add) -> Dataset:
@@ -225,9 +231,9 @@ def broken(ds, remove, add) -> Dataset:
         copy.add(q)
     for t in remove:
         copy.remove((*t, None))
-    graph = copy.graph(URIRef("https://w3id.org/nkrel/graph/test-broken"))
-    for t in add:
-        graph.add(t)
+    for t in add:  # into the graph that describes the subject, as a build would write it
+        home = next((g for *_, g in ds.quads((t[0], None, None, None))), URIRef("https://w3id.org/nkrel/graph/test"))
+        copy.graph(home).add(t)
     return copy
 
 
@@ -242,7 +248,82 @@ def test_each_property_shape_refuses_what_breaks_it(built, node, prop, name, pat
     # (pySHACL gives no details there): that parent shape is what refuses the data
     expected = {name} | {shape_name(q, SHAPES.value(predicate=SH.property, object=q), SHAPES.value(q, SH.path))
                          for q in SHAPES.subjects(SH.qualifiedValueShape, node)}  # fmt: skip
-    for focus, what, remove, add in cases:
+    for i, (focus, what, remove, add) in enumerate(cases):
         data = broken(built, remove, add)
         found = violations(data, focus, node)
         assert expected & found, f"{name}: {what} on {focus} was not reported by this shape"
+        if i == 0 and name not in ENGINE_CHECKED:  # nkrel's own engine (a quick check before pySHACL) agrees
+            ENGINE_CHECKED.add(name)
+            assert nkrel_refuses(data), f"{name}: {what} on {focus}: nkrel's validation accepted it"
+
+
+# ---- node-level constraints: SPARQL constraints, sh:or, sh:class on the node itself ------
+
+P = NK
+NODE_CASES = {
+    # name: (the node shape, a SPARQL query finding a focus, how to break it: (remove, add) of triples)
+    "nksh:DatedFactHasStartYear": ("FactShape", "SELECT ?f WHERE { ?f nk:year ?y ; nk:startYear ?s }",
+                                   lambda ds, f: (list(ds.triples((f, P.startYear, None))), [])),
+    "nksh:IntervalInOrder": ("FactShape", "SELECT ?f WHERE { ?f nk:startYear ?s ; nk:endYear ?e }",
+                             lambda ds, f: (list(ds.triples((f, P.endYear, None))),
+                                            [(f, P.endYear, Literal("1000", datatype=XSD.gYear))])),
+    "nksh:CauseHasEvidence": ("FactShape", "SELECT ?f WHERE { ?f nk:qualifiedCause ?l }",
+                              lambda ds, f: ([t for link in ds.objects(f, P.qualifiedCause)
+                                              for t in ds.triples((link, P.evidence, None))], [])),
+    "nksh:ReportedHasSource": ("FactShape", "SELECT ?f WHERE { ?f nk:modality nk:Reported ; nk:qualifiedAttribution ?a }",
+                               lambda ds, f: (list(ds.triples((f, P.qualifiedAttribution, None))), [])),
+    "nksh:FactShape": ("FactShape", "SELECT ?f WHERE { ?f a nk:TradeFlow ; nk:party ?p }",  # its sh:or: a participant
+                       lambda ds, f: ([t for p in (P.party, P.involves, P.place, P.agreement, P.fromParty, P.toParty)
+                                       for t in ds.triples((f, p, None))], [])),
+    "nksh:EntityShape": ("EntityShape", "SELECT ?e WHERE { ?e skos:exactMatch ?w ; nk:matchEvidence ?m }",
+                         lambda ds, e: (list(ds.triples((e, P.matchEvidence, None))), [])),
+}  # fmt: skip
+for _shape in ("AttributionShape", "CauseLinkShape", "EvidenceShape", "QuantityShape", "QuoteSelectorShape",
+               "PositionSelectorShape"):  # fmt: skip  # sh:class on the node: its type removed
+    NODE_CASES[f"nksh:{_shape}"] = (_shape, None, lambda ds, n: (list(ds.triples((n, RDF.type, None))), []))
+NKSH = Namespace("https://w3id.org/nkrel/shapes#")
+
+
+@pytest.mark.parametrize("name", sorted(NODE_CASES))
+def test_each_node_level_constraint_refuses_what_breaks_it(built, name):
+    from nkrel.sparql.query import PREFIXES
+
+    shape, query, breaking = NODE_CASES[name]
+    node_shape = NKSH[shape]
+    if query:
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.load(built.serialize(format="nquads").encode(), format=ox.RdfFormat.N_QUADS)
+        rows = list(store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES))
+        assert rows, f"{name}: the build has no node to break"
+        focus = URIRef(next(iter(rows[0])).value)
+    else:
+        cls = SHAPES.value(node_shape, SH["class"])
+        foci = [f for f in focus_nodes(built, node_shape) if (f, RDF.type, cls) in built]
+        assert foci, f"{name}: the build has no node to break"
+        focus = foci[0]
+    remove, add = breaking(built, focus)
+    data = broken(built, remove, add)
+    if not query:  # a node without its type is no longer a target: the fact holding it must refuse it
+        fact = URIRef(str(focus).split("/fact/", 1)[0] + "/fact/" + str(focus).split("/fact/", 1)[1].split("/")[0])
+        found = violations(data, fact, NKSH["FactShape"])
+    else:
+        found = violations(data, focus, node_shape)
+    outer = {shape_name(q, SHAPES.value(predicate=SH.property, object=q), SHAPES.value(q, SH.path))
+             for key in (SH.node, SH.qualifiedValueShape) for q in SHAPES.subjects(key, node_shape)}  # fmt: skip
+    outer |= {shape_name(q, SHAPES.value(predicate=SH.property, object=q), SHAPES.value(q, SH.path))
+              for cls in SHAPES.objects(node_shape, SH.targetClass) for q in SHAPES.subjects(SH["class"], cls)
+              if SHAPES.value(predicate=SH.property, object=q) is not None}  # fmt: skip
+    assert ({name} | outer) & found, f"{name}: breaking {focus} was not reported by this shape ({sorted(found)})"
+    assert nkrel_refuses(data), f"{name}: nkrel's validation accepted it"
+
+
+def test_every_shape_of_the_file_has_a_negative_test():
+    """A shape added to shapes.ttl (or one switched off) without a case here fails."""
+    named = {shape_name(s) for s in SHAPES.subjects(RDF.type, SH.NodeShape)}
+    named |= {shape_name(s) for s in SHAPES.subjects(RDF.type, SH.SPARQLConstraint) if isinstance(s, URIRef)}
+    properties = {c[2] for c in CASES}
+    covered = properties | set(NODE_CASES) | {shape_name(n) for n, *_ in CASES}
+    assert named - covered == set(), "shapes with no negative test"
+    assert not set(SHAPES.subjects(SH.deactivated, Literal(True))), "a shape is switched off (sh:deactivated)"
