@@ -341,6 +341,9 @@ def build_and_publish(
     """Build from a corpus and publish every file into out_dir as one atomic step.
     cache_dir: where the per-document results are kept between builds (see build_graph);
     clean: ignore them and build every document anew."""
+    import shutil
+    import tempfile
+
     from .ingest.coverage import require_coverage
     from .output.publish import publish
     from .workspace import build_record
@@ -349,8 +352,21 @@ def build_and_publish(
     built = build_graph(corpus_dir, cache_dir=cache_dir, clean=clean)
     if not allow_uncovered:
         require_coverage(built.corpus)
-    publish(graph_files(built), out_dir, record)
+    files = graph_files(built)
+    # the on-disk store that query, stats and anomalies open read-only (no re-parsing); made
+    # beside the output folder, so that publishing moves it in with the files in one step
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.store-", dir=out_dir.parent))
+    try:
+        write_store(built, scratch / STORE_DIR)
+        publish(files, out_dir, record, extra_dirs={STORE_DIR: scratch / STORE_DIR})
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return built
+
+
+STORE_DIR = "store"
 
 
 __all__ = ["Built", "CorpusError", "ShapeError", "build_graph", "graph_files", "build_and_publish", "write_store"]

@@ -171,9 +171,14 @@ def _dataset(corpus, graph_file, workspace=None, no_rebuild=False):
 
 
 def graph_store(workspace, corpus, graph_file, no_rebuild):
-    """An in-memory Oxigraph store of the graph a reader asked for (see _dataset)."""
+    """An Oxigraph store of the graph a reader asked for (see _dataset): the build's own
+    on-disk store when it is the workspace's build."""
     import pyoxigraph as ox
 
+    if corpus is None and graph_file is None:
+        from ..sparql.query import open_store
+
+        return open_store(built_graph_file(workspace, no_rebuild))
     store = ox.Store()
     store.bulk_extend(_dataset(corpus, graph_file, workspace, no_rebuild))
     return store

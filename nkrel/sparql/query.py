@@ -215,13 +215,21 @@ def default_graph_file() -> Path:
 
 
 def open_store(graph_file: Path | None = None):
-    """An in-memory Oxigraph store holding an RDF file (by default the shipped build)."""
+    """An Oxigraph store of an RDF file (by default the shipped build). The N-Quads file of
+    a build folder comes with the build's on-disk store, opened read-only: nothing to parse."""
     import pyoxigraph as ox
 
     from .rdffile import load_into
 
+    path = Path(graph_file) if graph_file else default_graph_file()
+    prebuilt = path.parent / "store"
+    if path.name == "nkrel.nq" and (path.parent / "build.json").is_file() and prebuilt.is_dir():
+        try:
+            return ox.Store.read_only(str(prebuilt))
+        except OSError:
+            pass  # an unreadable store: the file itself is the truth
     store = ox.Store()
-    load_into(store, Path(graph_file) if graph_file else default_graph_file())
+    load_into(store, path)
     return store
 
 
