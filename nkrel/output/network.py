@@ -603,9 +603,16 @@ def _attach_texts(documents: dict[str, dict], texts: dict[str, str] | None, fold
 # --------------------------------------------------------------------------- export
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _scalar(value):
+    """A value as GraphML/GEXF can hold it: lists joined as text, and the characters XML 1.0
+    cannot carry at all (most control characters) shown escaped, as \\x01."""
     if isinstance(value, (list, tuple)):
-        return "; ".join(" ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v) for v in value)
+        value = "; ".join(" ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v) for v in value)
+    if isinstance(value, str):
+        return _NOT_XML.sub(lambda m: repr(m.group())[1:-1], value)
     return value
 
 
@@ -622,17 +629,17 @@ def export_graph(graph, fmt: str) -> bytes:
 
     plain = nx.MultiDiGraph(name=graph.graph.get("name", "nkrel"))
     for n, data in graph.nodes(data=True):
-        plain.add_node(n, **{k: _scalar(v) for k, v in data.items() if v is not None and v != []})
+        plain.add_node(_scalar(n), **{k: _scalar(v) for k, v in data.items() if v is not None and v != []})
     renames = {"start": "period_start", "end": "period_end"}  # GEXF reserves start/end for its timeline
     for a, b, key, data in graph.edges(keys=True, data=True):
         attrs = {renames.get(k, k): _scalar(v) for k, v in data.items() if v is not None and v != []}
         if fmt == "gexf":  # GEXF's own timeline: dates (timeformat "date") spanning the fact's years
-            attrs["id"] = str(key)  # the edge's id in Gephi is its key, <fact>|<role>|<source>|<target>
+            attrs["id"] = _scalar(str(key))  # the edge's id in Gephi is its key, <fact>|<role>|<source>|<target>
             if isinstance(data.get("first_year"), int):
                 attrs["start"] = f"{data['first_year']:04d}-01-01"
             if isinstance(data.get("last_year"), int):
                 attrs["end"] = f"{data['last_year']:04d}-12-31"
-        plain.add_edge(a, b, key=key, **attrs)
+        plain.add_edge(_scalar(a), _scalar(b), key=_scalar(key), **attrs)
     if fmt == "graphml":
         return ("\n".join(nx.generate_graphml(plain, edge_id_from_attribute=None)) + "\n").encode("utf-8")
     if fmt == "gexf":
