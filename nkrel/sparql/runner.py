@@ -10,6 +10,7 @@ SIGHUP kill it too before nkrel exits. No process is left behind on any signal.
 
 from __future__ import annotations
 
+import faulthandler
 import math
 import os
 import pickle
@@ -96,6 +97,7 @@ def run_isolated(func, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAUL
             os.close(result_r)
             os.close(err_r)
             os.dup2(err_w, 2)
+            faulthandler.disable()  # a crash is reported in one line by the parent, never as a dump
             for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 signal.signal(sig, signal.SIG_DFL)
             _die_with_parent(parent)
@@ -166,13 +168,26 @@ def _wait(pid: int, result_r: int, err_r: int, timeout: float, memory_mb: int, w
             raise RunError(value)
     if kind_is_memory(chunks, stderr, status):
         raise RunError(f"the {what} needed more than the {memory_mb} MiB memory limit and was stopped (--memory)")
+    if status is not None and os.WIFSIGNALED(status) and os.WTERMSIG(status) in _CRASH_SIGNALS:
+        # Native code under RLIMIT_AS often aborts without saying why: name the likely cause.
+        raise RunError(f"the {what} process died ({_describe(status)}), most likely at the {memory_mb} MiB "
+                       "memory limit: raise it with --memory")  # fmt: skip
     raise RunError(f"the {what} process died ({_describe(status)})")
+
+
+_CRASH_SIGNALS = (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS)
+
+# What native code prints when an allocation fails under RLIMIT_AS: Rust's allocator, C++'s
+# bad_alloc, and RocksDB's threads that cannot get a stack (pthread_create's EAGAIN).
+_MEMORY_MESSAGES = ("memory allocation", "MemoryError", "out of memory", "std::bad_alloc",
+                    "Resource temporarily unavailable")  # fmt: skip
 
 
 def kind_is_memory(chunks, stderr: str, status) -> bool:
     if chunks and pickle.loads(b"".join(chunks))[0] == "memory":
         return True
-    return "memory allocation" in stderr or "MemoryError" in stderr or "out of memory" in stderr.lower()
+    lowered = stderr.lower()
+    return any(message.lower() in lowered for message in _MEMORY_MESSAGES)
 
 
 def _describe(status) -> str:

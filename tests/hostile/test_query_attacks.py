@@ -79,6 +79,21 @@ def test_a_query_over_its_memory_limit_is_stopped_with_a_clear_message():
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("printed", [b"", b"terminate called after throwing an instance of 'std::bad_alloc'\n",
+                                     b"  what():  Resource temporarily unavailable\n"])  # fmt: skip
+def test_native_code_that_aborts_under_the_memory_limit_is_named_as_such(printed):
+    """RocksDB's threads abort with a C++ message (or none) when RLIMIT_AS leaves no room for a
+    stack: the user is still told about --memory, not just "signal SIGABRT"."""
+    from nkrel.sparql.runner import RunError, run_isolated
+
+    def aborts():
+        os.write(2, printed)
+        os.abort()
+
+    with pytest.raises(RunError, match=r"memory limit.*--memory|--memory"):
+        run_isolated(aborts, timeout=30, memory_mb=256)
+
+
 def start_query(*args):
     return subprocess.Popen([shutil.which("nkrel"), "query", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)  # fmt: skip
