@@ -118,7 +118,16 @@ def test_trade_peak():
     assert anomalies[ID + "china"] is None
 
 
-VALUE_QUERIES = ["trade-peak", "trade-by-year", "trade-shares", "aid", "investments", "debt", "border-freight", "changes"]
+VALUE_QUERIES = [
+    "trade-peak",
+    "trade-by-year",
+    "trade-shares",
+    "aid",
+    "investments",
+    "debt",
+    "border-freight",
+    "changes",
+]
 
 
 @pytest.mark.parametrize("name", VALUE_QUERIES)
