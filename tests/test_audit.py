@@ -235,3 +235,20 @@ def test_several_spans_each_have_offsets_into_the_text(store, built_dir):
         "In 2019, North Korea shipped goods",
         "Polypropylene was the most important export to Nigeria",
     }
+
+
+# ---- regressions from the second, independent audit (audit-findings.md) -------------------
+
+
+def test_1988_peak_of_the_relationship_is_one_claim_stated_by_two_documents(store):
+    """Both texts say the Soviet–North Korean relationship was at its peak (pinnacle) in
+    1988; without a shared claim "which documents say so" found only one of them."""
+    rows = select(store, f"SELECT ?f ?claim ?doc WHERE {{ VALUES ?f {{ <{FACT}ta-soviet-dprk-relationship-pinnacle-1988> "
+                  f"<{FACT}en-soviet-dprk-relationship-peak-1988> }} ?f nk:states ?claim ; prov:wasDerivedFrom ?doc }}")  # fmt: skip
+    assert len(rows) == 2, rows
+    assert len({r["claim"] for r in rows}) == 1
+    assert {r["doc"].rsplit("/", 1)[1] for r in rows} == {"trade-agreements", "encyclopedia-economic-relations"}
+    both = select(
+        store, f"SELECT DISTINCT ?doc WHERE {{ ?f nk:states <{rows[0]['claim']}> ; prov:wasDerivedFrom ?doc }}"
+    )
+    assert len(both) == 2
