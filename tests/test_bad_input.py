@@ -91,7 +91,8 @@ def test_duplicate_quote_needs_an_occurrence(corpus_copy, tmp_path):
         .replace("    quantities:\n      []\n", "")
     )
     (corpus_copy / "facts" / "trade-agreements.yaml").write_text(fixed, encoding="utf-8")
-    assert nkrel("validate", "--corpus", corpus_copy).returncode == 0
+    # the test fact no longer cites the "peaking at ..." sentence: coverage is not what this test is about
+    assert nkrel("validate", "--corpus", corpus_copy, "--allow-uncovered").returncode == 0
 
 
 def test_changed_source_text_is_refused(corpus_copy, tmp_path):
