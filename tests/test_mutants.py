@@ -31,33 +31,6 @@ def state(eid: str, **fields) -> dict:
     return {"id": eid, "type": "State", "label": eid.title(), "aliases": [], **fields}
 
 
-# ---- nkrel/model/build.py ------------------------------------------------------------
-
-
-# build.py _time_literal: `{..., 10: XSD.date}` as 9 or 11 (a period given as full
-# dates breaks the build; the shipped corpus has no such period), and _add_reference:
-# `used_curator = False` as True (the curator named as a source of statements that all
-# come from elsewhere).
-def test_a_period_of_full_dates_and_a_reference_from_elsewhere(tmp_path):
-    text = "China and Japan signed a deal that ran through 2014."
-    china = state("china", reference={"founded": "1949-10-01", "origin": "https://www.wikidata.org/wiki/Q148"})
-    deal = fact("f-deal", "Event", text[:-1], parties=["china", "japan"],
-                time={"start": "2014-01-15", "end": "2014-12-31"})  # fmt: skip
-    root = write_corpus(tmp_path / "c", {"d": text}, [china, state("japan")], {"d": [deal]})
-    store = build(root, tmp_path / "out")
-    xsd_date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
-    assert values(store, ID + "fact/f-deal", NK + "start") == {ox.Literal("2014-01-15", datatype=xsd_date)}
-    assert values(store, ID + "fact/f-deal", NK + "end") == {ox.Literal("2014-12-31", datatype=xsd_date)}
-    founded = values(store, ID + "china", NK + "founded")
-    assert founded == {ox.Literal("1949-10-01", datatype=xsd_date)}
-    # the statement's only origin is the Wikidata page: no curator source in the graph
-    assert not list(store.quads_for_pattern(ox.NamedNode(ID + "source/curator"), None, None, None))
-    assert not list(store.quads_for_pattern(None, None, ox.NamedNode(ID + "source/curator"), None))
-
-
-# ---- nkrel/ingest/coverage.py --------------------------------------------------------
-
-
 def coverage_report(root) -> dict:
     import json
 
@@ -66,53 +39,79 @@ def coverage_report(root) -> dict:
     return json.loads(result.stdout)
 
 
-# coverage.py split_sentences: `continue` after a blank-looking line as `break` (the
-# sentences after a line of spaces vanish from the report, and the build takes the
-# document though they are uncovered); coverage: `start < s.end` and `end > s.start`,
-# for facts and for not_facts, as <= and >= (a quote that starts or ends with the space
-# between two sentences cites or explains the neighbour too).
-def test_sentences_after_a_line_of_spaces_and_next_to_quotes_with_spaces(tmp_path):
-    text = "Trade grew in 2019. China sold coal. See the table. Nothing covers this one.\n   \nNor this.\n"
-    facts = [
-        fact("f-trade", "TradeFlow", "Trade grew in 2019. ", parties=["china", "japan"]),  # the space after
-        fact("f-coal", "TradeFlow", " China sold coal.", parties=["china", "japan"]),  # the space before
-    ]
-    root = write_corpus(tmp_path / "c", {"d": text}, [state("china"), state("japan")], {"d": facts})
-    path = root / "facts" / "d.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["not_facts"] = [{"quote": " See the table. ", "reason": "page-chrome"}]  # both spaces
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    report = coverage_report(root)["documents"]["d"]
-    assert [(s["text"], s["status"], s["facts"], s["reasons"]) for s in report["sentences"]] == [
-        ("Trade grew in 2019.", "fact", ["f-trade"], []),
-        ("China sold coal.", "fact", ["f-coal"], []),
-        ("See the table.", "explained", [], ["page-chrome"]),
-        ("Nothing covers this one.", "uncovered", [], []),
-        ("Nor this.", "uncovered", [], []),
-    ]
-    result = nkrel("build", "--corpus", root, "--out", tmp_path / "out")
-    assert result.returncode == 1
-    start = text.index("Nothing")
-    first = f"the first [{start}:{start + 24}] 'Nothing covers this one.'"
-    assert f"2 sentence(s) neither cited by a fact nor explained in not_facts, {first}" in result.stderr
+class TestBuild:
+    """Mutants of nkrel/model/build.py."""
+
+    # _time_literal: `{..., 10: XSD.date}` as 9 or 11 (a period given as full
+    # dates breaks the build; the shipped corpus has no such period), and _add_reference:
+    # `used_curator = False` as True (the curator named as a source of statements that all
+    # come from elsewhere).
+    def test_a_period_of_full_dates_and_a_reference_from_elsewhere(self, tmp_path):
+        text = "China and Japan signed a deal that ran through 2014."
+        china = state("china", reference={"founded": "1949-10-01", "origin": "https://www.wikidata.org/wiki/Q148"})
+        deal = fact("f-deal", "Event", text[:-1], parties=["china", "japan"],
+                    time={"start": "2014-01-15", "end": "2014-12-31"})  # fmt: skip
+        root = write_corpus(tmp_path / "c", {"d": text}, [china, state("japan")], {"d": [deal]})
+        store = build(root, tmp_path / "out")
+        xsd_date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+        assert values(store, ID + "fact/f-deal", NK + "start") == {ox.Literal("2014-01-15", datatype=xsd_date)}
+        assert values(store, ID + "fact/f-deal", NK + "end") == {ox.Literal("2014-12-31", datatype=xsd_date)}
+        founded = values(store, ID + "china", NK + "founded")
+        assert founded == {ox.Literal("1949-10-01", datatype=xsd_date)}
+        # the statement's only origin is the Wikidata page: no curator source in the graph
+        assert not list(store.quads_for_pattern(ox.NamedNode(ID + "source/curator"), None, None, None))
+        assert not list(store.quads_for_pattern(None, None, ox.NamedNode(ID + "source/curator"), None))
 
 
-# coverage.py require_coverage: the first uncovered sentence of a document is quoted
-# whole up to 60 characters, else cut to 59 and "…" (`<= 60` as <, >, <= 59 or <= 61,
-# `[:59]` as 58 or 60, `+` as `-`, `sentences[0]` as [1] or [-1]).
-def test_the_build_error_quotes_the_first_uncovered_sentence_cut_at_60_characters(tmp_path):
-    sixty = "Sixty characters exactly, counting every letter and spaces.."
-    longer = "Sixty-one characters, counting every letter and the spaces..."
-    assert len(sixty) == 60 and len(longer) == 61
-    documents = {"a": sixty + "\n", "b": longer + "\nAnother uncovered sentence.\n"}
-    root = write_corpus(tmp_path / "c", documents, [state("china")], {})
-    result = nkrel("build", "--corpus", root, "--out", tmp_path / "out")
-    assert result.returncode == 1
-    assert f"1 sentence(s) neither cited by a fact nor explained in not_facts, the first [0:60] {sixty!r} (" in (
-        result.stderr
-    )
-    assert (
-        f"2 sentence(s) neither cited by a fact nor explained in not_facts, the first [0:{len(longer)}] "
-        + repr(longer[:59] + "…")
-        in result.stderr
-    )
+class TestCoverage:
+    """Mutants of nkrel/ingest/coverage.py."""
+
+    # split_sentences: `continue` after a blank-looking line as `break` (the
+    # sentences after a line of spaces vanish from the report, and the build takes the
+    # document though they are uncovered); coverage: `start < s.end` and `end > s.start`,
+    # for facts and for not_facts, as <= and >= (a quote that starts or ends with the space
+    # between two sentences cites or explains the neighbour too).
+    def test_sentences_after_a_line_of_spaces_and_next_to_quotes_with_spaces(self, tmp_path):
+        text = "Trade grew in 2019. China sold coal. See the table. Nothing covers this one.\n   \nNor this.\n"
+        facts = [
+            fact("f-trade", "TradeFlow", "Trade grew in 2019. ", parties=["china", "japan"]),  # the space after
+            fact("f-coal", "TradeFlow", " China sold coal.", parties=["china", "japan"]),  # the space before
+        ]
+        root = write_corpus(tmp_path / "c", {"d": text}, [state("china"), state("japan")], {"d": facts})
+        path = root / "facts" / "d.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["not_facts"] = [{"quote": " See the table. ", "reason": "page-chrome"}]  # both spaces
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        report = coverage_report(root)["documents"]["d"]
+        assert [(s["text"], s["status"], s["facts"], s["reasons"]) for s in report["sentences"]] == [
+            ("Trade grew in 2019.", "fact", ["f-trade"], []),
+            ("China sold coal.", "fact", ["f-coal"], []),
+            ("See the table.", "explained", [], ["page-chrome"]),
+            ("Nothing covers this one.", "uncovered", [], []),
+            ("Nor this.", "uncovered", [], []),
+        ]
+        result = nkrel("build", "--corpus", root, "--out", tmp_path / "out")
+        assert result.returncode == 1
+        start = text.index("Nothing")
+        first = f"the first [{start}:{start + 24}] 'Nothing covers this one.'"
+        assert f"2 sentence(s) neither cited by a fact nor explained in not_facts, {first}" in result.stderr
+
+    # require_coverage: the first uncovered sentence of a document is quoted
+    # whole up to 60 characters, else cut to 59 and "…" (`<= 60` as <, >, <= 59 or <= 61,
+    # `[:59]` as 58 or 60, `+` as `-`, `sentences[0]` as [1] or [-1]).
+    def test_the_build_error_quotes_the_first_uncovered_sentence_cut_at_60_characters(self, tmp_path):
+        sixty = "Sixty characters exactly, counting every letter and spaces.."
+        longer = "Sixty-one characters, counting every letter and the spaces..."
+        assert len(sixty) == 60 and len(longer) == 61
+        documents = {"a": sixty + "\n", "b": longer + "\nAnother uncovered sentence.\n"}
+        root = write_corpus(tmp_path / "c", documents, [state("china")], {})
+        result = nkrel("build", "--corpus", root, "--out", tmp_path / "out")
+        assert result.returncode == 1
+        assert f"1 sentence(s) neither cited by a fact nor explained in not_facts, the first [0:60] {sixty!r} (" in (
+            result.stderr
+        )
+        assert (
+            f"2 sentence(s) neither cited by a fact nor explained in not_facts, the first [0:{len(longer)}] "
+            + repr(longer[:59] + "…")
+            in result.stderr
+        )
