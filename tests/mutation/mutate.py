@@ -56,8 +56,12 @@ def config(name: str) -> dict:
     return load_config(str(HERE / f"{name}.toml"))
 
 
-def tool(name: str) -> str:
-    return str(Path(sys.executable).parent / name)
+TOOLS = {"cosmic-ray": "cosmic_ray.cli", "cr-filter-operators": "cosmic_ray.tools.filters.operators_filter"}
+
+
+def tool(name: str) -> list[str]:
+    """cosmic-ray's commands, run by this Python (wherever pip put their scripts)."""
+    return [sys.executable, "-m", TOOLS[name]]
 
 
 # A bug planted by hand where only the `nkrel build` subprocess runs it: the check that
@@ -96,8 +100,8 @@ def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
     SESSIONS.mkdir(exist_ok=True)
     if fresh or not db.exists():
         db.unlink(missing_ok=True)
-        subprocess.run([tool("cosmic-ray"), "init", str(cfg), str(db)], cwd=REPO, check=True)
-        subprocess.run([tool("cr-filter-operators"), str(db), str(cfg)], cwd=REPO, check=True)
+        subprocess.run([*tool("cosmic-ray"), "init", str(cfg), str(db)], cwd=REPO, check=True)
+        subprocess.run([*tool("cr-filter-operators"), str(db), str(cfg)], cwd=REPO, check=True)
         sample(name, db)
     if rerun_survivors:
         forget_survivors(db)
@@ -113,7 +117,7 @@ def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
     print(f"[{name}] baseline passed in {took:.0f} s; a mutant is stopped after {timeout:.0f} s", flush=True)
 
     original = module.read_bytes()
-    proc = subprocess.Popen([tool("cosmic-ray"), "exec", str(cfg), str(db)], cwd=REPO, env=environment(timeout))
+    proc = subprocess.Popen([*tool("cosmic-ray"), "exec", str(cfg), str(db)], cwd=REPO, env=environment(timeout))
 
     def stop(signum, frame):  # never leave a mutant in the source
         proc.terminate()
