@@ -22,9 +22,10 @@ TIMEOUT_MARK = "nkrel-mutation: timed out"
 
 def main(tests: list[str]) -> int:
     timeout = float(os.environ.get("NKREL_MUTANT_TIMEOUT", "600"))
-    # A run started in the background inherits SIGINT ignored, and so would nkrel; the
-    # tests send it SIGINT and expect it to stop.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    # A run started in the background (or under nohup) inherits SIGINT or SIGHUP
+    # ignored, and so would nkrel; the tests send it these and expect it to stop.
+    for sig in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM, signal.SIGQUIT):
+        signal.signal(sig, signal.SIG_DFL)
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
