@@ -115,3 +115,33 @@ class TestCoverage:
             + repr(longer[:59] + "…")
             in result.stderr
         )
+
+
+class TestSafety:
+    """Mutants of nkrel/sparql/safety.py."""
+
+    # _syntax_message: `e.col - 1 < len(e.line)` as `e.col + 1 <`, `e.col - 0 <` (the
+    # last character of a line reported as "the end"), as `e.col - 2 <` or `<=` (the end
+    # of a line reported as an empty text ''); `e.col + 19` as 18 or 20 (the text shown
+    # is the 20 characters from the error on).
+    def test_a_syntax_error_at_the_last_character_after_the_end_and_inside_a_line(self):
+        result = nkrel("query", "SELECT * WHERE { ?s ?p ?o }}")
+        assert result.returncode == 2
+        assert result.stderr == "nkrel: error: SPARQL syntax error at line 1, column 28: unexpected '}'\n"
+        result = nkrel("query", "\n\nSELECT")
+        assert result.returncode == 2
+        assert result.stderr == "nkrel: error: SPARQL syntax error at line 3, column 7: unexpected the end\n"
+        result = nkrel("query", "SELECT * WHERE { ?s ?p ?o }} LIMIT 10 OFFSET 20 # and more")
+        assert result.returncode == 2
+        assert (
+            result.stderr
+            == "nkrel: error: SPARQL syntax error at line 1, column 28: unexpected '} LIMIT 10 OFFSET 20'\n"
+        )
+
+    # _walk: `continue` past a node seen before as `break` (the walk stops at the first
+    # node the parse tree holds twice, here the repeated 1, and never reaches a SERVICE
+    # written before it: the query would be sent on instead of refused).
+    def test_service_before_a_repeated_term_is_refused(self):
+        result = nkrel("query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } ?s nk:year 1, 1 . }")
+        assert result.returncode == 2
+        assert result.stderr.startswith("nkrel: error: refused SERVICE"), result.stderr
