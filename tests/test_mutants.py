@@ -145,3 +145,18 @@ class TestSafety:
         result = nkrel("query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } ?s nk:year 1, 1 . }")
         assert result.returncode == 2
         assert result.stderr.startswith("nkrel: error: refused SERVICE"), result.stderr
+
+    # check_query: `except RecursionError` never matching (a deeply nested query ends
+    # in a traceback instead of a refusal).
+    def test_a_query_nested_too_deeply_is_refused_in_one_line(self):
+        result = nkrel("query", "SELECT * WHERE " + "{" * 300 + " ?s ?p ?o " + "}" * 300)
+        assert result.returncode == 2
+        assert result.stderr == "nkrel: error: refused: the query is nested too deeply to check\n"
+
+    # check_query: `except ValueError` never matching (an escape naming no character
+    # ends in a traceback instead of a syntax error).
+    def test_an_escape_beyond_unicode_is_a_syntax_error(self):
+        result = nkrel("query", 'SELECT * WHERE { ?s ?p "\\U0011FFFF" }')
+        assert result.returncode == 2
+        assert result.stderr.startswith("nkrel: error: SPARQL syntax error: ") and result.stderr.count("\n") == 1
+        assert "0011FFFF" in result.stderr
