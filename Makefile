@@ -6,7 +6,7 @@
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test test-deps system-deps lint bench bench-network bench-draft screenshots mutation mutation-report
+.PHONY: build test test-deps system-deps lint bench bench-network bench-draft bench-scale screenshots mutation mutation-report
 
 build:
 	$(PYTHON) -m pip install .
@@ -35,6 +35,9 @@ bench:
 
 bench-network:
 	$(PYTHON) tests/benchmark_network.py
+
+bench-scale:
+	$(PYTHON) tests/benchmark_scale.py --sizes 1,10,100,1000
 
 bench-draft:
 	$(PYTHON) tests/benchmark_draft.py

@@ -1,20 +1,41 @@
-"""Run the stages in order: load & verify, build, validate. Used by the CLI."""
+"""Run the stages in order. Used by the CLI.
+
+1. load & verify the corpus (every record, every quote);
+2. per document, a pure function of its inputs: its named graph and its SHACL report
+   (cached by the hash of those inputs when a cache folder is given, and run in
+   parallel over documents when there are many);
+3. over the whole dataset: the shared graphs, the anomaly rules, the SHACL report of
+   the shared graphs; then the writers (graph_files).
+
+Each stage's wall time is kept in Built.timings (seconds, by stage name).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import gc
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ingest.load import Corpus, CorpusError, default_corpus_dir, load_corpus
 from .model.vocabulary import Vocabulary, ontology_path, read_vocabulary, shapes_path
 
+PARALLEL_FROM = 24  # documents to build before a pool of processes pays for itself
+
 
 @dataclass
 class Built:
     corpus: Corpus
-    dataset: object  # rdflib.Dataset
+    dataset: object  # nkrel.model.quads.Quads
     vocabulary: Vocabulary
     anomalies: list  # nkrel.anomalies.Anomaly, sorted
+    timings: dict[str, float] = field(default_factory=dict)
+    reused: int = 0  # documents whose graph and report came from the cache
 
 
 class ShapeError(Exception):
@@ -33,25 +54,252 @@ def read_ontology():
     return ontology, read_vocabulary(ontology)
 
 
-def build_graph(corpus_dir: Path | None = None, check_shapes: bool = True) -> Built:
-    """Load, verify and build the dataset; refuse data that breaks the shapes."""
-    from rdflib import Graph
+STAGE_LOG = os.environ.get("NKREL_STAGE_LOG")  # a file to append "stage seconds" lines to (benchmarks)
 
-    from .model.anomalies import add_anomalies, find_anomalies
-    from .model.build import build_dataset
 
-    ontology, vocabulary = read_ontology()
-    corpus = load_corpus(Path(corpus_dir) if corpus_dir else default_corpus_dir(), vocabulary)
-    ds = build_dataset(corpus, ontology, vocabulary)
-    found = find_anomalies(corpus, ds)
-    add_anomalies(ds, found, vocabulary)
-    if check_shapes:
-        from .model.validate import validate_dataset
+@contextmanager
+def _timed(timings: dict[str, float], name: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+        if STAGE_LOG:
+            rss = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20
+            with open(STAGE_LOG, "a", encoding="utf-8") as fh:
+                fh.write(f"{name} {timings[name]:.3f} s, {rss} MiB resident after it\n")
 
-        report = validate_dataset(ds, Graph().parse(shapes_path(), format="turtle"))
-        if not report.conforms:
-            raise ShapeError(report.problems)
-    return Built(corpus, ds, vocabulary, found)
+
+@contextmanager
+def _frozen_gc():
+    """The build makes millions of small objects that all live to its end: the cyclic
+    garbage collector would only rescan them again and again."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def build_graph(
+    corpus_dir: Path | None = None,
+    check_shapes: bool = True,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+    clean: bool = False,
+) -> Built:
+    """Load, verify and build the dataset; refuse data that breaks the shapes.
+
+    cache_dir: a folder where each document's graph and SHACL report are kept, keyed by
+    the hash of everything they depend on (its text and records, the entities it names,
+    the ontology, the shapes, nkrel's code); None: build everything. clean: build every
+    document anew, ignoring the cache (and refill it). jobs: processes for the
+    per-document stage (default: the CPUs, used only when there are many documents).
+    """
+    timings: dict[str, float] = {}
+    with _frozen_gc():
+        from .model.anomalies import add_anomalies, find_anomalies
+        from .model.build import (
+            ANOMALIES_GRAPH,
+            ENTITIES_GRAPH,
+            ONTOLOGY_GRAPH,
+            build_dataset,
+            entity_triples,
+            ontology_triples,
+        )
+
+        with _timed(timings, "ontology"):
+            ontology, vocabulary = read_ontology()
+            onto = ontology_triples(ontology)
+        with _timed(timings, "load"):
+            corpus = load_corpus(Path(corpus_dir) if corpus_dir else default_corpus_dir(), vocabulary)
+        with _timed(timings, "documents"):
+            entities = entity_triples(corpus)
+            documents, reused = _document_stage(
+                corpus, vocabulary, onto, entities, check_shapes, cache_dir, jobs, clean
+            )
+        with _timed(timings, "dataset"):
+            ds = build_dataset(corpus, onto, vocabulary, {d: r[0] for d, r in documents.items()}, entities)
+        with _timed(timings, "anomalies"):
+            found = find_anomalies(corpus, ds)
+            add_anomalies(ds, found, vocabulary)
+        if check_shapes:
+            with _timed(timings, "shacl-shared"):
+                from .model.validate import combine, shared_report, types_of_objects
+
+                anomalies = ds.graph_triples(ANOMALIES_GRAPH)
+                concerned = _graphs_of_concerned(anomalies, corpus, ds)
+                shared = shared_report(
+                    ds.graph_triples(ONTOLOGY_GRAPH), ds.graph_triples(ENTITIES_GRAPH), anomalies,
+                    types_of_objects(anomalies, concerned),
+                )  # fmt: skip
+                reports = [shared] + _local_reports(ds, documents, entities)
+                report = combine(reports)
+            if not report.conforms:
+                raise ShapeError(report.problems)
+    return Built(corpus, ds, vocabulary, found, timings, reused)
+
+
+def _local_reports(ds, documents, entities) -> list[list[str]]:
+    """The SHACL problems of every graph but the shared three: each document's from the
+    per-document stage, unless it points to nodes described in another graph (then it is
+    checked again with those graphs), and any other graph's, checked like a document's."""
+    from .model.build import ANOMALIES_GRAPH, ENTITIES_GRAPH, ONTOLOGY_GRAPH, document_graph
+    from .model.validate import class_context, document_report, entities_named
+
+    shared = {str(g) for g in (ONTOLOGY_GRAPH, ENTITIES_GRAPH, ANOMALIES_GRAPH)}
+    local = [name for name in ds.names() if name not in shared]
+    per_document = {str(document_graph(d)): r[1] for d, r in documents.items()}
+    home: dict[str, str] = {}  # subject -> the graph that describes it
+    for name in local:
+        for s, _, _ in ds.graphs[name]:
+            home.setdefault(s, name)
+    context = class_context(ds.graph_triples(ONTOLOGY_GRAPH))
+    reports = []
+    for name in local:
+        triples = ds.graphs[name]
+        outside = {home[o] for _, _, o in triples if o in home and home[o] != name}
+        if name in per_document and not outside:
+            reports.append(per_document[name])
+            continue
+        others = [ds.graphs[g] for g in sorted(outside)]
+        reports.append(document_report(triples, entities_named(triples, entities), context, others))
+    return reports
+
+
+def _graphs_of_concerned(anomalies, corpus: Corpus, ds) -> list:
+    """The graphs that hold the facts and entities the anomalies point to."""
+    from .model.build import ENTITIES_GRAPH, document_graph, fact_iri
+
+    doc_of = {f"<{fact_iri(f.id)}>": f.document for f in corpus.facts}
+    docs = sorted({doc_of[t[2]] for t in anomalies if t[2] in doc_of})
+    return [ds.graph_triples(ENTITIES_GRAPH)] + [ds.graph_triples(document_graph(d)) for d in docs]
+
+
+# ---- the per-document stage -----------------------------------------------------------
+
+# Set in the parent before forking workers, read by _one_document in each worker.
+_SHARED: dict = {}
+
+
+def _document_stage(corpus, vocabulary, onto, entities, check_shapes, cache_dir, jobs, clean):
+    """{document id: (triples, SHACL problems)} for every document, from the cache or built."""
+    from .model.build import facts_by_document
+    from .model.validate import class_context
+
+    by_doc = facts_by_document(corpus)
+    _SHARED.update(
+        vocabulary=vocabulary, entities=entities, context=class_context(onto) if check_shapes else None,
+        documents=corpus.documents, facts=by_doc,
+    )  # fmt: skip
+    cache = _Cache(Path(cache_dir)) if cache_dir else None
+    keys = {}
+    results = {}
+    if cache:
+        base = _base_key(check_shapes)
+        entity_text = hashlib.sha256(repr(sorted(corpus.entities.items())).encode()).hexdigest()
+        for doc_id, doc in corpus.documents.items():
+            keys[doc_id] = _document_key(base, doc, by_doc.get(doc_id, []), entity_text)
+            hit = None if clean else cache.get(keys[doc_id])
+            if hit is not None:
+                results[doc_id] = hit
+    todo = [d for d in corpus.documents if d not in results]
+    reused = len(results)
+    jobs = jobs or os.cpu_count() or 1
+    if len(todo) >= PARALLEL_FROM and jobs > 1:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(min(jobs, len(todo))) as pool:
+            built = pool.map(_one_document, todo, chunksize=max(1, len(todo) // (jobs * 8)))
+    else:
+        built = [_one_document(d) for d in todo]
+    for doc_id, result in zip(todo, built, strict=True):
+        results[doc_id] = result
+        if cache:
+            cache.put(keys[doc_id], result)
+    if cache:
+        cache.keep(set(keys.values()))
+    _SHARED.clear()
+    return results, reused
+
+
+def _one_document(doc_id: str):
+    """(the document's graph as sorted N-Triples term triples, its SHACL problems)."""
+    from .model.build import build_document
+
+    doc = _SHARED["documents"][doc_id]
+    triples = build_document(doc, _SHARED["facts"].get(doc_id, []), _SHARED["vocabulary"])
+    problems = []
+    if _SHARED["context"] is not None:
+        from .model.validate import document_report, entities_named
+
+        problems = document_report(triples, entities_named(triples, _SHARED["entities"]), _SHARED["context"])
+    return triples, problems
+
+
+def _code_hash() -> str:
+    """nkrel's version and the code that makes a document's graph and report."""
+    from . import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    here = Path(__file__).parent
+    for rel in ("pipeline.py", "model/build.py", "model/quads.py", "model/validate.py", "model/vocabulary.py"):
+        h.update((here / rel).read_bytes())
+    return h.hexdigest()
+
+
+def _base_key(check_shapes: bool) -> str:
+    h = hashlib.sha256(_code_hash().encode())
+    h.update(ontology_path().read_bytes())
+    h.update(shapes_path().read_bytes() if check_shapes else b"no shapes")
+    return h.hexdigest()
+
+
+def _document_key(base: str, doc, facts, entities: str) -> str:
+    """Hash of everything a document's graph and report depend on: nkrel's code, the
+    ontology and shapes (in base), the document, its fact records, and the entities."""
+    h = hashlib.sha256(base.encode())
+    h.update(repr((doc.id, doc.file_name, doc.title, doc.publisher, doc.sha256, len(doc.text))).encode())
+    for f in facts:
+        h.update(repr(f).encode())
+    h.update(entities.encode())
+    return h.hexdigest()
+
+
+class _Cache:
+    """One pickle per document result, named by its key; written to a temporary name, then renamed."""
+
+    SUFFIX = ".nkdoc"
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def get(self, key: str):
+        try:
+            with open(self.folder / (key + self.SUFFIX), "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            return None
+
+    def put(self, key: str, result) -> None:
+        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.folder / (key + self.SUFFIX))
+
+    def keep(self, keys: set[str]) -> None:
+        """Forget the results of documents that are no longer in the corpus as they were."""
+        for path in self.folder.glob("*" + self.SUFFIX):
+            if path.name[: -len(self.SUFFIX)] not in keys:
+                path.unlink(missing_ok=True)
+
+
+# ---- outputs ----------------------------------------------------------------------------
 
 
 def graph_files(built: Built) -> dict[str, bytes]:
@@ -60,25 +308,49 @@ def graph_files(built: Built) -> dict[str, bytes]:
     from .output.ontology_page import ONTOLOGY_FILE, ontology_page
     from .output.write import GRAPH_FILES, serialize
 
-    files = {name: serialize(built.dataset, fmt) for fmt, name in GRAPH_FILES.items()}
-    texts = {d.id: d.text for d in built.corpus.documents.values()}  # the page's source view
-    files[NETWORK_FILE] = render_network_html(network_graph(built.dataset, texts=texts)).encode("utf-8")
+    files = {}
+    for fmt, name in GRAPH_FILES.items():
+        with _timed(built.timings, fmt):
+            files[name] = serialize(built.dataset, fmt)
+    with _timed(built.timings, "network"):
+        texts = {d.id: d.text for d in built.corpus.documents.values()}  # the page's source view
+        page = render_network_html(network_graph(built.dataset.oxigraph_quads(), texts=texts))
+        files[NETWORK_FILE] = page.encode("utf-8")
     files[ONTOLOGY_FILE] = ontology_page()
     return files
 
 
-def build_and_publish(corpus_dir: Path, out_dir: Path, allow_uncovered: bool = False, cache_dir=None) -> Built:
-    """Build from a corpus and publish every file into out_dir as one atomic step."""
+def write_store(built: Built, folder: Path) -> Path:
+    """Write the built quads into an on-disk Oxigraph store at `folder` (which must not
+    exist yet): a bulk load of the sorted N-Quads. Open it with
+    pyoxigraph.Store.read_only(str(folder)) to query without re-parsing any file."""
+    import pyoxigraph as ox
+
+    folder = Path(folder)
+    store = ox.Store(str(folder))
+    store.bulk_load(built.dataset.nquads_reader(), format=ox.RdfFormat.N_QUADS)
+    store.optimize()
+    store.flush()
+    del store
+    return folder
+
+
+def build_and_publish(
+    corpus_dir: Path, out_dir: Path, allow_uncovered: bool = False, cache_dir=None, clean: bool = False
+) -> Built:
+    """Build from a corpus and publish every file into out_dir as one atomic step.
+    cache_dir: where the per-document results are kept between builds (see build_graph);
+    clean: ignore them and build every document anew."""
     from .ingest.coverage import require_coverage
     from .output.publish import publish
     from .workspace import build_record
 
     record = build_record(corpus_dir)  # before reading: a change during the build makes it stale, not fresh
-    built = build_graph(corpus_dir)
+    built = build_graph(corpus_dir, cache_dir=cache_dir, clean=clean)
     if not allow_uncovered:
         require_coverage(built.corpus)
     publish(graph_files(built), out_dir, record)
     return built
 
 
-__all__ = ["Built", "CorpusError", "ShapeError", "build_graph", "graph_files", "build_and_publish"]
+__all__ = ["Built", "CorpusError", "ShapeError", "build_graph", "graph_files", "build_and_publish", "write_store"]

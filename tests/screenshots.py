@@ -67,8 +67,45 @@ def main() -> int:
                 sys.exit(f"{name}: requests {requests.blocked}, errors {errors}")
             page.context.close()
             print(args.out / name)
+        serve_shot(browser, args.out / "serve.png")
         browser.close()
     return 0
+
+
+def serve_shot(browser, path: Path) -> None:
+    """`nkrel serve`'s query page (YASGUI, served by Oxigraph behind nkrel's guard), with a query run."""
+    import re
+    import shutil
+    import signal
+    import subprocess
+
+    proc = subprocess.Popen([shutil.which("nkrel"), "serve", "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    try:
+        lines = []
+        while not any("Ctrl-C" in line for line in lines):
+            line = proc.stdout.readline()
+            if not line:
+                sys.exit("nkrel serve did not start")
+            lines.append(line)
+        base = re.search(r"Query page:\s+(\S+)", "".join(lines)).group(1)
+        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+        page.goto(base)
+        page.wait_for_selector(".yasqe .CodeMirror", timeout=30_000)
+        page.evaluate("""() => {
+            const cm = document.querySelector('.yasqe .CodeMirror').CodeMirror;
+            cm.setValue('PREFIX nk: <https://w3id.org/nkrel/ontology#>\\nPREFIX oa: <http://www.w3.org/ns/oa#>\\nSELECT ?fact ?quote WHERE {\\n  ?fact a nk:TradeFlow ;\\n        nk:evidence/oa:hasSelector/oa:exact ?quote\\n} LIMIT 10');
+        }""")
+        page.click(".yasqe_queryButton")
+        page.wait_for_selector(".yasr .dataTable, .yasr table", timeout=30_000)
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(path))
+        page.context.close()
+        print(path)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
 
 
 if __name__ == "__main__":

@@ -91,7 +91,6 @@ def test_duplicate_quote_needs_an_occurrence(corpus_copy, tmp_path):
         .replace("    quantities:\n      []\n", "")
     )
     (corpus_copy / "facts" / "trade-agreements.yaml").write_text(fixed, encoding="utf-8")
-    # the test fact no longer cites the "peaking at ..." sentence: coverage is not what this test is about
     assert nkrel("validate", "--corpus", corpus_copy, "--allow-uncovered").returncode == 0
 
 

@@ -25,7 +25,9 @@ def test_add_a_document_curate_it_and_build(corpus_copy, tmp_path):
     skeleton = facts.read_text(encoding="utf-8")
     assert "# [18:80] In 2020, North Korea exported goods worth $5 million to China." in skeleton
 
-    assert nkrel("validate", "--corpus", corpus_copy).returncode == 0
+    uncovered = nkrel("validate", "--corpus", corpus_copy)
+    assert uncovered.returncode == 1 and "3 sentence(s) neither cited by a fact nor explained" in uncovered.stderr
+    assert nkrel("validate", "--corpus", corpus_copy, "--allow-uncovered").returncode == 0
     coverage = nkrel("coverage", "--corpus", corpus_copy, "--uncovered-only")
     assert coverage.returncode == 1 and "3 sentence(s) neither cited" in coverage.stderr
 

@@ -85,7 +85,7 @@ def test_a_cue_added_to_the_ontology_file_changes_the_kind(tmp_path, monkeypatch
 QUANTITIES = [
     ("peaking at $6.86 billion in 2014", "$6.86 billion", "6860000000", "USD", "value", "exact"),
     ("dropped from US$1 billion, during", "US$1 billion", "1000000000", "USD", "value", "exact"),
-    ('worth 4.5 billion "old" Rubles, in', '4.5 billion "old" Rubles', "4500000000", "RUB-old", "value", "exact"),
+    ('worth 4.5 billion "old" Rubles, in', '4.5 billion "old" Rubles', "4500000000", "RUR", "value", "exact"),
     ("as well as with 5m dollars worth of flour", "5m dollars", "5000000", "USD", "value", "exact"),
     ("Around 60% of North Korea's commerce", "Around 60%", "60", "percent", "share", "approximate"),
     ("decreased by 91.1 percent (6,092 tons)", "91.1 percent", "-91.1", "percent", "change", "exact"),

@@ -112,6 +112,35 @@ def test_trade_peak():
     assert peaks[ID + "soviet-union"] == (1.97e9, "1990")  # the text's own slip: see decline-to-larger
     assert peaks[ID + "russia"] == (172.3e6, "2005")
     assert one(rows("trade-peak", partner="china"))["quote"] == "peaking at $6.86 billion in 2014"
+    # a figure the graph itself flags says so in its row
+    anomalies = {r["partner"]: r.get("anomaly") for r in table}
+    assert anomalies[ID + "soviet-union"] == "decline-to-larger"
+    assert anomalies[ID + "china"] is None
+
+
+VALUE_QUERIES = [
+    "trade-peak",
+    "trade-by-year",
+    "trade-shares",
+    "aid",
+    "investments",
+    "debt",
+    "border-freight",
+    "changes",
+]
+
+
+@pytest.mark.parametrize("name", VALUE_QUERIES)
+def test_every_value_query_names_the_anomalies_of_its_rows(name):
+    """The anomaly column equals the anomaly types that concern the row's fact, from the graph."""
+    flagged: dict[str, set[str]] = {}
+    for r in rows("SELECT ?fact ?t WHERE { ?a a nk:Anomaly ; nk:concerns ?fact ; nk:anomalyType/nk:code ?t }"):
+        flagged.setdefault(r["fact"], set()).add(r["t"])
+    table = rows(name)
+    assert table
+    for r in table:
+        expected = flagged.get(r["fact"], set())
+        assert set(filter(None, r.get("anomaly", "").split(", "))) == expected, r["fact"]
 
 
 @answers("trade-shares")

@@ -282,7 +282,18 @@ def same_rows(pushed, nq, name: str, params: list[str]) -> None:
         assert keys_in_order(remote.stdout, keys) == keys_in_order(local.stdout, keys)
 
 
-@pytest.mark.parametrize("name", sorted(shipped_queries()))
+# Store bugs met on the way, each a strict expected failure: fixed upstream, the test says so.
+VIRTUOSO_BUGS = {
+    "visits-and-meetings": "Virtuoso 7.2 mis-joins the three aggregated sub-selects of this query on ?fact: "
+    "six facts lose their places (Oxigraph answers them); see README, Pushing to a triple store",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.xfail(reason=VIRTUOSO_BUGS[n], strict=True)) if n in VIRTUOSO_BUGS else n
+     for n in sorted(shipped_queries())],
+)  # fmt: skip
 def test_every_shipped_query_gives_the_same_rows_as_locally(pushed, build, name):
     same_rows(pushed, build[0], name, [])
 

@@ -33,8 +33,9 @@ from .common import (
 )
 @click.option("--allow-uncovered", is_flag=True,
               help="Build even if some sentence is neither cited by a fact nor explained.")  # fmt: skip
+@click.option("--clean", is_flag=True, help="Rebuild every document, ignoring the cache of unchanged documents.")
 @handle_errors
-def build(workspace, corpus, out, allow_uncovered):
+def build(workspace, corpus, out, allow_uncovered, clean):
     """Verify the corpus, build the graph and write it in every format.
 
     Writes nkrel.ttl (union, Turtle), nkrel.trig (named graphs), nkrel.nq and
@@ -43,13 +44,15 @@ def build(workspace, corpus, out, allow_uncovered):
     unless every fact is verified, every sentence of every document is cited by a
     fact or explained, and the graph conforms to the SHACL shapes; then the whole
     folder is replaced in one step, so a reader sees the old build or the new one,
-    never a mix. The same input gives byte-identical files.
+    never a mix. The same input gives byte-identical files, whether unchanged
+    documents come from the workspace's cache (.nkrel/cache) or --clean rebuilds them.
 
     \b
     Examples:
       nkrel build                          # the workspace's corpus/ into its graphs/
       nkrel build --out /tmp/nkrel-graphs
       nkrel build --corpus my-corpus --out my-graphs
+      nkrel build --clean
     """
     from ..pipeline import build_and_publish
 
@@ -59,7 +62,8 @@ def build(workspace, corpus, out, allow_uncovered):
     corpus_dir = corpus or ws.corpus_dir
     out_dir = out or ws.graphs_dir
     _progress("Loading, verifying and building...")
-    built = build_and_publish(corpus_dir, out_dir, allow_uncovered, cache_dir=None if corpus or out else ws.cache_dir)
+    cache_dir = None if corpus or out else ws.cache_dir
+    built = build_and_publish(corpus_dir, out_dir, allow_uncovered, cache_dir=cache_dir, clean=clean)
     click.echo(
         f"Built {len(built.corpus.facts)} facts from {len(built.corpus.documents)} documents "
         f"({len(built.dataset)} quads) into {out_dir}/"
@@ -155,7 +159,9 @@ def export(workspace, corpus, no_rebuild, fmt, output):
     if dataset is not None and fmt in ("graphml", "gexf"):
         from ..output.network import export_graph, network_graph
 
-        data = export_graph(network_graph(dataset), fmt)
+        data = export_graph(
+            network_graph(dataset.oxigraph_quads() if hasattr(dataset, "oxigraph_quads") else dataset), fmt
+        )
     elif dataset is not None:
         data = serialize(dataset, fmt)
     if output is None:

@@ -117,7 +117,7 @@ def anomalies_command(workspace, corpus, graph_file, no_rebuild, fmt):
     for a in found:
         groups.setdefault(a["type"], []).append(a)
     if fmt == "json":
-        keys = ("id", "type", "severity", "explanation", "detected_by", "words", "entities", "evidence")
+        keys = ("id", "type", "severity", "explanation", "detected_by", "words", "entities", "documents", "evidence")
         payload = {
             "total": len(found),
             "by_type": {t: len(items) for t, items in sorted(groups.items())},
@@ -135,6 +135,8 @@ def anomalies_command(workspace, corpus, graph_file, no_rebuild, fmt):
                 click.echo(printable(f"    {e['fact']} in {e['document']} [{e['start']}:{e['end']}]: “{e['quote']}”"))
             for eid in a["entities"]:
                 click.echo(f"    entity: {eid}")
+            for doc in a["documents"]:
+                click.echo(f"    document: {doc}")
         click.echo("")
 
 

@@ -79,7 +79,7 @@ def coverage(corpus: Corpus) -> Coverage:
         doc_sentences = split_sentences(doc.id, doc.text)
         for s in doc_sentences:
             for f in facts.get(doc.id, ()):
-                if f.evidence.start < s.end and f.evidence.end > s.start:
+                if any(span.start < s.end and span.end > s.start for span in f.spans):  # any span it cites
                     s.facts.append(f.id)
             for nf in reasons.get(doc.id, ()):
                 if nf.span.start < s.end and nf.span.end > s.start and nf.reason not in s.reasons:

@@ -1,12 +1,17 @@
 """Build the RDF dataset: one named graph per source document, one for the shared
 entities and claims, one for statements no text makes (the reference graph), one for
-the ontology. No blank nodes: every node has an IRI a user can point at."""
+the ontology. No blank nodes: every node has an IRI a user can point at.
+
+The `_add_*` functions add rdflib terms to a graph-like sink (`g.add((s, p, o))`); the
+sink keeps them as N-Triples term strings (see quads.py), which is what every later
+stage reads: compact, sortable, and cheap to write or load into Oxigraph."""
 
 from __future__ import annotations
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
 from ..ingest.load import Corpus, Fact, Span
+from .quads import Quads, TripleSink
 from .vocabulary import BASE, NK, Vocabulary
 
 nk = Namespace(NK)
@@ -27,6 +32,7 @@ PREFIXES = {
 
 ENTITIES_GRAPH = GRAPH["entities"]
 ONTOLOGY_GRAPH = GRAPH["ontology"]
+ANOMALIES_GRAPH = GRAPH["anomalies"]
 REFERENCE_GRAPH = GRAPH["reference"]
 CURATOR_SOURCE = ID["source/curator"]
 
@@ -56,34 +62,76 @@ def goods_iri(code: str) -> URIRef:
 
 
 def new_dataset() -> Dataset:
+    """An empty rdflib Dataset with nkrel's prefixes (for code that builds graphs by hand)."""
     ds = Dataset(default_union=True)
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns, override=True, replace=True)
     return ds
 
 
-def build_dataset(corpus: Corpus, ontology: Graph, vocabulary: Vocabulary) -> Dataset:
-    """Turn a verified corpus into a Dataset of named graphs."""
-    ds = new_dataset()
-    onto = ds.graph(ONTOLOGY_GRAPH)
-    for triple in ontology:
-        onto.add(triple)
-    _add_entities(ds.graph(ENTITIES_GRAPH), corpus)
-    _add_reference(ds.graph(REFERENCE_GRAPH), corpus)
+def build_dataset(
+    corpus: Corpus,
+    ontology: Graph | list,
+    vocabulary: Vocabulary,
+    documents: dict[str, list] | None = None,
+    entities: list | None = None,
+) -> Quads:
+    """Turn a verified corpus into named graphs: the ontology, the shared entities and
+    claims, the reference statements, and one graph per document. `ontology`: the parsed ontology, or its triples
+    (ontology_triples); `documents` and `entities`: graphs already built (by
+    build_document and entity_triples, e.g. from the cache or other processes)."""
+    quads = Quads()
+    quads.set_graph(ONTOLOGY_GRAPH, ontology if isinstance(ontology, list) else ontology_triples(ontology))
+    quads.set_graph(ENTITIES_GRAPH, entities if entities is not None else entity_triples(corpus))
+    reference = TripleSink()
+    _add_reference(reference, corpus)
+    quads.set_graph(REFERENCE_GRAPH, reference.sorted())
+    documents = documents or {}
+    by_document = facts_by_document(corpus)
     for doc in corpus.documents.values():
-        g = ds.graph(document_graph(doc.id))
-        d = document_iri(doc.id)
-        g.add((d, RDF.type, nk.SourceDocument))
-        g.add((d, DCTERMS.identifier, Literal(doc.id)))
-        g.add((d, DCTERMS.title, Literal(doc.title)))
-        if doc.publisher:
-            g.add((d, DCTERMS.publisher, Literal(doc.publisher)))
-        g.add((d, nk.fileName, Literal(doc.file_name)))
-        g.add((d, nk.sha256, Literal(doc.sha256)))
-        g.add((d, nk.characterCount, Literal(len(doc.text), datatype=XSD.nonNegativeInteger)))
-    for fact in corpus.facts:
-        _add_fact(ds.graph(document_graph(fact.document)), fact, vocabulary)
-    return ds
+        triples = documents.get(doc.id)
+        if triples is None:
+            triples = build_document(doc, by_document.get(doc.id, []), vocabulary)
+        quads.set_graph(document_graph(doc.id), triples)
+    return quads
+
+
+def facts_by_document(corpus: Corpus) -> dict[str, list[Fact]]:
+    out: dict[str, list[Fact]] = {}
+    for f in corpus.facts:
+        out.setdefault(f.document, []).append(f)
+    return out
+
+
+def build_document(doc, facts: list[Fact], vocabulary: Vocabulary) -> list[tuple[str, str, str]]:
+    """One document's named graph: the document node and its facts, as sorted N-Triples terms.
+    A pure function of the document, its facts and the vocabulary (so it can be cached)."""
+    g = TripleSink()
+    d = document_iri(doc.id)
+    g.add((d, RDF.type, nk.SourceDocument))
+    g.add((d, DCTERMS.identifier, Literal(doc.id)))
+    g.add((d, DCTERMS.title, Literal(doc.title)))
+    if doc.publisher:
+        g.add((d, DCTERMS.publisher, Literal(doc.publisher)))
+    g.add((d, nk.fileName, Literal(doc.file_name)))
+    g.add((d, nk.sha256, Literal(doc.sha256)))
+    g.add((d, nk.characterCount, Literal(len(doc.text), datatype=XSD.nonNegativeInteger)))
+    for fact in facts:
+        _add_fact(g, fact, vocabulary)
+    return g.sorted()
+
+
+def entity_triples(corpus: Corpus) -> list[tuple[str, str, str]]:
+    g = TripleSink()
+    _add_entities(g, corpus)
+    return g.sorted()
+
+
+def ontology_triples(ontology: Graph) -> list[tuple[str, str, str]]:
+    g = TripleSink()
+    for triple in ontology:
+        g.add(triple)
+    return g.sorted()
 
 
 def _add_entities(g: Graph, corpus: Corpus) -> None:

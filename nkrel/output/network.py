@@ -310,6 +310,20 @@ def _fact_years(index: _Index, s: str) -> tuple[int | None, int | None]:
     return _year(index.text(s, NK + "start")), _year(index.text(s, NK + "end"))
 
 
+def _is_fact_class(index: _Index, cls: str) -> bool:
+    """nk:Fact or one of its subclasses (through rdfs:subClassOf, when the graph holds the
+    ontology; without it, a class the page knows as a relation)."""
+    seen, todo = set(), [cls]
+    while todo:
+        c = todo.pop()
+        if c == NK + "Fact":
+            return True
+        if c not in seen:
+            seen.add(c)
+            todo += [str(s) for s in index.all(c, RDFS_SUBCLASS)]
+    return len(seen) == 1 and (_local(cls) in RELATIONS or cls == NK + "Fact")
+
+
 def _entity_kinds(index: _Index, types: list[str]) -> tuple[str, str]:
     """(node kind, entity class local name) of an entity's rdf:types."""
     names = [_local(t) for t in types if t.startswith(NK)]
@@ -515,10 +529,11 @@ def _network_graph(dataset, texts, text_folders):
             doc_id = index.text(s, DCTERMS + "identifier") or _node_id(s)
             documents[doc_id] = {"title": index.text(s, DCTERMS + "title"), "file": index.text(s, NK + "fileName"),
                                  "sha256": index.text(s, NK + "sha256"), "text": None}  # fmt: skip
-        if NK + "evidence" in props:
-            kinds = sorted(t for t in types if t.startswith(NK) and t != NK + "Fact")
+        if NK + "evidence" in props:  # facts, but also cause and attribution links, which quote too
+            kinds = sorted(t for t in types if t.startswith(NK) and _is_fact_class(index, t))
             known = [k for k in kinds if _local(k) in RELATIONS]
-            fact_kinds[s] = (known or kinds or [NK + "Fact"])[0]
+            if kinds:
+                fact_kinds[s] = (known or kinds)[0]
     for found in anomalies.values():
         found.sort()
 

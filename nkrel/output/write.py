@@ -1,89 +1,152 @@
 """Serialise the dataset deterministically and write files atomically.
 
-rdflib's Turtle output is stable; its TriG, N-Quads and JSON-LD output orders vary
-between runs, so those are assembled or sorted here. The same dataset always gives
-the same bytes.
+The writers stream the built quads (nkrel.model.quads.Quads: sorted named graphs of
+N-Triples terms) in one pass, so their cost grows linearly with the data: graphs in
+order of their IRIs, triples sorted within each, the Turtle union merged from the
+sorted graphs. The same dataset always gives the same bytes, whatever the hash seed.
+IRIs are written with a prefix only when the rest is a plain name (letters, digits,
+"_" and "-"), so no local name ever needs an escape ("/" stays in full IRIs).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
-from rdflib import Dataset, Graph
-
 GRAPH_FILES = {"turtle": "nkrel.ttl", "trig": "nkrel.trig", "nquads": "nkrel.nq", "jsonld": "nkrel.jsonld"}
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 
 
-def _named_graphs(ds: Dataset) -> list[Graph]:
-    graphs = [g for g in ds.graphs() if len(g) and not str(g.identifier).startswith("urn:x-rdflib:")]
-    return sorted(graphs, key=lambda g: str(g.identifier))
+def serialize(quads, fmt: str) -> bytes:
+    """Serialise the dataset (turtle, ntriples, nquads, trig or jsonld), byte for byte reproducibly.
+    quads: a built nkrel.model.quads.Quads, or an rdflib Dataset or Graph."""
+    from ..model.quads import Quads
 
-
-def _union(ds: Dataset) -> Graph:
-    union = Graph()
-    for prefix, ns in ds.namespaces():
-        union.bind(prefix, ns, override=True, replace=True)
-    for g in _named_graphs(ds):
-        for triple in g:
-            union.add(triple)
-    return union
-
-
-def _prefix_lines(text: str) -> list[str]:
-    """The prefix lines longturtle wrote for a union text: reused as the TriG header."""
-    return [line for line in text.splitlines() if line.startswith("PREFIX ")]
-
-
-def serialize(ds: Dataset, fmt: str) -> bytes:
-    """Serialise the dataset (turtle, ntriples, nquads, trig or jsonld), byte for byte reproducibly."""
-    if fmt == "turtle":
-        return _union(ds).serialize(format="longturtle").encode("utf-8")
-    if fmt == "ntriples":
-        lines = _union(ds).serialize(format="nt").splitlines()
-        return ("\n".join(sorted(set(filter(None, lines)))) + "\n").encode("utf-8")
+    if not isinstance(quads, Quads):
+        quads = Quads.from_rdflib(quads)
     if fmt == "nquads":
-        lines = ds.serialize(format="nquads").splitlines()
-        return ("\n".join(sorted(set(filter(None, lines)))) + "\n").encode("utf-8")
+        return quads.nquads()
+    if fmt == "ntriples":
+        return "".join(f"{s} {p} {o} .\n" for s, p, o in quads.union()).encode("utf-8")
+    if fmt == "turtle":
+        names = _Names()
+        body = _turtle_blocks(quads.union(), names, "")
+        return (names.header() + "\n" + body).encode("utf-8")
     if fmt == "trig":
-        return _trig(ds).encode("utf-8")
+        names = _Names()
+        blocks = [
+            f"{f'<{g}> ' if g else ''}{{\n{_turtle_blocks(quads.graphs[g], names, '    ')}}}\n" for g in quads.names()
+        ]
+        return (names.header() + "\n" + "\n".join(blocks)).encode("utf-8")
     if fmt == "jsonld":
-        return _jsonld(ds).encode("utf-8")
+        return _jsonld(quads).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def _trig(ds: Dataset) -> str:
-    header = _prefix_lines(_union(ds).serialize(format="longturtle"))
-    blocks = []
-    for g in _named_graphs(ds):
-        single = Graph()
-        for prefix, ns in ds.namespaces():
-            single.bind(prefix, ns, override=True, replace=True)
-        for triple in g:
-            single.add(triple)
-        body = [line for line in single.serialize(format="longturtle").splitlines() if not line.startswith("PREFIX ")]
-        # Not indented: a line inside a multi-line literal must stay as it is.
-        inner = "\n".join(body).strip("\n")
-        blocks.append(f"<{g.identifier}> {{\n{inner}\n}}\n")
-    return "\n".join(header) + "\n\n" + "\n".join(blocks)
+def _prefixes() -> dict[str, str]:
+    from ..model.build import PREFIXES
+
+    return {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
 
 
-def _jsonld(ds: Dataset) -> str:
-    context = {prefix: str(ns) for prefix, ns in ds.namespaces() if prefix}
-    doc = json.loads(ds.serialize(format="json-ld", context=dict(sorted(context.items())), auto_compact=False))
-    return json.dumps(_canonical(doc), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+class _Names:
+    """Shortens IRIs to prefixed names where that needs no escape; remembers each answer."""
+
+    def __init__(self):
+        self.prefixes = _prefixes()
+        # longest namespace first, so nkrel's own namespaces win over shorter ones
+        self._by_length = sorted(self.prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self._cache: dict[str, str] = {}
+
+    def header(self) -> str:
+        return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes.items())
+
+    def iri(self, nt: str) -> str:
+        """ "<iri>" -> "prefix:name" when safe, else unchanged."""
+        short = self._cache.get(nt)
+        if short is None:
+            short = nt
+            iri = nt[1:-1]
+            for prefix, ns in self._by_length:
+                if iri.startswith(ns) and _PLAIN_NAME.match(iri, len(ns)):
+                    short = f"{prefix}:{iri[len(ns) :]}"
+                    break
+            self._cache[nt] = short
+        return short
+
+    def bare(self, nt: str) -> str:
+        """ "<iri>" -> "prefix:name" when safe, else the IRI without brackets (for JSON-LD)."""
+        short = self.iri(nt)
+        return nt[1:-1] if short == nt else short
+
+    def term(self, nt: str) -> str:
+        if nt[0] == "<":
+            return self.iri(nt)
+        if nt[-1] == ">":  # "lexical"^^<datatype>
+            at = nt.rindex("^^<")
+            return nt[: at + 2] + self.iri(nt[at + 2 :])
+        return nt
 
 
-def _canonical(value):
-    """Sort JSON-LD node arrays (unordered in RDF) so output does not depend on hashing."""
-    if isinstance(value, dict):
-        return {k: (v if k == "@list" else _canonical(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_canonical(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
+def _turtle_blocks(triples, names: _Names, indent: str) -> str:
+    """Turtle for sorted triples: one block per subject, rdf:type first, then predicates in order."""
+    out = []
+    for subject, group in itertools.groupby(triples, key=lambda t: t[0]):
+        out.append(f"{indent}{names.iri(subject)}\n")
+        by_predicate = [(p, [t[2] for t in ts]) for p, ts in itertools.groupby(group, key=lambda t: t[1])]
+        by_predicate.sort(key=lambda item: item[0] != RDF_TYPE)  # stable: the rest keep their order
+        for p, objects in by_predicate:
+            verb = "a" if p == RDF_TYPE else names.iri(p)
+            if len(objects) == 1:
+                out.append(f"{indent}    {verb} {names.term(objects[0])} ;\n")
+            else:
+                inner = f" ,\n{indent}        ".join(names.term(o) for o in objects)
+                out.append(f"{indent}    {verb}\n{indent}        {inner} ;\n")
+        out.append(f"{indent}.\n\n")
+    return "".join(out)
+
+
+def _jsonld(quads) -> str:
+    """JSON-LD 1.1: one object per named graph, one line per node; values always as
+    arrays, literals as {"@value", "@type" | "@language"} (plain strings as JSON
+    strings), so every lexical form survives."""
+    from ..model.quads import split_literal
+
+    names = _Names()
+    context = json.dumps(names.prefixes, ensure_ascii=False, sort_keys=True)
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+    def value(nt: str):
+        if nt[0] == "<":
+            return {"@id": names.bare(nt)}
+        lexical, datatype, language = split_literal(nt)
+        if language:
+            return {"@value": lexical, "@language": language}
+        if datatype:
+            return {"@value": lexical, "@type": names.bare(f"<{datatype}>")}
+        return lexical
+
+    graphs, default = [], []
+    for g in quads.names():
+        nodes = []
+        for subject, group in itertools.groupby(quads.graphs[g], key=lambda t: t[0]):
+            node: dict = {"@id": names.bare(subject)}
+            for p, ts in itertools.groupby(group, key=lambda t: t[1]):
+                if p == RDF_TYPE:
+                    node["@type"] = [names.bare(t[2]) for t in ts]
+                else:
+                    node[names.bare(p)] = [value(t[2]) for t in ts]
+            nodes.append("    " + dumps(node))
+        if g:
+            graphs.append(f'  {{"@id": {dumps(g)}, "@graph": [\n' + ",\n".join(nodes) + "\n  ]}")
+        else:  # the default graph's nodes stand at the top level
+            default = [n[2:] for n in nodes]
+    return '{"@context": ' + context + ', "@graph": [\n' + ",\n".join(default + graphs) + "\n]}\n"
 
 
 def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:

@@ -74,12 +74,15 @@ def anomalies(store) -> list[dict]:
             "words": row["words"].value if row["words"] is not None else None,
             "facts": [],
             "entities": [],
+            "documents": [],
         }
     for row in _rows(store, CONCERNS):
         if row["a"].value in found:
             target = row["x"].value
             if target.startswith(ID + "fact/"):
                 found[row["a"].value]["facts"].append(target[len(ID + "fact/") :])
+            elif target.startswith(ID + "document/"):
+                found[row["a"].value]["documents"].append(target[len(ID + "document/") :])
             else:
                 found[row["a"].value]["entities"].append(target[len(ID) :])
     evidence: dict[str, dict] = {}
@@ -93,6 +96,7 @@ def anomalies(store) -> list[dict]:
     for a in sorted(found.values(), key=lambda a: a["id"]):
         a["facts"].sort()
         a["entities"].sort()
+        a["documents"].sort()
         a["evidence"] = [evidence[f] for f in a["facts"] if f in evidence]
         report.append(a)
     return report

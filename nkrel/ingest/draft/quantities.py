@@ -139,7 +139,7 @@ def _scaled(value: Decimal, scale: str | None) -> Decimal:
 
 
 def _measure(unit: str, text: str, start: int, cues: Cues) -> str:
-    if unit in ("USD", "RUB", "RUB-old"):
+    if unit in ("USD", "RUB", "RUB-old", "RUR"):  # currencies (RUB-old: fact model v1)
         return "value"
     if unit == "tonne":
         return "mass"

@@ -1,0 +1,590 @@
+"""Benchmark: nkrel at 1x, 10x, 100x, 1,000x the shipped corpus.
+
+Generates each scaled corpus itself (the shipped documents replicated under new ids:
+copy k of document D is D-cK, its facts and claims get the same suffix; copy 0 is the
+shipped corpus unchanged), builds it in a child process, times each stage, samples the
+peak memory of the whole process tree, then runs every shipped query on the built graph
+in nkrel's engine (pyoxigraph) and in rdflib's engine in the same run. Prints Markdown
+tables with the growth ratio between consecutive sizes.
+
+  --variant shared    every copy names the same entities (china, north-korea, ...): many
+                      facts per entity, the worst case for rules that pair facts
+  --variant disjoint  every copy has its own entities (china-c7, ...): the graph grows
+                      in width only
+
+Usage: python tests/benchmark_scale.py [--sizes 1,10,100,1000] [--variant shared|disjoint]
+           [--work DIR] [--build-timeout S] [--query-timeout S] [--rdflib-max-size N]
+
+A benchmark, not a test: the machine is shared and noisy, so read ratios measured in the
+same run, never absolute times from another day.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MARK = "__COPY__"  # placeholder in the templates, replaced by each copy's suffix
+
+
+# ----------------------------------------------------------------------------- corpora
+
+
+def _suffix(k: int) -> str:
+    return "" if k == 0 else f"-c{k}"
+
+
+def _templates(variant: str) -> tuple[dict, str, str, dict[str, str]]:
+    """The shipped corpus as text templates in which every id to rename ends in MARK."""
+    from ruamel.yaml import YAML
+
+    from nkrel.ingest.load import default_corpus_dir
+
+    src = default_corpus_dir()
+    yaml = YAML(typ="rt")
+    yaml.width = 4096
+    yaml.preserve_quotes = True  # "no" must stay a string for a YAML 1.1 reader (libyaml)
+    yaml.indent(mapping=2, sequence=4, offset=2)  # the shipped files' layout
+    docs = yaml.load((src / "documents.yaml").read_text(encoding="utf-8"))["documents"]
+    meta = {d["id"]: {"file": str(d["file"]), "title": str(d["title"]), "publisher": d.get("publisher"),
+                      "sha256": str(d["sha256"]), "facts": str(d["facts"])} for d in docs}  # fmt: skip
+    shared = variant == "shared"
+
+    def rename(value):
+        return value if shared else value + MARK
+
+    entities = yaml.load((src / "entities.yaml").read_text(encoding="utf-8"))
+    if not shared:
+        for e in entities["entities"]:
+            e["id"] += MARK
+            for key in ("in", "capital_of", "successor"):
+                if e.get(key):
+                    e[key] += MARK
+    entities_text = _dump(yaml, entities)
+    fact_templates = {}
+    for doc_id, m in meta.items():
+        data = yaml.load((src / m["facts"]).read_text(encoding="utf-8"))
+        data["document"] = doc_id + MARK
+        for f in data.get("facts") or []:
+            f["id"] += MARK
+            if f.get("claim"):
+                f["claim"] = rename(f["claim"])
+            for key in ("parties", "involves", "places"):
+                if f.get(key):
+                    items = f[key] if isinstance(f[key], list) else [f[key]]
+                    for i, v in enumerate(items):
+                        items[i] = rename(v)
+            for key in ("from", "to", "agreement"):
+                if f.get(key):
+                    f[key] = rename(f[key])
+            if f.get("as_stated") and not shared:
+                for eid in list(f["as_stated"]):
+                    f["as_stated"].insert(list(f["as_stated"]).index(eid), eid + MARK, f["as_stated"].pop(eid))
+        fact_templates[doc_id] = _dump(yaml, data)
+    return meta, entities_text, src, fact_templates
+
+
+def _dump(yaml, data) -> str:
+    import io
+
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def generate_corpus(root: Path, copies: int, variant: str, extra: int = 0) -> dict:
+    """Write a corpus of `copies` copies of the shipped documents (and `extra` more copies
+    of the first document alone); return its size."""
+    meta, entities_text, src, fact_templates = _templates(variant)
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "texts").mkdir(parents=True)
+    (root / "facts").mkdir()
+    texts = {doc_id: (src / m["file"]).read_bytes() for doc_id, m in meta.items()}
+    lines = ["documents:"]
+    first = next(iter(meta))
+    for k in range(copies + extra):
+        sfx = _suffix(k)
+        for doc_id, m in meta.items():
+            if k >= copies and doc_id != first:
+                continue
+            new_id = doc_id + sfx
+            (root / "texts" / f"{new_id}.txt").write_bytes(texts[doc_id])
+            (root / "facts" / f"{new_id}.yaml").write_text(fact_templates[doc_id].replace(MARK, sfx), encoding="utf-8")
+            lines += [
+                f"  - id: {new_id}",
+                f"    file: texts/{new_id}.txt",
+                f"    title: {json.dumps(m['title'] + (f' (copy {k})' if k else ''), ensure_ascii=False)}",
+                f"    publisher: {json.dumps(m['publisher'], ensure_ascii=False)}",
+                f"    sha256: {m['sha256']}",
+                f"    facts: facts/{new_id}.yaml",
+            ]
+    (root / "documents.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if variant == "shared":
+        (root / "entities.yaml").write_text(entities_text.replace(MARK, ""), encoding="utf-8")
+    else:
+        head, sep, body = entities_text.partition("entities:\n")
+        parts = [head + sep] + [body.replace(MARK, _suffix(k)) for k in range(copies + extra)]
+        (root / "entities.yaml").write_text("".join(parts), encoding="utf-8")
+    return {"documents": copies * len(meta) + extra}
+
+
+# ----------------------------------------------------------------------------- child: build
+
+
+class Stages:
+    """Wall time of each named stage, in order."""
+
+    def __init__(self):
+        self.times: dict[str, float] = {}
+
+    def __call__(self, name):
+        stages = self
+
+        class _Stage:
+            def __enter__(self):
+                self.start = time.perf_counter()
+
+            def __exit__(self, *exc):
+                stages.times[name] = stages.times.get(name, 0.0) + time.perf_counter() - self.start
+
+        return _Stage()
+
+
+def child_build(corpus: Path, out: Path, cache: Path | None = None, store: bool = True) -> dict:
+    """Run every stage of `nkrel build` on a corpus (and write the Oxigraph store); return the numbers."""
+    start = time.perf_counter()
+    stage = Stages()
+    with stage("import"):
+        from nkrel.output.write import write_files
+        from nkrel.pipeline import build_graph, graph_files, write_store
+    if os.environ.get("NKREL_BENCH_WITHOUT_ANOMALY_RULES"):
+        import nkrel.model.anomalies
+
+        nkrel.model.anomalies.find_anomalies = lambda corpus, dataset: []  # measured apart: see --without-anomaly-rules
+    built = build_graph(corpus, cache_dir=cache)
+    files = graph_files(built)
+    times = {"import": stage.times["import"], **built.timings}
+    with stage("write"):
+        write_files(files, out)
+    times["write"] = stage.times["write"]
+    if store:
+        with stage("store"):
+            if (out / "store").exists():
+                shutil.rmtree(out / "store")
+            write_store(built, out / "store")
+        times["store"] = stage.times["store"]
+    return {
+        "facts": len(built.corpus.facts),
+        "documents": len(built.corpus.documents),
+        "quads": len(built.dataset),
+        "anomalies": len(built.anomalies),
+        "reused": built.reused,
+        "stages": times,
+        "total": time.perf_counter() - start,
+        "bytes": {name: len(data) for name, data in files.items()},
+    }
+
+
+# ----------------------------------------------------------------------------- child: queries
+
+
+def _rdflib_query(ds, text: str):
+    return len(list(ds.query(text)))
+
+
+def _in_fork(func, timeout: float):
+    """func() in a forked child (so a runaway query can be stopped): (seconds, rows) or None."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        try:
+            t0 = time.perf_counter()
+            rows = func()
+            msg = json.dumps([time.perf_counter() - t0, rows])
+        except BaseException as e:  # noqa: BLE001 - reported in the table
+            msg = json.dumps([None, f"error: {e}"])
+        os.write(write_fd, msg.encode())
+        os._exit(0)
+    os.close(write_fd)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(read_fd)
+            return None
+        time.sleep(0.02)
+    with os.fdopen(read_fd, "rb") as fh:
+        seconds, rows = json.loads(fh.read() or b"[null, null]")
+    return None if seconds is None else (seconds, rows)
+
+
+def child_queries(graph_file: Path, timeout: float, with_rdflib: bool) -> dict:
+    """Every shipped query on the build: Oxigraph on the on-disk store written beside the
+    files (opened read-only; else the N-Quads loaded in memory), then rdflib on the
+    N-Quads, in the same run. Also times loading the N-Quads into Oxigraph's memory."""
+    import pyoxigraph as ox
+
+    from nkrel.sparql.query import shipped_queries
+
+    queries = shipped_queries()
+    result: dict = {"oxigraph": {}, "rdflib": {}, "rows": {}}
+    t0 = time.perf_counter()
+    store = ox.Store()
+    store.bulk_load(path=str(graph_file), format=ox.RdfFormat.N_QUADS)
+    result["oxigraph_load"] = time.perf_counter() - t0
+    on_disk = graph_file.parent / "store"
+    if on_disk.is_dir():
+        del store
+        t0 = time.perf_counter()
+        store = ox.Store.read_only(str(on_disk))
+        result["store_open"] = time.perf_counter() - t0
+    for name, q in queries.items():
+        t0 = time.perf_counter()
+        list(store.query(q.text, use_default_graph_as_union=True))  # the first run reads the store from disk
+        result.setdefault("oxigraph_first", {})[name] = time.perf_counter() - t0
+        runs = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            rows = len(list(store.query(q.text, use_default_graph_as_union=True)))
+            runs.append(time.perf_counter() - t0)
+            if runs[-1] > 1:
+                break
+        result["oxigraph"][name] = statistics.median(runs)
+        result["rows"][name] = rows
+    del store
+    if not with_rdflib:
+        return result
+    from rdflib import Dataset
+
+    t0 = time.perf_counter()
+    ds = Dataset(default_union=True)
+    ds.parse(str(graph_file), format="nquads")
+    result["rdflib_load"] = time.perf_counter() - t0
+    for name, q in queries.items():
+        got = _in_fork(lambda q=q: _rdflib_query(ds, q.text), timeout)
+        result["rdflib"][name] = None if got is None else got[0]
+        if got is not None and got[1] != result["rows"][name]:
+            result.setdefault("row_mismatch", {})[name] = [result["rows"][name], got[1]]
+    return result
+
+
+# ----------------------------------------------------------------------------- parent
+
+
+def _tree_rss(root_pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                stat = fh.read()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError):
+            continue
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
+CPU_SECONDS: list[float] = []  # CPU time (user + system) of the last child and its own children
+
+
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run_child(args: list[str], timeout: float) -> tuple[dict | None, float, int, str]:
+    """Run this script as a child; return (its JSON result or None, wall s, peak tree RSS bytes, stderr tail).
+    Its CPU time goes to CPU_SECONDS: on a shared machine it is steadier than the wall time. When it
+    does not finish, the stages it did finish (NKREL_STAGE_LOG) are named in the error."""
+    log = Path(tempfile.mkstemp(prefix="nkrel-stages-")[1])
+    env = dict(os.environ, PYTHONHASHSEED="0", NKREL_STAGE_LOG=str(log))
+    cpu_before = _children_cpu()
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        start_new_session=True,
+    )  # fmt: skip
+    peak = [0]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        stop.set()
+        done = "; ".join(line for line in log.read_text().split("\n") if line)
+        log.unlink()
+        return None, time.perf_counter() - start, peak[0], f"stopped after {timeout:g} s; stages done: {done}"
+    log.unlink()
+    wall = time.perf_counter() - start
+    CPU_SECONDS.append(_children_cpu() - cpu_before)
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        return None, wall, peak[0], err.decode(errors="replace")[-2000:]
+    return json.loads(out), wall, peak[0], ""
+
+
+def cold_build_1x(runs: int, baseline_src: Path | None = None) -> dict:
+    """Median wall time of `nkrel build` on the shipped corpus, cold process, against `import rdflib`
+    (and against the `nkrel build` of another source tree, e.g. an older commit, when given)."""
+    nkrel = shutil.which("nkrel")
+    out = tempfile.mkdtemp(prefix="nkrel-bench-1x-")
+    commands = {"nkrel build": [nkrel, "build", "--out", out], "import rdflib": [sys.executable, "-c", "import rdflib"]}
+    if baseline_src:
+        code = (f"import sys; sys.path.insert(0, {str(baseline_src)!r}); sys.argv = ['nkrel', 'build', '--out', "
+                f"{out + '-baseline'!r}]; from nkrel.cli import main; main()")  # fmt: skip
+        commands["nkrel build (baseline source)"] = [sys.executable, "-c", code]
+    times: dict[str, list[float]] = {k: [] for k in commands}
+    for cmd in commands.values():
+        subprocess.run(cmd, check=True, capture_output=True, cwd=out)
+    for _ in range(runs):  # interleaved, so that load spikes hit every command alike
+        for name, cmd in commands.items():
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, cwd=out)
+            times[name].append(time.perf_counter() - t0)
+    shutil.rmtree(out)
+    shutil.rmtree(out + "-baseline", ignore_errors=True)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def _fmt_s(x) -> str:
+    if x is None:
+        return "–"
+    return f"{x:.3f}" if x < 1 else f"{x:.1f}" if x < 100 else f"{x:.0f}"
+
+
+def _ratio(a, b) -> str:
+    return "–" if not a or not b else f"{b / a:.1f}x"
+
+
+def incremental(work: Path, n: int, variant: str, timeout: float) -> None:
+    """Build n copies with a cache, add one document, rebuild: the second build reuses the
+    3n unchanged documents. Its files must equal those of a build without the cache."""
+    corpus, cache = work / f"incremental-{variant}-{n}", work / f"cache-{variant}-{n}"
+    shutil.rmtree(cache, ignore_errors=True)
+    generate_corpus(corpus, n, variant)
+    print(f"[incremental {n}x] filling the cache...", file=sys.stderr)
+    first, first_wall, _, err = run_child(["--child-build", str(corpus), str(work / "inc-a"), "--cache", str(cache)],
+                                          timeout)  # fmt: skip
+    if first is None:
+        print(f"incremental build failed: {err}", file=sys.stderr)
+        return
+    generate_corpus(corpus, n, variant, extra=1)
+    results, cpu = {}, {}
+    for name, extra in (("cached", ["--cache", str(cache)]), ("clean", [])):
+        results[name] = run_child(["--child-build", str(corpus), str(work / f"inc-{name}"), *extra], timeout)
+        cpu[name] = CPU_SECONDS[-1]
+    (cached, cached_wall, cached_peak, err), (clean, clean_wall, _, _) = results["cached"], results["clean"]
+    if cached is None or clean is None:
+        print(f"incremental rebuild failed: {err}", file=sys.stderr)
+        return
+    same = all(
+        (work / "inc-cached" / f).read_bytes() == (work / "inc-clean" / f).read_bytes()
+        for f in ("nkrel.ttl", "nkrel.trig", "nkrel.nq", "nkrel.jsonld", "network.html")
+    )
+    stages = ", ".join(f"{k} {_fmt_s(v)}" for k, v in cached["stages"].items())
+    print(
+        f"\n### Adding one document to {first['documents']:,} ({variant} entities)\n\n"
+        f"- first build, filling the cache: {_fmt_s(first_wall)} s\n"
+        f"- rebuild with one document more: {_fmt_s(cached_wall)} s (CPU {_fmt_s(cpu['cached'])} s), "
+        f"{cached['reused']:,} of "
+        f"{cached['documents']:,} documents from the cache, peak {cached_peak / 2**20:,.0f} MiB ({stages})\n"
+        f"- the same corpus without the cache: {_fmt_s(clean_wall)} s (CPU {_fmt_s(cpu['clean'])} s)\n"
+        f"- files byte-identical with and without the cache: {'yes' if same else 'NO'}"
+    )
+    sys.stdout.flush()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,10,100,1000")
+    parser.add_argument("--variant", choices=["shared", "disjoint"], default="shared")
+    parser.add_argument("--work", type=Path, help="folder for the generated corpora and builds (default: a temp dir)")
+    parser.add_argument("--build-timeout", type=float, default=1800.0)
+    parser.add_argument("--query-timeout", type=float, default=300.0, help="per rdflib query")
+    parser.add_argument("--rdflib-max-size", type=int, default=1000, help="run rdflib's engine up to this size")
+    parser.add_argument("--queries-max-size", type=int, default=1000, help="run the shipped queries up to this size")
+    parser.add_argument("--cold-runs", type=int, default=7, help="runs of the cold 1x `nkrel build` (0: skip)")
+    parser.add_argument("--baseline-src", type=Path,
+                        help="a source tree of nkrel (e.g. `git archive` of an older commit) whose cold 1x "
+                        "`nkrel build` to time in the same run")  # fmt: skip
+    parser.add_argument("--incremental", type=int, default=100,
+                        help="size at which to time adding one document with the cache (0: skip)")  # fmt: skip
+    parser.add_argument("--without-anomaly-rules", action="store_true",
+                        help="do not run the anomaly rules (to time every other stage where the rules do not "
+                        "finish); the tables say so")  # fmt: skip
+    parser.add_argument("--child-build", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-queries", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--with-rdflib", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_build:
+        print(json.dumps(child_build(*args.child_build, cache=args.cache)))
+        return 0
+    if args.child_queries:
+        print(json.dumps(child_queries(args.child_queries, args.query_timeout, args.with_rdflib)))
+        return 0
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.without_anomaly_rules:
+        os.environ["NKREL_BENCH_WITHOUT_ANOMALY_RULES"] = "1"
+        print("\n**The anomaly rules were not run in this benchmark (--without-anomaly-rules).**")
+    work = args.work or Path(tempfile.mkdtemp(prefix="nkrel-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in sizes:
+        corpus = work / f"corpus-{args.variant}-{n}"
+        out = work / f"graphs-{args.variant}-{n}"
+        t0 = time.perf_counter()
+        generate_corpus(corpus, n, args.variant)
+        print(f"[{n}x] corpus generated in {time.perf_counter() - t0:.1f} s; building...", file=sys.stderr)
+        build, wall, peak, err = run_child(["--child-build", str(corpus), str(out)], args.build_timeout)
+        row = {
+            "size": n,
+            "build": build,
+            "wall": wall,
+            "peak": peak,
+            "error": err,
+            "cpu": CPU_SECONDS[-1] if build else None,
+        }
+        if build is None:
+            print(f"[{n}x] build failed: {err}", file=sys.stderr)
+            rows.append(row)
+            print_tables(rows, args.variant)
+            break
+        print(f"[{n}x] built in {wall:.1f} s, peak {peak / 2**20:.0f} MiB", file=sys.stderr)
+        if n > args.queries_max_size:
+            rows.append(row)
+            print_tables(rows, args.variant)
+            continue
+        qargs = ["--child-queries", str(out / "nkrel.nq"), "--query-timeout", str(args.query_timeout)]
+        if n <= args.rdflib_max_size:
+            qargs.append("--with-rdflib")
+        timeout = args.build_timeout + 30 * args.query_timeout
+        row["queries"], row["query_wall"], row["query_peak"], qerr = run_child(qargs, timeout)
+        if qerr:
+            print(f"[{n}x] queries failed: {qerr}", file=sys.stderr)
+        rows.append(row)
+        print_tables(rows, args.variant)
+    if args.incremental:
+        incremental(work, args.incremental, args.variant, args.build_timeout)
+    if args.cold_runs and shutil.which("nkrel"):
+        cold = cold_build_1x(args.cold_runs, args.baseline_src)
+        print(f"\n### Cold `nkrel build` of the shipped corpus (median of {args.cold_runs} runs, interleaved)\n")
+        print("| command | median s |\n|---|---|")
+        for name, t in cold.items():
+            print(f"| {name} | {t:.2f} |")
+        print("\nTarget: at most 1.5 s.")
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def print_tables(rows: list[dict], variant: str) -> None:
+    done = [r for r in rows if r["build"]]
+    print(f"\n### Build ({variant} entities); growth = this size over the previous one\n")
+    print("| size | facts | documents | quads | anomalies | build s | growth | CPU s | growth | peak MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    prev = None
+    for r in rows:
+        b = r["build"]
+        if not b:
+            why = r["error"].strip().splitlines()[-1] if r["error"].strip() else "failed"
+            why = why.replace("|", "/")
+            print(f"| {r['size']}x | | | | | did not finish ({why}) | | | | {r['peak'] / 2**20:,.0f} |")
+            continue
+        print(
+            f"| {r['size']}x | {b['facts']:,} | {b['documents']:,} | {b['quads']:,} | {b['anomalies']:,} | "
+            f"{_fmt_s(r['wall'])} | {_ratio(prev['wall'], r['wall']) if prev else ''} | {_fmt_s(r.get('cpu'))} | "
+            f"{_ratio(prev.get('cpu'), r.get('cpu')) if prev else ''} | {r['peak'] / 2**20:,.0f} |"
+        )
+        prev = r
+    stage_names = list(dict.fromkeys(s for r in done for s in r["build"]["stages"]))
+    print("\nSeconds per stage (growth over the previous size):\n")
+    print("| stage | " + " | ".join(f"{r['size']}x" for r in done) + " |")
+    print("|---|" + "---|" * len(done))
+    for name in stage_names:
+        cells, before = [], None
+        for r in done:
+            t = r["build"]["stages"].get(name)
+            grow = _ratio(before, t) if before is not None else "–"
+            cells.append(_fmt_s(t) + (f" ({grow})" if grow != "–" else ""))
+            before = t
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("\n### Shipped queries: Oxigraph (nkrel) against rdflib, same run\n")
+    print("| size | N-Quads into Oxigraph's memory s | open the on-disk store s | N-Quads into rdflib s | "
+          "queries | slowest Oxigraph s (first run) | total Oxigraph s | total rdflib s | smallest speed-up | "
+          "rdflib timeouts |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in done:
+        q = r.get("queries")
+        if not q:
+            continue
+        ox_t = q["oxigraph"]
+        rd = q.get("rdflib", {})
+        speedups = [rd[n] / ox_t[n] for n in ox_t if rd.get(n) and ox_t[n] > 0]
+        timeouts = sum(1 for n in ox_t if n in rd and rd[n] is None) if rd else "–"
+        print(
+            f"| {r['size']}x | {_fmt_s(q['oxigraph_load'])} | {_fmt_s(q.get('store_open'))} | "
+            f"{_fmt_s(q.get('rdflib_load'))} | {len(ox_t)} | {_fmt_s(max(ox_t.values()))} "
+            f"({_fmt_s(max(q.get('oxigraph_first', {0: 0}).values()))}) | "
+            f"{_fmt_s(sum(ox_t.values()))} | {_fmt_s(sum(v for v in rd.values() if v)) if rd else '–'} | "
+            f"{f'{min(speedups):.0f}x' if speedups else '–'} | {timeouts} |"
+        )
+        if q.get("row_mismatch"):
+            print(f"|  | rows differ (Oxigraph, rdflib): {q['row_mismatch']} |")
+    last = next((r for r in reversed(done) if r.get("queries")), None)
+    if last:
+        q = last["queries"]
+        print(f"\nPer query at {last['size']}x (seconds):\n")
+        print("| query | rows | Oxigraph first run | Oxigraph (median of 3 more) | rdflib | speed-up |")
+        print("|---|---|---|---|---|---|")
+        for name, t in q["oxigraph"].items():
+            rd = q.get("rdflib", {}).get(name)
+            sp = f"{rd / t:.0f}x" if rd and t else ("timeout" if name in q.get("rdflib", {}) else "–")
+            first = q.get("oxigraph_first", {}).get(name)
+            print(f"| {name} | {q['rows'][name]} | {_fmt_s(first)} | {_fmt_s(t)} | {_fmt_s(rd)} | {sp} |")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
