@@ -17,9 +17,7 @@ nothing else may use this checkout while a run goes on. Sessions (sqlite) are ke
 tests/mutation/sessions/, so an interrupted run resumes where it stopped.
 
 Each run first runs the test command on the unmutated code (it must pass) and gives
-every mutant three times that long, at least 60 s, before killing it (a timeout).
-The runs get speedup/ on PYTHONPATH: rdflib translates each SPARQL text once per
-process instead of once per SHACL focus node (see speedup/sitecustomize.py)."""
+every mutant three times that long, at least 60 s, before killing it (a timeout)."""
 
 from __future__ import annotations
 
@@ -44,7 +42,6 @@ def environment(timeout: float | None = None) -> dict[str, str]:
     env = dict(os.environ)
     bin_dir = str(Path(sys.executable).parent)  # the venv's python, pytest and nkrel
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE / "speedup"), env.get("PYTHONPATH")]))
     if timeout is not None:
         env["NKREL_MUTANT_TIMEOUT"] = str(int(timeout))
     return env
