@@ -6,7 +6,7 @@
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test test-deps system-deps lint bench bench-network bench-draft bench-scale screenshots
+.PHONY: build test test-deps system-deps lint bench bench-network bench-draft bench-scale screenshots mutation mutation-report
 
 build:
 	$(PYTHON) -m pip install .
@@ -45,3 +45,13 @@ bench-draft:
 # the README's pictures of each view of the network page (graphs/screenshots/*.png)
 screenshots:
 	$(PYTHON) tests/screenshots.py graphs/screenshots
+
+# mutation testing of load, build, coverage, query, safety and write with cosmic-ray
+# (tests/mutation/; README "Development"): it rewrites nkrel/ in place, one mutant at
+# a time, so leave the checkout alone while it runs. An interrupted run resumes.
+mutation: test-deps
+	$(PYTHON) -m pip install -q -e '.[test,mutation]'
+	$(PYTHON) tests/mutation/mutate.py
+
+mutation-report:
+	$(PYTHON) tests/mutation/mutate.py --report

@@ -1,0 +1,237 @@
+"""Mutation testing of nkrel's core modules with cosmic-ray (`make mutation`).
+
+Usage:
+  python tests/mutation/mutate.py [MODULE ...]      run (or resume) the sessions
+  python tests/mutation/mutate.py --fresh MODULE    start a session again from scratch
+  python tests/mutation/mutate.py --rerun-survivors MODULE
+                                                    run the survivors again (after new tests)
+  python tests/mutation/mutate.py --report [MODULE ...]
+                                                    the score table and every survivor's diff
+
+MODULE is a config name in this folder (load, build, coverage, query, safety, write);
+without one, all of them in that order. cosmic-ray writes each mutant into the source
+file itself and runs the module's test command (see its .toml), so the tests' `nkrel`
+subprocesses (an editable install of this checkout) run the mutant too. Hence: one
+mutant at a time, the checkout must have no uncommitted change under nkrel/, and
+nothing else may use this checkout while a run goes on. Sessions (sqlite) are kept in
+tests/mutation/sessions/, so an interrupted run resumes where it stopped.
+
+Each run first runs the test command on the unmutated code (it must pass) and gives
+every mutant three times that long, at least 60 s, before killing it (a timeout)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+SESSIONS = HERE / "sessions"
+MODULES = ["load", "build", "coverage", "query", "safety", "write"]
+sys.path.insert(0, str(HERE))
+from run_tests import TIMEOUT_MARK  # noqa: E402
+
+
+def environment(timeout: float | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)  # the venv's python, pytest and nkrel
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    if timeout is not None:
+        env["NKREL_MUTANT_TIMEOUT"] = str(int(timeout))
+    return env
+
+
+def config(name: str) -> dict:
+    from cosmic_ray.config import load_config
+
+    return load_config(str(HERE / f"{name}.toml"))
+
+
+TOOLS = {"cosmic-ray": "cosmic_ray.cli", "cr-filter-operators": "cosmic_ray.tools.filters.operators_filter"}
+
+
+def tool(name: str) -> list[str]:
+    """cosmic-ray's commands, run by this Python (wherever pip put their scripts)."""
+    return [sys.executable, "-m", TOOLS[name]]
+
+
+# A bug planted by hand where only the `nkrel build` subprocess runs it: the check that
+# a mutant written into the source reaches the tests' subprocesses (not only pytest's).
+PLANT = ("nkrel/model/build.py", "OA.end, Literal(span.end,", "OA.end, Literal(span.end + 1,")
+PLANT_TESTS = "python tests/mutation/run_tests.py tests/test_build.py::test_every_quote_is_verbatim_at_its_offsets"
+
+
+def check_reach() -> None:
+    from cosmic_ray.testing import run_tests
+    from cosmic_ray.util import restore_contents
+
+    path, before, after = PLANT
+    module = REPO / path
+    text = module.read_text(encoding="utf-8")
+    if text.count(before) != 1:
+        sys.exit(f"mutate: the planted bug's line ({before!r}) is not once in {path}: update PLANT")
+    saved = dict(os.environ)
+    os.environ.update(environment(600))
+    try:
+        with restore_contents(module):
+            module.write_text(text.replace(before, after), encoding="utf-8")
+            outcome, output = run_tests(PLANT_TESTS, 900)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    assert module.read_text(encoding="utf-8") == text
+    if outcome.value != "killed":
+        sys.exit(f"mutate: a bug planted in {path} survived {PLANT_TESTS}: mutants do not reach the tests\n{output}")
+    print(f"check: a bug planted in {path} (end offset + 1, seen only by `nkrel build`) is killed", flush=True)
+
+
+def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
+    cfg, db = HERE / f"{name}.toml", SESSIONS / f"{name}.sqlite"
+    module = REPO / config(name)["module-path"]
+    SESSIONS.mkdir(exist_ok=True)
+    if fresh or not db.exists():
+        db.unlink(missing_ok=True)
+        subprocess.run([*tool("cosmic-ray"), "init", str(cfg), str(db)], cwd=REPO, check=True)
+        subprocess.run([*tool("cr-filter-operators"), str(db), str(cfg)], cwd=REPO, check=True)
+        sample(name, db)
+    if rerun_survivors:
+        forget_survivors(db)
+
+    command = config(name)["test-command"]
+    print(f"[{name}] baseline: {command}", flush=True)
+    start = time.monotonic()
+    base = subprocess.run(command.split(), cwd=REPO, env=environment(3600), capture_output=True, text=True)
+    took = time.monotonic() - start
+    if base.returncode != 0:
+        sys.exit(f"mutate: the tests fail on the unmutated code ({name}):\n{base.stdout[-3000:]}")
+    timeout = max(60.0, 3 * took)
+    print(f"[{name}] baseline passed in {took:.0f} s; a mutant is stopped after {timeout:.0f} s", flush=True)
+
+    original = module.read_bytes()
+    proc = subprocess.Popen([*tool("cosmic-ray"), "exec", str(cfg), str(db)], cwd=REPO, env=environment(timeout))
+
+    def stop(signum, frame):  # never leave a mutant in the source
+        proc.terminate()
+        proc.wait()
+        module.write_bytes(original)
+        sys.exit(f"mutate: stopped; {module.relative_to(REPO)} restored")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        start = time.monotonic()
+        code = proc.wait()
+        print(f"[{name}] mutants ran in {(time.monotonic() - start) / 60:.1f} min (exit {code})", flush=True)
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait()
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if module.read_bytes() != original:
+            module.write_bytes(original)
+            print(f"mutate: {module.relative_to(REPO)} restored", file=sys.stderr)
+
+
+def sample(name: str, db: Path) -> None:
+    """`sample = N` in the config's [cosmic-ray.sample]: keep N mutants drawn with a fixed seed."""
+    spec = config(name).get("sample")
+    if not spec:
+        return
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+    with use_db(str(db), WorkDB.Mode.open) as work_db:
+        pending = sorted(item.job_id for item in work_db.pending_work_items)
+        keep = set(random.Random(spec.get("seed", 0)).sample(pending, min(spec["size"], len(pending))))
+        for job_id in pending:
+            if job_id not in keep:
+                work_db.set_result(job_id, WorkResult(output="not in the sample", worker_outcome=WorkerOutcome.SKIPPED))
+
+
+def forget_survivors(db: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        n = conn.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'").rowcount
+    print(f"{db.stem}: {n} survivors to run again")
+
+
+def outcomes(name: str) -> dict:
+    """Counts of one session, and its survivors (job id, operator, line, diff)."""
+    from cosmic_ray.work_db import WorkDB, use_db
+
+    counts = dict(killed=0, survived=0, timeouts=0, incompetent=0, skipped=0, pending=0, total=0)
+    survivors = []
+    with use_db(str(SESSIONS / f"{name}.sqlite"), WorkDB.Mode.open) as work_db:
+        results = dict(work_db.results)
+        for item in work_db.work_items:
+            result = results.get(item.job_id)
+            if result is None:
+                counts["pending"] += 1
+            elif result.worker_outcome.value == "skipped":
+                counts["skipped"] += 1
+                continue
+            elif result.test_outcome is None or result.test_outcome.value == "incompetent":
+                counts["incompetent"] += 1
+            elif result.test_outcome.value == "survived":
+                counts["survived"] += 1
+                m = item.mutations[0]
+                survivors.append((item.job_id, m.operator_name, m.start_pos[0], result.diff))
+            elif TIMEOUT_MARK in (result.output or ""):
+                counts["timeouts"] += 1
+            else:
+                counts["killed"] += 1
+            counts["total"] += 1
+    return {"counts": counts, "survivors": survivors}
+
+
+def report(names: list[str]) -> None:
+    print("| module | killed | survived | timeouts | incompetent | pending | total | score |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    details = []
+    for name in names:
+        if not (SESSIONS / f"{name}.sqlite").exists():
+            continue
+        o = outcomes(name)
+        c = o["counts"]
+        done = c["killed"] + c["timeouts"] + c["survived"]
+        score = f"{100 * (c['killed'] + c['timeouts']) / done:.1f}%" if done else "-"
+        path = config(name)["module-path"]
+        print(f"| `{path}` | {c['killed']} | {c['survived']} | {c['timeouts']} | {c['incompetent']} | "
+              f"{c['pending']} | {c['total']} | {score} |")  # fmt: skip
+        details += [(name, *s) for s in o["survivors"]]
+    for name, job, operator, line, diff in details:
+        print(f"\n### {name} {job} line {line} {operator}\n{diff}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("modules", nargs="*", metavar="MODULE", help=", ".join(MODULES))
+    parser.add_argument("--fresh", action="store_true", help="start the sessions again from scratch")
+    parser.add_argument("--rerun-survivors", action="store_true", help="run the survivors again")
+    parser.add_argument("--report", action="store_true", help="print the scores and the survivors, run nothing")
+    args = parser.parse_args()
+    names = args.modules or MODULES
+    for name in names:
+        if name not in MODULES:
+            parser.error(f"unknown module {name!r} (one of: {', '.join(MODULES)})")
+    if not args.report:
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "nkrel"], cwd=REPO, capture_output=True, text=True
+        )
+        if dirty.stdout.strip():
+            sys.exit(f"mutate: uncommitted changes under nkrel/ (a run overwrites them):\n{dirty.stdout}")
+        check_reach()
+        for name in names:
+            run_session(name, args.fresh, args.rerun_survivors)
+    report(names)
+
+
+if __name__ == "__main__":
+    main()
