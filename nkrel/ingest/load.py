@@ -25,6 +25,8 @@ MAX_DIGITS = 18  # ... with at most this many significant digits ...
 MAX_DECIMALS = 6  # ... and at most this many decimal places
 LABEL_MAX, NOTE_MAX = 300, 2000  # characters
 RUB_SINCE = 1998  # the ruble was redenominated on 1 January 1998: earlier amounts are RUR
+RUR_SINCE = 1992  # the Russian ruble replaced the Soviet one (SUR) in 1992
+RUBLES = {"SUR": (None, RUR_SINCE), "RUR": (RUR_SINCE, RUB_SINCE), "RUB": (RUB_SINCE, None)}  # years [from, to)
 
 
 def default_corpus_dir() -> Path:
@@ -953,13 +955,24 @@ def _read_quantity(q, reader, fid, vocabulary, in_quotes, time: Time | None) -> 
     if measure == "share" and unit == "percent" and value > 100:
         f.bad(f"a share cannot exceed 100 percent, got {amount}", "amount")
         return None
-    if unit == "RUB" and time and time.start_year and int(time.start_year) < RUB_SINCE:
-        f.bad(f"RUB is the ruble since {RUB_SINCE}; an amount dated {time.start_year} is in RUR (the ruble "
-              "before the redenomination), whatever its wording", "unit")  # fmt: skip
+    if unit in RUBLES and time and time.start_year and ruble_of(int(time.start_year)) != unit:
+        f.bad(f"{unit} is {_RUBLE_NAMES[unit]}; an amount dated {time.start_year} is in "
+              f"{ruble_of(int(time.start_year))}, whatever its wording", "unit")  # fmt: skip
         return None
     if value == value.to_integral_value():
         value = value.quantize(Decimal(1))
     return Quantity(measure, value, unit, codes["bound"], stated)
+
+
+_RUBLE_NAMES = {"SUR": f"the Soviet ruble, until {RUR_SINCE - 1}",
+                "RUR": f"the Russian ruble of {RUR_SINCE}-{RUB_SINCE - 1}, before the redenomination",
+                "RUB": f"the ruble since {RUB_SINCE}"}  # fmt: skip
+
+
+def ruble_of(year: int) -> str:
+    """The ruble code of a year: SUR until 1991, RUR 1992-1997, RUB since 1998."""
+    return next(code for code, (start, end) in RUBLES.items()
+                if (start is None or year >= start) and (end is None or year < end))  # fmt: skip
 
 
 TIME_KEYS = {"year", "date", "start", "end", "decade", "stated"}

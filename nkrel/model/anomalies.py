@@ -240,7 +240,7 @@ def exceeds_stated_bound(placed) -> list[Anomaly]:
                     Anomaly(
                         "exceeds-stated-bound",
                         "major",
-                        f"“{lq.stated or lq.amount}” is at least {lq.amount}, more than the "
+                        f"“{lq.stated or lq.amount}” is at least {lq.amount}, no less than the "
                         f"“{oq.stated or oq.amount}” the same sentence states.",
                         "exceeds-stated-bound",
                         sorted({low.fact.id, other.fact.id}),

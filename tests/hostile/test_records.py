@@ -147,10 +147,23 @@ def test_share_above_100_percent(corpus_copy, out_dir):
     assert "a share cannot exceed 100 percent" in problem
 
 
-def test_rubles_before_1998_must_be_rur(corpus_copy, out_dir):
-    problem = attack(corpus_copy, out_dir, "unit: USD", "unit: RUB", mark="unit: RUB",
-                     also=("time: {year: 2014}", "time: {year: 1997}"))  # fmt: skip
-    assert "RUB is the ruble since 1998" in problem and "RUR" in problem
+def test_the_ruble_of_each_year():
+    from nkrel.ingest.load import ruble_of
+
+    assert [ruble_of(y) for y in (1961, 1991, 1992, 1997, 1998, 2024)] == ["SUR", "SUR", "RUR", "RUR", "RUB", "RUB"]
+
+
+@pytest.mark.parametrize(
+    "unit,year,said",
+    [("RUB", 1997, "RUB is the ruble since 1998; an amount dated 1997 is in RUR"),
+     ("RUR", 1990, "RUR is the Russian ruble of 1992-1997, before the redenomination; an amount dated 1990 is in SUR"),
+     ("RUR", 2014, "an amount dated 2014 is in RUB"),
+     ("SUR", 1992, "SUR is the Soviet ruble, until 1991; an amount dated 1992 is in RUR")],
+)  # fmt: skip
+def test_each_ruble_only_in_its_years(corpus_copy, out_dir, unit, year, said):
+    problem = attack(corpus_copy, out_dir, "unit: USD", f"unit: {unit}", mark=f"unit: {unit}",
+                     also=("time: {year: 2014}", f"time: {{year: {year}}}"))  # fmt: skip
+    assert said in problem
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from ..load import Problem, _read_fact, _Reader  # no public one-record check in load.py yet
+from ..load import Problem, _read_fact, _Reader, ruble_of  # no public one-record check in load.py yet
 from .drafter import Draft, DraftEntity, DraftSet
 
 DRAFT_KEYS = ("status", "cues")  # what a draft has beyond a fact record
@@ -61,7 +61,7 @@ def fact_record(d: Draft, fact_id: str, label: str, text: str, v2: bool = False)
 
 
 def _v2_record(d: Draft, fact_id: str, label: str, text: str) -> dict:
-    """Fact model v2: decades and 'since' as intervals, RUR for rubles before 1998, reported
+    """Fact model v2: decades and 'since' as intervals, SUR/RUR for rubles before 1992/1998, reported
     speech with attributed_to, change direction and partner role."""
     rec = fact_record(d, fact_id, label, text)
     t = d.time
@@ -72,8 +72,10 @@ def _v2_record(d: Draft, fact_id: str, label: str, text: str) -> dict:
         rec["time"] = time
     year = min(t.years()) if t and t.years() else None
     for q in rec.get("quantities", []):
-        if q["unit"] == "RUB-old" or (q["unit"] == "RUB" and year and year < "1998"):
-            q["unit"] = "RUR"
+        if q["unit"] == "RUB-old":  # "old" rubles: of before the 1998 redenomination
+            q["unit"] = "SUR" if year and ruble_of(int(year)) == "SUR" else "RUR"
+        elif q["unit"] == "RUB" and year:  # the ruble of the year: SUR, RUR or RUB
+            q["unit"] = ruble_of(int(year))
     if d.attribution:
         if d.modality in ("happened", "announced", "ongoing"):
             rec["modality"] = "reported"
