@@ -75,8 +75,8 @@ def corpus_facts(dirty: bool) -> dict[str, list[dict]]:
              places=["bordur-province"], quantities=[money(200000, "about 200,000 hectares", "area", "hectare", "approximate")]),
         fact("rubles", "Aid", f"In {v(1980, 1990)} Aland gave Borduria aid worth 4 billion old rubles and 3 billion {v('', 'old ')}rubles",
              **AB, time={"year": v(1980, 1990)},
-             quantities=[money(4 * 10**9, "4 billion old rubles", unit="RUR"),
-                         money(3 * 10**9, f"3 billion {v('', 'old ')}rubles", unit="RUR")]),
+             quantities=[money(4 * 10**9, "4 billion old rubles", unit="SUR"),  # the ruble of 1980 or 1990
+                         money(3 * 10**9, f"3 billion {v('', 'old ')}rubles", unit="SUR")]),
         fact("exports-9m", "TradeFlow", "In the first nine months of 2005 Aland exported $40 million to Borduria", **AB,
              time={"start": "2005-01", "end": "2005-09"}, quantities=[money(40 * 10**6, "$40 million")]),
         fact("imports-9m", "TradeFlow", "imported $10 million", **{"from": "borduria", "to": "aland"},

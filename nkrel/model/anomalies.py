@@ -252,37 +252,38 @@ def exceeds_stated_bound(placed) -> list[Anomaly]:
 def currency_mix(placed) -> list[Anomaly]:
     """One sentence with ruble amounts worded differently, or of different rubles.
 
-    Before 1998 every ruble is a RUR ("old") ruble, however the text words it; a
-    sentence that calls one amount "old" rubles and the next plain "rubles" invites
-    readers to think they differ."""
+    Before 1998 every ruble is a SUR (until 1991) or RUR ("old") ruble, however the text
+    words it; a sentence that calls one amount "old" rubles and the next plain "rubles"
+    invites readers to think they differ."""
     out = []
     for items in placed.values():
-        rur = [p for p in items if p.quantity.unit == "RUR"]
+        before = [p for p in items if p.quantity.unit in ("SUR", "RUR")]
         rub = [p for p in items if p.quantity.unit == "RUB"]
-        said_old = [p for p in rur if "old" in (p.quantity.stated or "").lower()]
-        not_said = [p for p in rur if p not in said_old]
-        if rur and rub:
+        said_old = [p for p in before if "old" in (p.quantity.stated or "").lower()]
+        not_said = [p for p in before if p not in said_old]
+        if before and rub:
             out.append(
                 Anomaly(
                     "currency-mix",
                     "major",
-                    f"The sentence gives “{rur[0].quantity.stated}” in rubles before 1998 (RUR) and "
-                    f"“{rub[0].quantity.stated}” in rubles since 1998 (RUB); 1,000 RUR became 1 RUB, so the "
-                    "amounts are not comparable.",
+                    f"The sentence gives “{before[0].quantity.stated}” in rubles before 1998 "
+                    f"({before[0].quantity.unit}) and “{rub[0].quantity.stated}” in rubles since 1998 (RUB); "
+                    "1,000 RUR became 1 RUB, so the amounts are not comparable.",
                     "currency-mix",
-                    sorted({p.fact.id for p in rur + rub}),
+                    sorted({p.fact.id for p in before + rub}),
                 )  # fmt: skip
             )
         elif said_old and not_said:
+            units = sorted({p.quantity.unit for p in before})
             out.append(
                 Anomaly(
                     "currency-mix",
                     "minor",
                     f"The sentence gives “{said_old[0].quantity.stated}” as “old” rubles and "
                     f"“{not_said[0].quantity.stated}” as rubles, but both amounts are dated before 1998: both are "
-                    "pre-redenomination rubles (RUR) and differ only in wording.",
+                    f"pre-redenomination rubles ({' and '.join(units)}) and differ only in wording.",
                     "currency-mix",
-                    sorted({p.fact.id for p in rur}),
+                    sorted({p.fact.id for p in before}),
                 )  # fmt: skip
             )
     return out
