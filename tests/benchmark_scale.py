@@ -88,6 +88,18 @@ def _templates(variant: str) -> tuple[dict, str, str, dict[str, str]]:
             for key in ("from", "to", "agreement"):
                 if f.get(key):
                     f[key] = rename(f[key])
+            for key in ("via", "bypassing"):
+                for i, v in enumerate(f.get(key) or []):
+                    f[key][i] = rename(v)
+            for who in f.get("attributed_to") or []:
+                if who.get("by"):
+                    who["by"] = rename(who["by"])
+            # links between facts point at the facts of the same copy
+            for key in ("topic_of", "at_time_of", "after"):
+                if f.get(key):
+                    f[key] += MARK
+            for cause in f.get("causes") or []:
+                cause["fact"] += MARK
             if f.get("as_stated") and not shared:
                 for eid in list(f["as_stated"]):
                     f["as_stated"].insert(list(f["as_stated"]).index(eid), eid + MARK, f["as_stated"].pop(eid))

@@ -59,11 +59,17 @@ def class_context(ontology_triples) -> list[tuple[str, str, str]]:
     ]  # fmt: skip
 
 
-def document_report(triples, entity_triples, context, others=()) -> list[str]:
+def document_report(triples, entity_triples, context, others=(), decide: bool = True) -> list[str] | None:
     """Violations of the nodes of one document's graph (N-Triples term strings), seen
     with the triples of the entities it names, the ontology's class context and any
-    other graphs that describe nodes it points to."""
-    return _problems([triples, entity_triples, context, *others], focus=_subjects(triples))
+    other graphs that describe nodes it points to. With decide=False, only the quick
+    check runs: [] when it passes, None when it cannot tell (a violation, or a node of
+    another graph it needs: the caller checks again with that graph)."""
+    parts, focus = [triples, entity_triples, context, *others], _subjects(triples)
+    if not decide:
+        quick = _quick_check()
+        return [] if quick is not None and quick.conforms(parts, focus) else None
+    return _problems(parts, focus=focus)
 
 
 def shared_report(ontology_triples, entity_triples, anomaly_triples, concerned_types) -> list[str]:
