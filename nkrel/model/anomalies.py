@@ -228,7 +228,7 @@ def change_mismatch(placed) -> list[Anomaly]:
 
 
 def exceeds_stated_bound(placed) -> list[Anomaly]:
-    """A quantity of at least L where the same sentence states a total or bound T < L."""
+    """A quantity of at least L where the same sentence states a total or bound T ≤ L."""
     out = []
     for items in placed.values():
         for low, other in itertools.permutations(items, 2):
