@@ -319,3 +319,41 @@ class TestQuery:
 
         table = render_table(["name", "n"], [["a" * 50, "1"]], width=23)
         assert table.splitlines() == ["name                  n", "-" * 20 + "  -", "a" * 19 + "…  1", "(1 row)"]
+
+    # render_table: the room for the columns is `width - 2 * (len(widths) - 1)` (two
+    # spaces between columns), as `- 0` (every cut table two characters narrower than
+    # asked); _fit: `widths[i] <= floor[i]` as `<` (columns cut to 2 characters, below
+    # the floor of 3).
+    def test_a_table_cut_to_a_width_narrower_than_its_columns_keeps_3_characters(self):
+        from nkrel.sparql.query import render_table
+
+        table = render_table(["a", "b"], [["x" * 10, "y" * 10]], width=5)
+        assert table.splitlines() == ["a    b", "---  ---", "xx…  yy…", "(1 row)"]
+
+    # resolve: `query.endswith(".rq") or _is_file(query)` as `and` (a query in a file
+    # not named .rq is taken for SPARQL text, and a missing .rq file is reported as a
+    # syntax error).
+    def test_a_query_file_of_any_name_is_read(self, tmp_path):
+        path = tmp_path / "count.sparql"
+        path.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?f a nk:Aid }\n", encoding="utf-8")
+        result = nkrel("query", path, "--format", "csv")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[0] == "n"
+        result = nkrel("query", tmp_path / "missing.rq")
+        assert result.returncode == 2
+        assert result.stderr.startswith(f"nkrel: error: cannot read {tmp_path / 'missing.rq'}: "), result.stderr
+
+    # resolve: the hint `if close` as `if not close` (no "did you mean" for a near
+    # miss, an empty one for a name like no other); _has_rows: a CSV result has rows
+    # when it has more than its header line (`> 1` as `>= 1`: no rows, exit 0 not 1);
+    # default_graph_file: `files("nkrel") / "graph" / "nkrel.nq"`, its `/` as `*`.
+    def test_a_near_miss_name_a_result_with_no_rows_and_the_shipped_graph(self):
+        from nkrel.sparql.query import default_graph_file
+
+        result = nkrel("query", "agrements")
+        assert result.stderr.startswith("nkrel: error: no shipped query named 'agrements'; did you mean 'agreements'")
+        result = nkrel("query", "zzzzzz")
+        assert result.stderr == "nkrel: error: no shipped query named 'zzzzzz' (`nkrel queries` lists them)\n"
+        result = nkrel("query", "SELECT ?x WHERE { ?x a nk:Nothing }", "--format", "csv")
+        assert (result.returncode, result.stdout.splitlines()) == (1, ["x"])
+        assert default_graph_file().name == "nkrel.nq" and default_graph_file().is_file()
