@@ -114,13 +114,14 @@ def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
     print(f"[{name}] baseline passed in {took:.0f} s; a mutant is stopped after {timeout:.0f} s", flush=True)
 
     original = module.read_bytes()
-    proc = subprocess.Popen([*tool("cosmic-ray"), "exec", str(cfg), str(db)], cwd=REPO, env=environment(timeout))
+    # its own process group: stopping it stops the test run it started too (run_tests.py
+    # then kills the tests' group)
+    proc = subprocess.Popen([*tool("cosmic-ray"), "exec", str(cfg), str(db)], cwd=REPO, env=environment(timeout),
+                            start_new_session=True)  # fmt: skip
 
-    def stop(signum, frame):  # never leave a mutant in the source
-        proc.terminate()
-        proc.wait()
-        module.write_bytes(original)
-        sys.exit(f"mutate: stopped; {module.relative_to(REPO)} restored")
+    def stop(signum, frame):
+        # raise, not wait here: the interrupted proc.wait() holds Popen's wait lock
+        raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
@@ -128,9 +129,10 @@ def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
         code = proc.wait()
         print(f"[{name}] mutants ran in {(time.monotonic() - start) / 60:.1f} min (exit {code})", flush=True)
     except KeyboardInterrupt:
-        proc.terminate()
+        os.killpg(proc.pid, signal.SIGTERM)
         proc.wait()
-        raise
+        module.write_bytes(original)  # never leave a mutant in the source
+        sys.exit(f"mutate: stopped; {module.relative_to(REPO)} restored")
     finally:
         signal.signal(signal.SIGTERM, previous)
         if module.read_bytes() != original:

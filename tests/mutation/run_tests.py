@@ -30,6 +30,13 @@ def main(tests: list[str]) -> int:
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)  # fmt: skip
+
+        def stop(signum, frame):  # stopped (mutate.py stopping): stop the tests too
+            os.killpg(proc.pid, signal.SIGKILL)
+            sys.exit(128 + signum)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         try:
             code = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
