@@ -91,15 +91,26 @@ def run_isolated(func, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAUL
     parent = os.getpid()
     result_r, result_w = os.pipe()
     err_r, err_w = os.pipe()
-    pid = os.fork()
+    # The stop signals are blocked across the fork and their handlers set before it: a
+    # signal in between is held until the parent waits (and kills the child) or the child
+    # has its default handlers back, never lost nor run by the wrong process.
+    previous = {sig: signal.signal(sig, _raise_stopped) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        pid = os.fork()
+    except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
+        _restore(previous)
+        raise
     if pid == 0:  # child
         try:
             os.close(result_r)
             os.close(err_r)
             os.dup2(err_w, 2)
             faulthandler.disable()  # a crash is reported in one line by the parent, never as a dump
-            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            for sig in _STOP_SIGNALS:
                 signal.signal(sig, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
             _die_with_parent(parent)
             deny(NO_SOCKETS)
             _limit_memory(memory_mb)
@@ -118,18 +129,29 @@ def run_isolated(func, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAUL
             os._exit(0)
     os.close(result_w)
     os.close(err_w)
-    return _wait(pid, result_r, err_r, timeout, memory_mb, what)
+    try:
+        return _wait(pid, result_r, err_r, timeout, memory_mb, what, unblocked)
+    finally:
+        _restore(previous)
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def _raise_stopped(signum, frame):
     raise Stopped(signum)
 
 
-def _wait(pid: int, result_r: int, err_r: int, timeout: float, memory_mb: int, what: str):
-    previous = {sig: signal.signal(sig, _raise_stopped) for sig in (signal.SIGTERM, signal.SIGHUP)}
+def _restore(previous) -> None:
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+
+
+def _wait(pid: int, result_r: int, err_r: int, timeout: float, memory_mb: int, what: str, unblocked):
     chunks, errors = [], []
     status = None
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)  # a signal held since the fork is raised here
         deadline = time.monotonic() + timeout
         with selectors.DefaultSelector() as sel:
             sel.register(result_r, selectors.EVENT_READ, chunks)
@@ -157,8 +179,6 @@ def _wait(pid: int, result_r: int, err_r: int, timeout: float, memory_mb: int, w
             os.waitpid(pid, 0)
         os.close(result_r)
         os.close(err_r)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
     stderr = b"".join(errors).decode("utf-8", "replace")
     if chunks:
         kind, value = pickle.loads(b"".join(chunks))

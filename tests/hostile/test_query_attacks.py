@@ -94,6 +94,39 @@ def test_native_code_that_aborts_under_the_memory_limit_is_named_as_such(printed
         run_isolated(aborts, timeout=30, memory_mb=256)
 
 
+SIGNAL_IN_THE_FORK_GAP = """
+import os, signal, sys, time
+from nkrel.sparql.runner import Stopped, run_isolated
+real_fork, children = os.fork, []
+def fork_then_signal():  # a SIGTERM that arrives just after the fork, before the wait
+    pid = real_fork()
+    if pid:
+        children.append(pid)
+        os.kill(os.getpid(), signal.{sig})
+    return pid
+os.fork = fork_then_signal
+try:
+    run_isolated(lambda: time.sleep(60), timeout=120)
+except (Stopped, KeyboardInterrupt) as e:
+    try:
+        os.kill(children[0], 0)
+        print("child alive")
+    except ProcessLookupError:
+        print("stopped, child gone")
+"""
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_signal_just_after_the_fork_stops_the_query_and_its_process(sig):
+    """Found by mutation testing: the handlers were set after the fork, so a signal in
+    that gap killed nkrel outright (exit -15) and the test of signals was flaky."""
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", SIGNAL_IN_THE_FORK_GAP.format(sig=sig)], capture_output=True,
+                            text=True, timeout=60)  # fmt: skip
+    assert (result.returncode, result.stdout) == (0, "stopped, child gone\n"), result.stderr
+
+
 def start_query(*args):
     return subprocess.Popen([shutil.which("nkrel"), "query", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)  # fmt: skip
