@@ -59,6 +59,8 @@ def check_query(text: str, prefixes: dict[str, str] | None = None, allow_remote:
         except (ParseBaseException, ValueError, RecursionError):
             raise UnsafeQuery(_syntax_message(query_error, source, text)) from None
         operations = [_name(op) for op in update.get("request", []) if _name(op)]
+        if not operations:  # an empty request parses as an update that does nothing
+            raise UnsafeQuery("the query is empty: give a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)") from None
         names = ", ".join(dict.fromkeys(UPDATES.get(op, op) for op in operations)) or "an update"
         raise UnsafeQuery(f"refused {names}: updates are refused, queries are read-only") from None
     except ValueError as e:  # e.g. an invalid \\u escape

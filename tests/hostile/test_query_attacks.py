@@ -181,6 +181,13 @@ def test_long_one_line_queries_are_queries_not_file_names(length):
     assert result.stdout == "true\n"
 
 
+@pytest.mark.parametrize("text", ["", "   ", "# only a comment", "PREFIX ex: <http://example.org/>"])
+def test_an_empty_query_is_called_empty_not_an_update(text):
+    result = nkrel("query", text, timeout=60)
+    assert result.returncode == 2, result
+    assert "the query is empty" in result.stderr and "update" not in result.stderr
+
+
 def test_an_escaped_nul_in_the_query_is_a_clean_answer():
     result = nkrel("query", 'ASK { ?s ?p "\\u0000" }', timeout=60)
     assert result.returncode == 1 and result.stdout == "false\n" and "Traceback" not in result.stderr
