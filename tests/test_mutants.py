@@ -190,8 +190,11 @@ class TestSafety:
         assert (result.returncode, result.stderr) == (2, "nkrel: error: refused INSERT DATA" + refused)
         result = nkrel("query", "CLEAR ALL; DROP ALL; CLEAR ALL")
         assert (result.returncode, result.stderr) == (2, "nkrel: error: refused CLEAR, DROP" + refused)
-        result = nkrel("query", "")
-        assert (result.returncode, result.stderr) == (2, "nkrel: error: refused an update" + refused)
+        result = nkrel("query", "")  # parses as an update with no operation
+        assert (result.returncode, result.stderr) == (
+            2,
+            "nkrel: error: the query is empty: give a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)\n",
+        )
 
 
 class TestWrite:

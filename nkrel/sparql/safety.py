@@ -61,7 +61,7 @@ def check_query(text: str, prefixes: dict[str, str] | None = None, allow_remote:
         operations = [_name(op) for op in update.get("request", []) if _name(op)]
         if not operations:  # an empty request parses as an update that does nothing
             raise UnsafeQuery("the query is empty: give a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)") from None
-        names = ", ".join(dict.fromkeys(UPDATES.get(op, op) for op in operations)) or "an update"
+        names = ", ".join(dict.fromkeys(UPDATES.get(op, op) for op in operations))
         raise UnsafeQuery(f"refused {names}: updates are refused, queries are read-only") from None
     except ValueError as e:  # e.g. an invalid \\u escape
         raise UnsafeQuery(f"SPARQL syntax error: {e}") from None
