@@ -128,7 +128,8 @@ def build_graph(
             add_anomalies(ds, found, vocabulary)
         if check_shapes:
             with _timed(timings, "shacl-shared"):
-                from .model.validate import combine, shared_report, types_of_objects
+                from .model.build import document_graph
+                from .model.validate import class_context, combine, local_reports, shared_report, types_of_objects
 
                 anomalies = ds.graph_triples(ANOMALIES_GRAPH)
                 concerned = _graphs_of_concerned(anomalies, corpus, ds)
@@ -136,39 +137,15 @@ def build_graph(
                     ds.graph_triples(ONTOLOGY_GRAPH), ds.graph_triples(ENTITIES_GRAPH), anomalies,
                     types_of_objects(anomalies, concerned),
                 )  # fmt: skip
-                reports = [shared] + _local_reports(ds, documents, entities)
+                # each document's report from its own stage, unless it was undecided or
+                # points to another document's facts: then checked with that graph
+                decided = {str(document_graph(d)): r[1] for d, r in documents.items()}
+                context = class_context(ds.graph_triples(ONTOLOGY_GRAPH))
+                reports = [shared] + local_reports(ds, entities, context, decided)
                 report = combine(reports)
             if not report.conforms:
                 raise ShapeError(report.problems)
     return Built(corpus, ds, vocabulary, found, timings, reused)
-
-
-def _local_reports(ds, documents, entities) -> list[list[str]]:
-    """The SHACL problems of every graph but the shared three: each document's from the
-    per-document stage, unless that stage could not decide or the document points to
-    nodes described in another graph (then it is checked again, with those graphs), and
-    any other graph's, checked like a document's."""
-    from .model.build import ANOMALIES_GRAPH, ENTITIES_GRAPH, ONTOLOGY_GRAPH, document_graph
-    from .model.validate import class_context, document_report, entities_named
-
-    shared = {str(g) for g in (ONTOLOGY_GRAPH, ENTITIES_GRAPH, ANOMALIES_GRAPH)}
-    local = [name for name in ds.names() if name not in shared]
-    per_document = {str(document_graph(d)): r[1] for d, r in documents.items()}
-    home: dict[str, str] = {}  # subject -> the graph that describes it
-    for name in local:
-        for s, _, _ in ds.graphs[name]:
-            home.setdefault(s, name)
-    context = class_context(ds.graph_triples(ONTOLOGY_GRAPH))
-    reports = []
-    for name in local:
-        triples = ds.graphs[name]
-        outside = {home[o] for _, _, o in triples if o in home and home[o] != name}
-        if per_document.get(name) is not None and not outside:
-            reports.append(per_document[name])
-            continue
-        others = [ds.graphs[g] for g in sorted(outside)]
-        reports.append(document_report(triples, entities_named(triples, entities), context, others))
-    return reports
 
 
 def _graphs_of_concerned(anomalies, corpus: Corpus, ds) -> list:
@@ -318,7 +295,7 @@ def graph_files(built: Built) -> dict[str, bytes]:
             files[name] = serialize(built.dataset, fmt)
     with _timed(built.timings, "network"):
         texts = {d.id: d.text for d in built.corpus.documents.values()}  # the page's source view
-        page = render_network_html(network_graph(built.dataset.oxigraph_quads(), texts=texts))
+        page = render_network_html(network_graph(built.dataset, texts=texts))
         files[NETWORK_FILE] = page.encode("utf-8")
     files[ONTOLOGY_FILE] = ontology_page()
     return files
@@ -346,7 +323,6 @@ def build_and_publish(
     cache_dir: where the per-document results are kept between builds (see build_graph);
     clean: ignore them and build every document anew."""
     import shutil
-    import tempfile
 
     from .ingest.coverage import require_coverage
     from .output.publish import publish

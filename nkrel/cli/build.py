@@ -159,9 +159,7 @@ def export(workspace, corpus, no_rebuild, fmt, output):
     if dataset is not None and fmt in ("graphml", "gexf"):
         from ..output.network import export_graph, network_graph
 
-        data = export_graph(
-            network_graph(dataset.oxigraph_quads() if hasattr(dataset, "oxigraph_quads") else dataset), fmt
-        )
+        data = export_graph(network_graph(dataset), fmt)
     elif dataset is not None:
         data = serialize(dataset, fmt)
     if output is None:

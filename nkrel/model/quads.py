@@ -228,10 +228,6 @@ class Quads:
     def value(self, subject, predicate):
         return next((o for _, _, o in self.triples((subject, predicate, None))), None)
 
-    def text_view(self) -> TextView:
-        """The union as plain strings (IRIs, lexical forms), for readers that only need text."""
-        return TextView(self)
-
 
 class _GraphView(Quads):
     """One graph of a Quads, read with the same rdflib-style calls."""
@@ -239,21 +235,6 @@ class _GraphView(Quads):
     def __init__(self, quads: Quads, name: str):
         super().__init__()
         self.graphs = {name: quads.graph_triples(name)}
-
-
-class TextView:
-    """`triples((None, None, None))` over the union of a Quads, as plain strings: IRIs
-    without brackets, literals as their lexical forms. Much cheaper than rdflib terms
-    for readers such as the network projection, which only ever use str() of a term."""
-
-    def __init__(self, quads: Quads):
-        self.quads = quads
-
-    def triples(self, pattern) -> Iterator[tuple[str, str, str]]:
-        if tuple(pattern) != (None, None, None):
-            raise ValueError("TextView.triples reads the whole union only")
-        for s, p, o in self.quads.union():
-            yield s[1:-1], p[1:-1], (o[1:-1] if o[0] == "<" else split_literal(o)[0])
 
 
 class _LinesReader(io.RawIOBase):

@@ -174,24 +174,38 @@ def _validate_dataset(quads) -> ShapeReport:
 
     ontology = quads.graph_triples(ONTOLOGY_GRAPH)
     entities = quads.graph_triples(ENTITIES_GRAPH)
-    graphs = quads.graphs
-    context = class_context(ontology)
-    reports = []
-    shared = {str(ONTOLOGY_GRAPH), str(ENTITIES_GRAPH), str(ANOMALIES_GRAPH)}
-    home: dict[str, str] = {}  # subject -> the graph that describes it
-    for name in quads.names():
-        if name not in shared:
-            for t in graphs[name]:
-                home.setdefault(t[0], name)
-    for name in quads.names():
-        if name not in shared:
-            outside = sorted({home[t[2]] for t in graphs[name] if t[2] in home and home[t[2]] != name})
-            others = [graphs[g] for g in outside]
-            reports.append(document_report(graphs[name], entities_named(graphs[name], entities), context, others))
+    reports = local_reports(quads, entities, class_context(ontology))
     anomalies = quads.graph_triples(ANOMALIES_GRAPH)
-    everywhere = [graphs[name] for name in quads.names()]
+    everywhere = [quads.graphs[name] for name in quads.names()]
     reports.append(shared_report(ontology, entities, anomalies, types_of_objects(anomalies, everywhere)))
     return combine(reports)
+
+
+def local_reports(quads, entity_triples, context, decided=None) -> list[list[str]]:
+    """The problems of every graph but the shared three (ontology, entities, anomalies),
+    each checked with the entities it names and any other graph that describes nodes it
+    points to. decided: {graph name: problems} found for a graph on its own beforehand
+    (None: undecided); reused when the graph points to no other graph's nodes."""
+    from .build import ANOMALIES_GRAPH, ENTITIES_GRAPH, ONTOLOGY_GRAPH
+
+    shared = {str(ONTOLOGY_GRAPH), str(ENTITIES_GRAPH), str(ANOMALIES_GRAPH)}
+    local = [name for name in quads.names() if name not in shared]
+    graphs = quads.graphs
+    home: dict[str, str] = {}  # subject -> the graph that describes it
+    for name in local:
+        for t in graphs[name]:
+            home.setdefault(t[0], name)
+    reports = []
+    for name in local:
+        triples = graphs[name]
+        outside = sorted({home[t[2]] for t in triples if t[2] in home and home[t[2]] != name})
+        known = (decided or {}).get(name)
+        if known is not None and not outside:
+            reports.append(known)
+            continue
+        others = [graphs[g] for g in outside]
+        reports.append(document_report(triples, entities_named(triples, entity_triples), context, others))
+    return reports
 
 
 def entities_named(triples, entity_triples) -> list[tuple[str, str, str]]:
@@ -270,11 +284,11 @@ class _QuickCheck:
     checks, pattern with re.search on the lexical form or IRI)."""
 
     def __init__(self, shapes):
-        from rdflib import RDF, BNode, URIRef
+        from rdflib import RDF, URIRef
         from rdflib.collection import Collection
 
         self._g = shapes
-        self._Collection, self._BNode, self._URIRef = Collection, BNode, URIRef
+        self._Collection, self._URIRef = Collection, URIRef
         self._shapes: dict = {}
         sh = lambda n: URIRef(SH + n)  # noqa: E731
         self.targets = []  # (shape, target classes, target predicates)
