@@ -326,6 +326,7 @@ def build_and_publish(
 
     from .ingest.coverage import require_coverage
     from .output.publish import publish
+    from .sparql.query import STORE_DIR
     from .workspace import build_record
 
     record = build_record(corpus_dir)  # before reading: a change during the build makes it stale, not fresh
@@ -344,9 +345,6 @@ def build_and_publish(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return built
-
-
-STORE_DIR = "store"
 
 
 __all__ = ["Built", "CorpusError", "ShapeError", "build_graph", "graph_files", "build_and_publish", "write_store"]

@@ -214,6 +214,9 @@ def default_graph_file() -> Path:
     return Path(str(files("nkrel") / "graph" / "nkrel.nq"))
 
 
+STORE_DIR = "store"  # the build's on-disk Oxigraph store, beside its nkrel.nq (written by nkrel.pipeline)
+
+
 def open_store(graph_file: Path | None = None):
     """An Oxigraph store of an RDF file (by default the shipped build). The N-Quads file of
     a build folder comes with the build's on-disk store, opened read-only: nothing to parse."""
@@ -222,7 +225,7 @@ def open_store(graph_file: Path | None = None):
     from .rdffile import load_into
 
     path = Path(graph_file) if graph_file else default_graph_file()
-    prebuilt = path.parent / "store"
+    prebuilt = path.parent / STORE_DIR
     if path.name == "nkrel.nq" and (path.parent / "build.json").is_file() and prebuilt.is_dir():
         try:
             return ox.Store.read_only(str(prebuilt))
