@@ -13,11 +13,16 @@ build:
 	nkrel build
 
 system-deps:
-	@if ! command -v rapper >/dev/null || ! command -v chromium >/dev/null || ! command -v virtuoso-t >/dev/null \
-		|| ! command -v npm >/dev/null; then \
+	@# each Debian package only where its command is missing: an image whose Node.js
+	@# comes from elsewhere ships its own npm, which Debian's npm package conflicts with
+	@missing=""; \
+	command -v rapper >/dev/null || missing="$$missing raptor2-utils"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
 		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			raptor2-utils chromium virtuoso-opensource npm; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 test-deps: system-deps
