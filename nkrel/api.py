@@ -44,13 +44,14 @@ class Rows(list):
 class Graph:
     """A built nkrel graph, loaded once, queried many times."""
 
-    def __init__(self, path: Path, timeout: float = 30.0, memory_mb: int = 2048):
-        from .sparql.query import open_store
+    def __init__(self, source, timeout: float = 30.0, memory_mb: int = 2048):
+        from .sparql.query import Source, open_store
 
-        self.path = Path(path)
+        source = source if isinstance(source, Source) else Source(Path(source))
+        self.path = source.file
         self.timeout = timeout
         self.memory_mb = memory_mb
-        self._store = open_store(self.path)
+        self._store = open_store(source)
 
     def __repr__(self) -> str:
         return f"<nkrel.Graph {self.path} ({len(self._store)} quads)>"
@@ -58,13 +59,10 @@ class Graph:
     def query(self, name_or_text: str, **params) -> Rows | bool | list:
         """Rows of a SELECT (a shipped query's name or SPARQL text; keyword arguments bind
         its parameters), True/False for an ASK, a list of (s, p, o) for a CONSTRUCT."""
-        from .sparql.query import PREFIXES, resolve
-        from .sparql.safety import check_query
+        from .sparql.query import resolve
 
         text, shipped = resolve(name_or_text)
-        if shipped is None:
-            check_query(text, PREFIXES)
-        return self._run(text, shipped, {k: str(v) for k, v in params.items()})
+        return self._run(text, shipped, {k: str(v) for k, v in params.items()}, check=shipped is None)
 
     def facts(self, kind: str | None = None, party: str | None = None, year: int | None = None) -> Rows:
         """Facts with their kind, label, years, modality, document and quote; filtered by
@@ -87,17 +85,21 @@ class Graph:
             text, ShippedQuery("facts", Path(), "", {"wanted": ("kind", ""), "party": ("entity", "")}), params
         )
 
-    def _run(self, text: str, shipped, params: dict):
+    def _run(self, text: str, shipped, params: dict, check: bool = False):
         from .sparql.query import PREFIXES, QueryError, bind_params, entity_names
         from .sparql.runner import run_isolated
+        from .sparql.safety import UnsafeQuery, check_query
 
         store = self._store
-        text = bind_params(text, shipped, params, entities=lambda: entity_names(store))
 
-        def work():
-            return _plain(store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES))
+        def work():  # in the bounded process: the check and the binding parse untrusted text
+            if check:
+                check_query(text, PREFIXES)
+            bound = bind_params(text, shipped, params, entities=lambda: entity_names(store))
+            return _plain(store.query(bound, use_default_graph_as_union=True, prefixes=PREFIXES))
 
-        return run_isolated(work, self.timeout, self.memory_mb, reported=(QueryError,))
+        answer = run_isolated(work, self.timeout, self.memory_mb, reported=(QueryError, UnsafeQuery))
+        return Rows(list(answer[0]), answer[1]) if type(answer) is tuple else answer
 
     def anomalies(self) -> list[dict]:
         """Every anomaly: type, severity, explanation, the rule or curator that found it,
@@ -122,7 +124,8 @@ ORDER BY ?fact"""
 
 
 def _plain(result):
-    """pyoxigraph results as plain Python values (picklable, for the isolated process)."""
+    """pyoxigraph results as plain data, for the isolated process to send: a bool, a list
+    of (s, p, o), or (columns, rows)."""
     from .sparql.query import _cell
 
     kind = type(result).__name__
@@ -132,7 +135,7 @@ def _plain(result):
         return [(_cell(t.subject), _cell(t.predicate), _value(t.object)) for t in result]
     columns = [v.value for v in result.variables]
     rows = [{c: _value(s[c]) for c in columns} for s in result]
-    return Rows(columns, rows)
+    return tuple(columns), rows  # made into Rows by the parent: the child's answer is plain data
 
 
 def _value(term):
@@ -159,7 +162,7 @@ def open(workspace: str | Path | None = None, graph: str | Path | None = None, r
     a stale graph instead)."""
     if graph is not None:
         return Graph(Path(graph))
-    from .workspace import WorkspaceError, find, staleness
+    from .workspace import WorkspaceError, built_source, find, staleness
 
     ws = find(workspace)
     if not ws.read_only:
@@ -170,4 +173,4 @@ def open(workspace: str | Path | None = None, graph: str | Path | None = None, r
             from .pipeline import build_and_publish
 
             build_and_publish(ws.corpus_dir, ws.graphs_dir, cache_dir=ws.cache_dir)
-    return Graph(ws.graphs_dir / "nkrel.nq")
+    return Graph(built_source(ws))

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
-import pickle
 import tempfile
 import time
 from contextlib import contextmanager
@@ -173,14 +173,13 @@ def _document_stage(corpus, vocabulary, onto, entities, check_shapes, cache_dir,
         vocabulary=vocabulary, entities=entities, context=class_context(onto) if check_shapes else None,
         documents=corpus.documents, facts=by_doc,
     )  # fmt: skip
-    cache = _Cache(Path(cache_dir)) if cache_dir else None
+    cache = _Cache(Path(cache_dir), entities if check_shapes else None) if cache_dir else None
     keys = {}
     results = {}
     if cache:
         base = _base_key(check_shapes)
-        entity_text = hashlib.sha256(repr(sorted(corpus.entities.items())).encode()).hexdigest()
         for doc_id, doc in corpus.documents.items():
-            keys[doc_id] = _document_key(base, doc, by_doc.get(doc_id, []), entity_text)
+            keys[doc_id] = _document_key(base, doc, by_doc.get(doc_id, []))
             hit = None if clean else cache.get(keys[doc_id])
             if hit is not None:
                 results[doc_id] = hit
@@ -240,44 +239,103 @@ def _base_key(check_shapes: bool) -> str:
     return h.hexdigest()
 
 
-def _document_key(base: str, doc, facts, entities: str) -> str:
-    """Hash of everything a document's graph and report depend on: nkrel's code, the
-    ontology and shapes (in base), the document, its fact records, and the entities."""
+def _document_key(base: str, doc, facts) -> str:
+    """Hash of what a document's graph depends on: nkrel's code, the ontology and shapes
+    (in base), the document and its fact records. Its report depends on the entities it
+    names too: the cache entry records their digest and is checked against it."""
     h = hashlib.sha256(base.encode())
     h.update(repr((doc.id, doc.file_name, doc.title, doc.publisher, doc.sha256, len(doc.text))).encode())
     for f in facts:
         h.update(repr(f).encode())
-    h.update(entities.encode())
     return h.hexdigest()
 
 
 class _Cache:
-    """One pickle per document result, named by its key; written to a temporary name, then renamed."""
+    """One entry per document result, named by its key: JSON data (never code), signed
+    with this user's key (nkrel/trust.py). An entry that is not signed for its name, or
+    whose named entities changed, is ignored and rebuilt; a workspace received from
+    someone else therefore builds from its sources. Written to a temporary name, then
+    renamed."""
 
     SUFFIX = ".nkdoc"
+    MAGIC = b"nkrel-cache 2 "
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, entities: list | None):
         self.folder = folder
+        self.entities = entities  # the entities graph, when reports depend on it
         folder.mkdir(parents=True, exist_ok=True)
 
     def get(self, key: str):
+        from .trust import TrustError, verify
+
         try:
             with open(self.folder / (key + self.SUFFIX), "rb") as fh:
-                return pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+                head = fh.readline(len(self.MAGIC) + 65)
+                payload = fh.read()
+        except OSError:
             return None
+        if not head.startswith(self.MAGIC) or not head.endswith(b"\n"):
+            return None
+        try:
+            if not verify("cache " + key, payload, head[len(self.MAGIC) : -1].decode("ascii")):
+                return None
+            data = json.loads(payload)
+            triples = [tuple(t) for t in data["triples"]]
+            problems = data["problems"]  # None: undecided by the quick check
+            if not all(len(t) == 3 and all(type(x) is str for x in t) for t in triples):
+                return None
+            if problems is not None and not (type(problems) is list and all(type(p) is str for p in problems)):
+                return None
+            if data["entities"] != self._named(triples):
+                return None
+        except (TrustError, UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):
+            return None
+        return triples, problems
 
     def put(self, key: str, result) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        from .trust import TrustError, sign
+
+        triples, problems = result
+        payload = json.dumps(
+            {"triples": triples, "problems": problems, "entities": self._named(triples)},
+            ensure_ascii=False, separators=(",", ":"),
+        ).encode("utf-8")  # fmt: skip
+        try:
+            head = self.MAGIC + sign("cache " + key, payload).encode("ascii") + b"\n"
+        except TrustError:
+            return  # no key: nothing can be cached that a later build could trust
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{os.getpid()}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(head + payload)
         os.replace(tmp, self.folder / (key + self.SUFFIX))
+
+    def _named(self, triples) -> str:
+        """A digest of the entities' triples that a document's report was checked with."""
+        if self.entities is None:
+            return ""
+        from .model.validate import entities_named
+
+        return hashlib.sha256(repr(entities_named(triples, self.entities)).encode("utf-8")).hexdigest()
 
     def keep(self, keys: set[str]) -> None:
         """Forget the results of documents that are no longer in the corpus as they were."""
         for path in self.folder.glob("*" + self.SUFFIX):
             if path.name[: -len(self.SUFFIX)] not in keys:
                 path.unlink(missing_ok=True)
+        for path in self.folder.glob(".*.tmp"):  # left by a build that was killed
+            if not _alive(path.name.split(".")[1]):
+                path.unlink(missing_ok=True)
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process that named a scratch file or folder after its pid still runs."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 # ---- outputs ----------------------------------------------------------------------------
@@ -338,7 +396,10 @@ def build_and_publish(
     # beside the output folder, so that publishing moves it in with the files in one step
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.store-", dir=out_dir.parent))
+    for leftover in out_dir.parent.glob(f".{out_dir.name}.store-*"):  # left by a build that was killed
+        if not _alive(leftover.name.rpartition(".store-")[2].split("-")[0]):
+            shutil.rmtree(leftover, ignore_errors=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.store-{os.getpid()}-", dir=out_dir.parent))
     try:
         write_store(built, scratch / STORE_DIR)
         publish(files, out_dir, record, extra_dirs={STORE_DIR: scratch / STORE_DIR})

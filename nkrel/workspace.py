@@ -92,7 +92,9 @@ def load(root: Path) -> Workspace:
     try:
         config = _toml(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as e:
-        raise WorkspaceError(f"{path}: not valid TOML ({e})") from None
+        raise WorkspaceError(f"{path}: not valid TOML ({_printable(str(e))})") from None
+    except RecursionError:
+        raise WorkspaceError(f"{path}: not valid TOML (nested too deeply)") from None
     section = config.get("workspace", {})
     if not isinstance(section, dict) or set(config) - {"workspace"}:
         raise WorkspaceError(f"{path}: expected one [workspace] table (keys: {', '.join(CONFIG_KEYS)})")
@@ -103,10 +105,21 @@ def load(root: Path) -> Workspace:
             raise WorkspaceError(f"{path}: '{key}' must be non-empty text")
     corpus = _inside(root, section.get("corpus", "corpus"), path, "corpus")
     graphs = _inside(root, section.get("graphs", "graphs"), path, "graphs")
+    # a build replaces its whole folder: it must hold nothing but builds
+    if graphs == root or graphs.is_relative_to(root / ".nkrel"):
+        raise WorkspaceError(f"{path}: 'graphs' must be a folder of its own inside the workspace, got "
+                             f"{section.get('graphs')!r}")  # fmt: skip
+    if graphs.is_relative_to(corpus) or corpus.is_relative_to(graphs):
+        raise WorkspaceError(f"{path}: 'graphs' and 'corpus' must be separate folders (a build replaces its "
+                             "whole folder)")  # fmt: skip
     for folder in (corpus, graphs):
         if _in_installed_package(folder):
             raise WorkspaceError(f"{path}: {folder} is inside the installed nkrel package, which nkrel never writes")
     return Workspace(root, section.get("name", root.name), corpus, graphs)
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _toml(text: str) -> dict:
@@ -170,7 +183,8 @@ def init(root: Path, example: bool = False, name: str | None = None) -> Workspac
             f'[workspace]\nname = {_toml_string(title)}\ncorpus = "corpus"\ngraphs = "graphs"\n',
             encoding="utf-8",
         )
-        (stage / ".gitignore").write_text(".nkrel/\ngraphs/store/\n.*.lock\n.*.new-*/\n.*.old-*/\n", encoding="utf-8")
+        ignored = (".nkrel/", "graphs/store/", ".nkrel-seal.json", ".*.lock", ".*.new-*/", ".*.old-*/", ".*.store-*/")
+        (stage / ".gitignore").write_text("".join(f"{line}\n" for line in ignored), encoding="utf-8")
         if root.exists():
             root.rmdir()
         os.rename(stage, root)
@@ -219,7 +233,10 @@ def build_record(corpus_dir: Path) -> dict:
 
 
 def staleness(ws: Workspace) -> str | None:
-    """Why the workspace's build does not match its corpus, or None when it is fresh."""
+    """Why the workspace's build cannot be read as it is (stale, or not made by this
+    user's nkrel), or None when it is fresh and sealed. A sealed build whose files were
+    changed since raises WorkspaceError: it is damaged, not merely stale."""
+    from .output import seal
     from .output.publish import read_manifest
 
     built = read_manifest(ws.graphs_dir)
@@ -229,4 +246,20 @@ def staleness(ws: Workspace) -> str | None:
     for key, what in (("corpus", "the corpus"), ("ontology", "the ontology"), ("nkrel", "nkrel's version")):
         if built.get(key) != now[key]:
             return f"{what} changed since the last build"
+    try:
+        if not seal.check(ws.graphs_dir):
+            return f"the build in {ws.graphs_dir} was not made by your nkrel (it has no valid seal)"
+    except seal.Damaged as e:
+        raise WorkspaceError(f"the build is damaged: run nkrel build ({ws.graphs_dir}: {e})") from None
     return None
+
+
+def built_source(ws: Workspace):
+    """What a reader of the workspace's build queries: its on-disk store, which the caller
+    has checked (staleness() is None), or the shipped example's N-Quads file."""
+    from .sparql.query import STORE_DIR, Source
+
+    graph = ws.graphs_dir / "nkrel.nq"
+    if ws.read_only or not (ws.graphs_dir / STORE_DIR).is_dir():
+        return Source(graph)
+    return Source(graph, ws.graphs_dir / STORE_DIR)

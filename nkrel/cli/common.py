@@ -95,10 +95,12 @@ def find_workspace(workspace):
     return find(workspace)
 
 
-def built_graph_file(workspace, no_rebuild: bool) -> Path:
-    """The workspace's built N-Quads file, rebuilt first if the corpus changed since (or
-    refused as stale with --no-rebuild). Never an answer from a stale graph."""
-    from ..workspace import WorkspaceError, staleness
+def built_source(workspace, no_rebuild: bool):
+    """What to read of the workspace's build (its verified on-disk store and N-Quads
+    file), rebuilt first if the corpus changed since or the build is not one this user's
+    nkrel made (or refused, with --no-rebuild). Never an answer from a stale, foreign or
+    damaged graph."""
+    from ..workspace import WorkspaceError, built_source, staleness
 
     ws = find_workspace(workspace)
     if not ws.read_only:
@@ -110,7 +112,12 @@ def built_graph_file(workspace, no_rebuild: bool) -> Path:
 
             click.echo(f"nkrel: {reason}; rebuilding {ws.graphs_dir} first", err=True)
             build_and_publish(ws.corpus_dir, ws.graphs_dir, cache_dir=ws.cache_dir)
-    return ws.graphs_dir / "nkrel.nq"
+    return built_source(ws)
+
+
+def built_graph_file(workspace, no_rebuild: bool) -> Path:
+    """The workspace's built N-Quads file, checked as built_source() checks it."""
+    return built_source(workspace, no_rebuild).file
 
 
 def seconds_option(ctx, param, value):
@@ -178,7 +185,7 @@ def graph_store(workspace, corpus, graph_file, no_rebuild):
     if corpus is None and graph_file is None:
         from ..sparql.query import open_store
 
-        return open_store(built_graph_file(workspace, no_rebuild))
+        return open_store(built_source(workspace, no_rebuild))
     store = ox.Store()
     store.bulk_extend(_dataset(corpus, graph_file, workspace, no_rebuild))
     return store

@@ -10,7 +10,7 @@ import click
 
 from .common import (
     _query_fail,
-    built_graph_file,
+    built_source,
     handle_errors,
     memory_option,
     no_rebuild_option,
@@ -80,33 +80,38 @@ def query(query, fmt, graph_file, params, timeout, memory, wide, endpoint, works
 
             output, has_results = remote_query(endpoint, text, fmt, timeout, shipped, bound, max_bytes=memory << 20)
         else:
-            graph_file = graph_file or built_graph_file(workspace, no_rebuild)
-            output, has_results = _run_locally(text, shipped, bound, fmt, graph_file, timeout, memory, wide)
+            from ..sparql.query import Source
+
+            source = Source(graph_file) if graph_file else built_source(workspace, no_rebuild)
+            output, has_results = _run_locally(text, shipped, bound, fmt, source, timeout, memory, wide)
     except (QueryError, UnsafeQuery, RunError) as e:
         _query_fail(str(e))
     except KeyboardInterrupt:
         stopped(signal.SIGINT)
     except Stopped as e:
         stopped(e.signum)
+    if sys.stdout.isatty():
+        from ..sparql.query import for_terminal
+
+        output = for_terminal(output)
     sys.stdout.buffer.write(output)
     sys.exit(0 if has_results else 1)
 
 
-def _run_locally(text, shipped, bound, fmt, graph_file, timeout, memory, wide):
+def _run_locally(text, shipped, bound, fmt, source, timeout, memory, wide):
     import os
     import shutil
 
-    from ..sparql.query import PREFIXES, QueryError, run_local
+    from ..sparql.query import QueryError, run_local
     from ..sparql.runner import run_isolated
-    from ..sparql.safety import check_query
+    from ..sparql.safety import UnsafeQuery
 
-    if shipped is None:  # shipped queries are package data: checked by the tests, not at each run
-        check_query(text, PREFIXES)
     width = None
     if not wide and (sys.stdout.isatty() or "COLUMNS" in os.environ):
         width = shutil.get_terminal_size().columns
-    work = lambda: run_local(graph_file, text, fmt, shipped, bound, width)  # noqa: E731
-    return run_isolated(work, timeout, memory, reported=(QueryError,))
+    # checked inside the bounded process too: parsing a hostile query is work to bound
+    work = lambda: run_local(source, text, fmt, shipped, bound, width, check=shipped is None)  # noqa: E731
+    return run_isolated(work, timeout, memory, reported=(QueryError, UnsafeQuery))
 
 
 @click.command()

@@ -18,6 +18,19 @@ from .common import (
 )
 
 
+def _credentials_out_of(url: str) -> tuple[str, str | None, str | None]:
+    """(the URL without user:password@, the user, the password): urllib would read them as
+    part of the host name; they are sent as HTTP authentication instead."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None, None
+    user = urllib.parse.unquote(parts.username) if parts.username else None
+    password = urllib.parse.unquote(parts.password) if parts.password is not None else None
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2])), user, password
+
+
 @click.command()
 @click.argument("store_url")
 @workspace_option
@@ -68,10 +81,12 @@ def push(store_url, workspace, corpus, graph_file, no_rebuild, dry_run, user, ti
     except QueryError as e:
         raise click.BadParameter(str(e), param_hint="STORE_URL") from None
     password = None
+    store_url, url_user, url_password = _credentials_out_of(store_url)
+    user = user if user is not None else url_user
     if user is not None:
         if ":" in user:
             raise click.BadParameter("a user name for HTTP Basic cannot contain ':'", param_hint="--user")
-        password = os.environ.get("NKREL_PASSWORD")
+        password = os.environ.get("NKREL_PASSWORD", url_password)
         if password is None:
             raise click.UsageError("--user needs the password in the environment variable NKREL_PASSWORD")
         parts = urllib.parse.urlsplit(store_url)

@@ -28,6 +28,7 @@ import hashlib
 import html
 import io
 import json
+import math
 import re
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
@@ -251,6 +252,20 @@ def _plain_number(value: str | None) -> str | None:
     return str(d.quantize(Decimal(1))) if d == d.to_integral_value() else str(d)
 
 
+def _float(value: str | None) -> float | None:
+    """A value as a number for the charts; None when a graph read from a file holds an
+    ill-typed or non-finite one (the page then shows the value as written)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _offset(value: str | None) -> int | None:
+    return int(value) if value is not None and re.fullmatch(r"[0-9]{1,12}", value) else None
+
+
 def _amount_text(value: str) -> str:
     try:
         d = Decimal(value)
@@ -363,7 +378,7 @@ def _evidence(index: _Index, s: str) -> list[dict]:
             if index.text(sel, OA + "exact") is not None:
                 quote = index.text(sel, OA + "exact")
             if index.text(sel, OA + "start") is not None:
-                start, end = int(index.text(sel, OA + "start")), int(index.text(sel, OA + "end") or 0)
+                start, end = _offset(index.text(sel, OA + "start")), _offset(index.text(sel, OA + "end"))
         doc = index.one(ev, OA + "hasSource")
         spans.append({
             "quote": quote, "start": start, "end": end,
@@ -422,13 +437,13 @@ def _read_fact(index: _Index, s: str, kind_iri: str, anomalies: dict) -> dict:
         + (" (from the surrounding text)" if index.text(s, NK + "timeFromContext") == "true" else ""),
         "first_year": first,
         "last_year": last,
-        "value": float(main["value"]) if main else None,
+        "value": _float(main["value"]) if main else None,
         "value_text": main["value"] if main else None,
         "unit": main["unit"] if main else None,
         "value_stated": main["stated"] if main else None,
-        "usd": float(main["value"]) if main and main["unit"] == "USD" and main["measure"] == "value" else None,
+        "usd": _float(main["value"]) if main and main["unit"] == "USD" and main["measure"] == "value" else None,
         "quantities": [_fmt_quantity(q) for q in quantities],
-        "values": [(float(q["value"]), q["unit"], q["measure"]) for q in quantities],
+        "values": [(_float(q["value"]), q["unit"], q["measure"]) for q in quantities],
         "commodities": list(index.all(s, NK + "commodity")),
         "quote": first_span["quote"],
         "quote_start": first_span["start"],

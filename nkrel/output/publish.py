@@ -33,10 +33,13 @@ class PublishError(Exception):
 
 
 def publish(files: dict[str, bytes], out_dir: Path, manifest: dict, extra_dirs: dict[str, Path] | None = None) -> Path:
-    """Write files (name -> bytes) and build.json into out_dir as one atomic step.
+    """Write files (name -> bytes), build.json and the seal into out_dir as one atomic step.
 
     extra_dirs: folders already written (e.g. a persistent store) to move into the build
-    under the given names. Returns the published folder."""
+    under the given names; they are sealed with the files (nkrel/output/seal.py). Returns
+    the published folder."""
+    from . import seal
+
     out_dir = Path(os.path.abspath(out_dir))
     if out_dir.is_symlink():
         out_dir = out_dir.resolve()
@@ -45,7 +48,7 @@ def publish(files: dict[str, bytes], out_dir: Path, manifest: dict, extra_dirs: 
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise PublishError(f"cannot create {parent}: {e.strerror or e}") from None
-    _check_ours(out_dir, set(files) | set(extra_dirs or {}) | {MANIFEST})
+    _check_ours(out_dir, set(files) | set(extra_dirs or {}) | {MANIFEST, seal.SEAL})
     with _lock(parent / f".{out_dir.name}.lock"):
         _remove_leftovers(parent, out_dir.name)
         stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=parent))
@@ -54,8 +57,11 @@ def publish(files: dict[str, bytes], out_dir: Path, manifest: dict, extra_dirs: 
                 _write_synced(stage / name, data)
             for name, folder in sorted((extra_dirs or {}).items()):
                 os.replace(folder, stage / name)
-            record = dict(manifest, files={name: _digest(data) for name, data in sorted(files.items())})
-            _write_synced(stage / MANIFEST, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+            digests = {name: _digest(data) for name, data in sorted(files.items())}
+            record = (json.dumps(dict(manifest, files=digests), indent=2, sort_keys=True) + "\n").encode("utf-8")
+            _write_synced(stage / MANIFEST, record)
+            digests[MANIFEST] = _digest(record)
+            _write_synced(stage / seal.SEAL, seal.make(stage, digests, sorted(extra_dirs or {})))
             if out_dir.exists():
                 _carry_over(out_dir, stage, set(files) | set(extra_dirs or {}) | {MANIFEST})
             os.chmod(stage, 0o755)
@@ -85,6 +91,10 @@ def _check_ours(out_dir: Path, names: set[str]) -> None:
         return
     if not out_dir.is_dir():
         raise PublishError(f"{out_dir} is not a folder; nothing was written")
+    for precious in ("nkrel.toml", "documents.yaml", ".git"):  # a workspace or corpus, whatever build.json says
+        if (out_dir / precious).exists():
+            raise PublishError(f"{out_dir} holds {precious}: a build never replaces a workspace, corpus or "
+                               "repository folder; nothing was written")  # fmt: skip
     if (out_dir / MANIFEST).is_file() or all(p.name in names for p in out_dir.iterdir()):
         return  # a build, an earlier one written before build.json existed, or an empty folder
     raise PublishError(

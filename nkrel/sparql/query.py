@@ -217,22 +217,32 @@ def default_graph_file() -> Path:
 STORE_DIR = "store"  # the build's on-disk Oxigraph store, beside its nkrel.nq (written by nkrel.pipeline)
 
 
-def open_store(graph_file: Path | None = None):
-    """An Oxigraph store of an RDF file (by default the shipped build). The N-Quads file of
-    a build folder comes with the build's on-disk store, opened read-only: nothing to parse."""
+@dataclass(frozen=True)
+class Source:
+    """What a query reads: an RDF file, or a build's on-disk store that the caller has
+    verified as that build's own (nkrel.workspace.built_source)."""
+
+    file: Path
+    store: Path | None = None
+
+
+def open_store(source: Source | Path | None = None):
+    """An Oxigraph store to query: a verified build's on-disk store opened read-only
+    (nothing to parse), or else the RDF file itself (by default the shipped build), never
+    a store that merely sits beside the file."""
     import pyoxigraph as ox
 
     from .rdffile import load_into
 
-    path = Path(graph_file) if graph_file else default_graph_file()
-    prebuilt = path.parent / STORE_DIR
-    if path.name == "nkrel.nq" and (path.parent / "build.json").is_file() and prebuilt.is_dir():
+    if not isinstance(source, Source):
+        source = Source(Path(source) if source else default_graph_file())
+    if source.store is not None:
         try:
-            return ox.Store.read_only(str(prebuilt))
-        except OSError:
-            pass  # an unreadable store: the file itself is the truth
+            return ox.Store.read_only(str(source.store))
+        except OSError as e:
+            raise QueryError(f"cannot open the build's store {source.store}: {e}; run nkrel build") from None
     store = ox.Store()
-    load_into(store, path)
+    load_into(store, source.file)
     return store
 
 
@@ -249,9 +259,15 @@ def execute(store, text: str, fmt: str | None, width: int | None = None) -> tupl
     return format_result(result, fmt, ox, width)
 
 
-def run_local(graph_file, text: str, fmt: str | None, shipped, params: dict[str, str], width: int | None):
-    """Load the graph, bind the parameters, run: the work of the isolated query process."""
-    store = open_store(graph_file)
+def run_local(source, text: str, fmt: str | None, shipped, params: dict[str, str], width: int | None,
+              check: bool = True):  # fmt: skip
+    """Check the query (unless it is a shipped one: package data, checked by the tests),
+    load the graph, bind the parameters, run: the work of the isolated query process."""
+    if check:
+        from .safety import check_query
+
+        check_query(text, PREFIXES)
+    store = open_store(source)
     text = bind_params(text, shipped, params, entities=lambda: entity_names(store))
     return execute(store, text, fmt, width)
 
@@ -325,6 +341,16 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 def printable(text: str) -> str:
     """Text fit for a terminal: control characters (escape sequences included) shown escaped."""
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def for_terminal(data: bytes) -> bytes:
+    """Query output bound for a terminal: control characters (escape sequences included)
+    shown escaped, lines and tabs kept. Output to a file or pipe is left exact."""
+    text = data.decode("utf-8", "replace")
+    return _TERMINAL_CONTROL.sub(lambda m: repr(m.group())[1:-1], text).encode("utf-8")
 
 
 def render_table(variables: list[str], rows: list[list[str]], width: int | None = None) -> str:

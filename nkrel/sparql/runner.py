@@ -4,16 +4,22 @@ memory and reach.
 The child is forked; it cannot open a network connection (nkrel/sparql/sandbox.py),
 its address space may grow by at most a set amount (RLIMIT_AS), it dies with its
 parent (PR_SET_PDEATHSIG), and its stderr is captured, so nothing it prints reaches
-the terminal. The parent waits until a deadline and kills it; Ctrl-C, SIGTERM and
-SIGHUP kill it too before nkrel exits. No process is left behind on any signal.
+the terminal. Its answer is data, never code: JSON (bytes and decimals tagged), read
+by the parent within the memory limit, so a child subverted by a flaw in a parser or
+the store still cannot run anything in the unsandboxed parent. The parent waits until
+a deadline and kills it; Ctrl-C, SIGTERM and SIGHUP kill it too before nkrel exits.
+No process is left behind on any signal.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import decimal
 import faulthandler
+import json
 import math
 import os
-import pickle
 import selectors
 import signal
 import sys
@@ -122,7 +128,10 @@ def run_isolated(func, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAUL
                 payload = ("memory", "")
             except Exception as e:  # noqa: BLE001 - one line, never a traceback
                 payload = ("error", f"{what} failed: {e}")
-            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                data = encode(payload)
+            except (TypeError, ValueError) as e:
+                data = encode(("error", f"{what} failed: its answer is not data ({e})"))
             with os.fdopen(result_w, "wb") as fh:
                 fh.write(data)
         finally:
@@ -149,6 +158,7 @@ def _restore(previous) -> None:
 
 def _wait(pid: int, result_r: int, err_r: int, timeout: float, memory_mb: int, what: str, unblocked):
     chunks, errors = [], []
+    received = 0
     status = None
     try:
         signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)  # a signal held since the fork is raised here
@@ -164,8 +174,13 @@ def _wait(pid: int, result_r: int, err_r: int, timeout: float, memory_mb: int, w
                 for key, _ in sel.select(left):
                     chunk = os.read(key.fd, 1 << 16)
                     if chunk:
-                        if key.data is not errors or sum(map(len, errors)) < 1 << 16:
-                            key.data.append(chunk)
+                        if key.data is errors and sum(map(len, errors)) >= 1 << 16:
+                            continue
+                        key.data.append(chunk)
+                        received += len(chunk) if key.data is chunks else 0
+                        if received > memory_mb << 20:
+                            raise RunError(f"the {what}'s answer is larger than the {memory_mb} MiB memory limit "
+                                           "(--memory)")  # fmt: skip
                     else:
                         sel.unregister(key.fd)
                         open_fds -= 1
@@ -180,13 +195,12 @@ def _wait(pid: int, result_r: int, err_r: int, timeout: float, memory_mb: int, w
         os.close(result_r)
         os.close(err_r)
     stderr = b"".join(errors).decode("utf-8", "replace")
-    if chunks:
-        kind, value = pickle.loads(b"".join(chunks))
-        if kind == "ok":
-            return value
-        if kind == "error":
-            raise RunError(value)
-    if kind_is_memory(chunks, stderr, status):
+    kind, value = _answer(b"".join(chunks), what)
+    if kind == "ok":
+        return value
+    if kind == "error":
+        raise RunError(value)
+    if kind == "memory" or kind_is_memory(stderr):
         raise RunError(f"the {what} needed more than the {memory_mb} MiB memory limit and was stopped (--memory)")
     if status is not None and os.WIFSIGNALED(status) and os.WTERMSIG(status) in _CRASH_SIGNALS:
         # Native code under RLIMIT_AS often aborts without saying why: name the likely cause.
@@ -203,9 +217,7 @@ _MEMORY_MESSAGES = ("memory allocation", "MemoryError", "out of memory", "std::b
                     "Resource temporarily unavailable")  # fmt: skip
 
 
-def kind_is_memory(chunks, stderr: str, status) -> bool:
-    if chunks and pickle.loads(b"".join(chunks))[0] == "memory":
-        return True
+def kind_is_memory(stderr: str) -> bool:
     lowered = stderr.lower()
     return any(message.lower() in lowered for message in _MEMORY_MESSAGES)
 
@@ -216,3 +228,62 @@ def _describe(status) -> str:
     if os.WIFSIGNALED(status):
         return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
     return f"exit {os.WEXITSTATUS(status)}"
+
+
+# ---- the child's answer: JSON, with the few non-JSON values tagged ------------------------
+
+
+def encode(payload) -> bytes:
+    """A (kind, value) answer as JSON; bytes, Decimals and tuples tagged so they come back."""
+    return json.dumps(_tag(payload), ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def _tag(value):
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if type(value) is bytes:
+        return {"b": base64.b64encode(value).decode("ascii")}
+    if type(value) is decimal.Decimal:
+        return {"d": str(value)}
+    if type(value) in (list, tuple):
+        items = [_tag(v) for v in value]
+        return {"t": items} if type(value) is tuple else items
+    if type(value) is dict and all(type(k) is str for k in value):
+        return {"m": {k: _tag(v) for k, v in value.items()}}
+    raise TypeError(f"{type(value).__name__} is not one of the data types an answer may hold")
+
+
+def decode(data: bytes):
+    return _untag(json.loads(data))
+
+
+def _untag(value):
+    if isinstance(value, list):
+        return [_untag(v) for v in value]
+    if isinstance(value, dict):
+        if len(value) != 1:
+            raise ValueError("an unknown tag")
+        ((tag, inner),) = value.items()
+        if tag == "b":
+            return base64.b64decode(inner, validate=True)
+        if tag == "d":
+            return decimal.Decimal(inner)
+        if tag == "t":
+            return tuple(_untag(v) for v in inner)
+        if tag == "m" and isinstance(inner, dict):
+            return {k: _untag(v) for k, v in inner.items()}
+        raise ValueError("an unknown tag")
+    return value
+
+
+def _answer(data: bytes, what: str):
+    """(kind, value) from the child's answer; ("none", None) if it gave none."""
+    if not data:
+        return "none", None
+    try:
+        kind, value = decode(data)
+    except (ValueError, TypeError, RecursionError, decimal.InvalidOperation, binascii.Error):
+        raise RunError(f"the {what} process gave an answer that is not well-formed data") from None
+    if kind not in ("ok", "error", "memory") or (kind == "error" and type(value) is not str):
+        raise RunError(f"the {what} process gave an answer that is not well-formed data")
+    return kind, value
