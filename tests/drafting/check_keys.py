@@ -149,7 +149,9 @@ def check_fact(f, text, entities, where, problems):
     check_time(f.get("time"), where, problems)
     for q in f.get("quantities", []):
         if set(q) - {"measure", "amount", "unit", "bound", "stated"}:
-            problems.add(where, f"unknown quantity keys {sorted(set(q) - {'measure', 'amount', 'unit', 'bound', 'stated'})}")
+            problems.add(
+                where, f"unknown quantity keys {sorted(set(q) - {'measure', 'amount', 'unit', 'bound', 'stated'})}"
+            )
         if q.get("measure") not in MEASURES or q.get("unit") not in UNITS or q.get("bound", "exact") not in BOUNDS:
             problems.add(where, f"bad quantity {q}")
         if not isinstance(q.get("amount"), (int, float)) or isinstance(q.get("amount"), bool):
@@ -240,6 +242,11 @@ def load_entities(root, problems):
     for e in data.get("entities", []):
         if e.get("id") in entities:
             problems.add("keys/entities.yaml", f"entity {e.get('id')!r} listed twice")
+        if set(e) - {"id", "type", "label", "aliases", "note"} or not isinstance(e.get("label"), str):
+            problems.add(
+                "keys/entities.yaml",
+                f"{e.get('id')}: unknown fields {sorted(set(e) - {'id', 'type', 'label', 'aliases', 'note'})} or no label",
+            )
         if e.get("type") not in ENTITY_TYPES:
             problems.add("keys/entities.yaml", f"{e.get('id')}: type {e.get('type')!r} unknown")
         entities[e.get("id")] = e
