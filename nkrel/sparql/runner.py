@@ -88,10 +88,12 @@ def run_isolated(func, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAUL
                  reported=()):  # fmt: skip
     """Run func() in a bounded, network-less child; return its result or raise RunError.
 
-    Exceptions of the classes in `reported` (and RunError) are the user's errors: their
-    message is passed on as it is; any other exception becomes "<what> failed: ..."."""
+    Exceptions of the classes in `reported` (and RunError) are the user's errors: raised
+    again in the parent as the same class with the same message; any other exception
+    becomes RunError("<what> failed: ...")."""
     from .sandbox import NO_SOCKETS, deny
 
+    reported = tuple(reported)
     if not hasattr(os, "fork"):  # Windows: no isolation available
         return func()
     parent = os.getpid()
@@ -122,8 +124,10 @@ def run_isolated(func, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAUL
             _limit_memory(memory_mb)
             try:
                 payload = ("ok", func())
-            except (RunError, *reported) as e:
+            except RunError as e:
                 payload = ("error", str(e))
+            except reported as e:  # raised again in the parent as the same class, named by its place
+                payload = ("reported", [next(i for i, c in enumerate(reported) if isinstance(e, c)), str(e)])
             except MemoryError:
                 payload = ("memory", "")
             except Exception as e:  # noqa: BLE001 - one line, never a traceback
@@ -139,7 +143,7 @@ def run_isolated(func, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAUL
     os.close(result_w)
     os.close(err_w)
     try:
-        return _wait(pid, result_r, err_r, timeout, memory_mb, what, unblocked)
+        return _wait(pid, result_r, err_r, timeout, memory_mb, what, unblocked, reported)
     finally:
         _restore(previous)
 
@@ -156,7 +160,7 @@ def _restore(previous) -> None:
         signal.signal(sig, handler)
 
 
-def _wait(pid: int, result_r: int, err_r: int, timeout: float, memory_mb: int, what: str, unblocked):
+def _wait(pid: int, result_r: int, err_r: int, timeout: float, memory_mb: int, what: str, unblocked, reported):
     chunks, errors = [], []
     received = 0
     status = None
@@ -200,6 +204,11 @@ def _wait(pid: int, result_r: int, err_r: int, timeout: float, memory_mb: int, w
         return value
     if kind == "error":
         raise RunError(value)
+    if kind == "reported":
+        index, message = value
+        if type(index) is int and 0 <= index < len(reported) and type(message) is str:
+            raise reported[index](message)
+        raise RunError(f"the {what} process gave an answer that is not well-formed data")
     if kind == "memory" or kind_is_memory(stderr):
         raise RunError(f"the {what} needed more than the {memory_mb} MiB memory limit and was stopped (--memory)")
     if status is not None and os.WIFSIGNALED(status) and os.WTERMSIG(status) in _CRASH_SIGNALS:
@@ -284,6 +293,6 @@ def _answer(data: bytes, what: str):
         kind, value = decode(data)
     except (ValueError, TypeError, RecursionError, decimal.InvalidOperation, binascii.Error):
         raise RunError(f"the {what} process gave an answer that is not well-formed data") from None
-    if kind not in ("ok", "error", "memory") or (kind == "error" and type(value) is not str):
+    if kind not in ("ok", "error", "reported", "memory") or (kind == "error" and type(value) is not str):
         raise RunError(f"the {what} process gave an answer that is not well-formed data")
     return kind, value

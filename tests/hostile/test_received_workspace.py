@@ -360,3 +360,19 @@ def test_push_to_a_url_with_a_password_in_it_sends_the_request(listener):
     assert listener.connections >= 1, result.stderr
     assert "Name or service not known" not in result.stderr
     assert "secret" not in result.stderr and "secret" not in result.stdout
+
+
+def test_a_users_error_in_the_child_comes_back_as_its_own_class_and_nothing_else(monkeypatch):
+    from nkrel.sparql import runner
+    from nkrel.sparql.query import QueryError
+    from nkrel.sparql.safety import UnsafeQuery
+
+    def refuse():
+        raise UnsafeQuery("refused SERVICE")
+
+    with pytest.raises(UnsafeQuery, match="refused SERVICE"):
+        runner.run_isolated(refuse, timeout=20, reported=(QueryError, UnsafeQuery))
+    # a child that names a class the parent did not list gets no class of its choosing
+    monkeypatch.setattr(runner, "encode", lambda payload: b'["reported",[7,"boo"]]')
+    with pytest.raises(runner.RunError, match="not well-formed data"):
+        runner.run_isolated(lambda: 1, timeout=20, reported=(QueryError,))
