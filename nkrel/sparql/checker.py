@@ -164,12 +164,12 @@ class CheckPool:
                 self._all.remove(worker)
         self._start()
 
-    def check(self, text: str, deadline: float) -> dict:
-        """The worker's verdict, or CheckOverrun (time or memory) or queue.Empty (all busy
-        until the deadline)."""
-        worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+    def check(self, text: str, seconds: float, wait: float) -> dict:
+        """The worker's verdict, or CheckOverrun (over `seconds`, or out of memory), or
+        queue.Empty (no worker free within `wait` seconds)."""
+        worker = self._idle.get(timeout=wait)
         try:
-            answer = worker.ask(text, deadline)
+            answer = worker.ask(text, time.monotonic() + seconds)
         except (CheckOverrun, OSError, ValueError) as e:
             self._retire(worker)
             raise CheckOverrun("timeout" if str(e) == "timeout" else "died") from None

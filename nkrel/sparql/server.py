@@ -161,6 +161,7 @@ READ_TIMEOUT = 10.0  # seconds a client has to send its whole request
 WRITE_TIMEOUT = 30.0  # seconds a client may take to accept each piece of the answer
 THREADS = 16  # requests handled at once; the rest wait in the queue
 QUEUE = 512  # connections waiting for a thread; beyond that, an immediate 503
+QUEUE_WAIT = 120.0  # seconds a request may wait for a free check worker before a 503
 _BUSY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\n"
          b"Content-Length: 41\r\n\r\nthe server is busy: try again in a moment\n")  # fmt: skip
 
@@ -259,15 +260,14 @@ class _Guard(http.server.BaseHTTPRequestHandler):
 
     def _handle(self, body: bytes) -> None:
         self.connection.settimeout(WRITE_TIMEOUT)  # the request is read; from here on, the answer
-        start = time.monotonic()
         try:
-            method, path, body, content_type = self._request_to_forward(body, start)
-            self._forward(method, path, body, content_type, start)
+            method, path, body, content_type = self._request_to_forward(body)
+            self._forward(method, path, body, content_type, time.monotonic())
         except _Refusal as refusal:
             retry = [("Retry-After", "1")] if refusal.status == 503 else []
             self._refuse(refusal.status, str(refusal), retry)
 
-    def _request_to_forward(self, body: bytes, start: float):
+    def _request_to_forward(self, body: bytes):
         """What to send to the Oxigraph server, or a _Refusal."""
         server = self.server
         if not host_allowed(self.headers.get("Host"), server.public_port, server.allowed_names):
@@ -289,16 +289,16 @@ class _Guard(http.server.BaseHTTPRequestHandler):
         if len(texts) != 1:
             raise _Refusal(400, "give exactly one query")
         # sent on as a form, with the prefixes nkrel declares written out for the server
-        params["query"] = [self._checked(texts[0], start + server.query_timeout)]
+        params["query"] = [self._checked(texts[0])]
         return "POST", path, urllib.parse.urlencode(params, doseq=True).encode("utf-8"), FORM
 
-    def _checked(self, text: str, deadline: float) -> str:
+    def _checked(self, text: str) -> str:
         """The query with nkrel's prefixes, once a check worker has passed it (in time)."""
         from .checker import CheckOverrun
 
         server = self.server
         try:
-            verdict = server.checks.check(text, deadline)
+            verdict = server.checks.check(text, server.query_timeout, QUEUE_WAIT)
         except queue.Empty:
             raise _Refusal(503, "the server is busy checking other queries: try again in a moment") from None
         except CheckOverrun as e:
