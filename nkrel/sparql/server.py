@@ -239,8 +239,19 @@ class _Guard(http.server.BaseHTTPRequestHandler):
         length = self.headers.get("Content-Length", "")
         if not length.isdigit() or int(length) > self.server.max_body:
             status = 413 if length.isdigit() else 411
-            return self._refuse(status, f"a request body of at most {self.server.max_body} bytes, with its length")
+            self._refuse(status, f"a request body of at most {self.server.max_body} bytes, with its length")
+            return self._discard(int(length) if length.isdigit() else 0)
         self._handle(self.rfile.read(int(length)))
+
+    def _discard(self, length: int) -> None:
+        """Read and drop a refused body (within the read deadline, 64 MiB at most), so the
+        client, still sending, reads the answer instead of a reset connection."""
+        left = min(length, 64 << 20)
+        try:
+            while left > 0 and (chunk := self.rfile.read1(min(left, 1 << 16))):
+                left -= len(chunk)
+        except OSError:
+            pass
 
     def do_PUT(self):
         self._refuse(403, "this endpoint is read-only")
