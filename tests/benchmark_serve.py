@@ -61,11 +61,11 @@ class Results:
                 self.unexpected.append(f"{kind}: HTTP {status} (expected {expected})")
 
 
-def start_serve(args: list[str], command: list[str] | None = None, cwd: Path = ROOT):
+def start_serve(args: list[str], command: list[str] | None = None, cwd: Path = ROOT, env=None):
     """Start `nkrel serve --port 0 ARGS`; return the process and the base URL."""
     command = command or [shutil.which("nkrel") or "nkrel"]
     proc = subprocess.Popen([*command, "serve", "--port", "0", *args], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+                            stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
     lines: list[str] = []
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any("Ctrl-C" in line for line in lines):
