@@ -95,6 +95,19 @@ def memory_kib(pid: int) -> dict[str, int]:
     return {key: int(value) for key, value in re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", text, re.M)}
 
 
+ANSWER_SECONDS = 90  # an answer that has not ended by then is counted as lost
+ANSWER_BYTES = 64 << 20  # and so is one larger than this (a runaway query streamed on)
+
+
+def read_bounded(response, deadline: float) -> None:
+    """Read an answer to its end, or raise TimeoutError past the deadline or the size."""
+    size = 0
+    while chunk := response.read(1 << 16):
+        size += len(chunk)
+        if size > ANSWER_BYTES or time.monotonic() > deadline:
+            raise TimeoutError(f"the answer had not ended after {size} bytes")
+
+
 def one_request(base: str, kind: str, method: str, content_type, query: str, expected: int, results: Results):
     host, port = urllib.parse.urlsplit(base).netloc.rsplit(":", 1)
     connection = http.client.HTTPConnection(host, int(port), timeout=120)
@@ -107,7 +120,7 @@ def one_request(base: str, kind: str, method: str, content_type, query: str, exp
             body = query if content_type == "application/sparql-query" else urllib.parse.urlencode({"query": query})
             connection.request("POST", "/query", body.encode(), {**headers, "Content-Type": content_type})
         response = connection.getresponse()
-        response.read()
+        read_bounded(response, start + ANSWER_SECONDS)
         results.record(kind, response.status, expected, time.monotonic() - start)
     except (OSError, http.client.HTTPException) as e:
         results.record(kind, None, expected, time.monotonic() - start, f"{type(e).__name__}: {e}")

@@ -32,12 +32,15 @@ def served():
 
 
 def call(url, data=None, headers=None):
+    """Status and text of the answer; an answer that does not end within 60 s or 1 MiB fails."""
     request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=60) as r:
-            return r.status, r.read().decode("utf-8", "replace")
+            status, body = r.status, r.read(1 << 20)
+            assert not r.read(1), "the answer did not end within 1 MiB"
     except urllib.error.HTTPError as e:
-        return e.code, e.read().decode("utf-8", "replace")
+        status, body = e.code, e.read()
+    return status, body.decode("utf-8", "replace")
 
 
 def raw(port: int, data: bytes, wait: float = 30) -> bytes:
