@@ -160,8 +160,8 @@ def serve(workspace, corpus, graph_file, no_rebuild, port, bind, timeout, memory
     try:
         find_oxigraph()
         quads = _dataset(corpus, graph_file, workspace, no_rebuild)
-        code = run_server(quads, bind=bind, port=port, timeout=timeout, echo=click.echo,
-                          warn=lambda line: click.echo(line, err=True), allow_hosts=allow_hosts, memory_mb=memory)  # fmt: skip
+        code = run_server(quads, bind=bind, port=port, timeout=timeout, echo=click.echo, allow_hosts=allow_hosts,
+                          warn=lambda line: click.echo(line, err=True), memory_mb=memory)  # fmt: skip
     except ServeError as e:
         _fail(str(e))
     except KeyboardInterrupt:
