@@ -143,7 +143,11 @@ def serve(workspace, corpus, graph_file, no_rebuild, port, bind, timeout, memory
     does locally; the nk:, fact:, id: ... prefixes are declared. The guard refuses
     writes, queries with SERVICE or FROM, and requests whose Host is a name not given
     with --allow-host (so a web page cannot reach the server by rebinding its DNS
-    name); the Oxigraph process cannot open outgoing connections. Prints the query
+    name); the Oxigraph process cannot open outgoing connections and, on Linux, runs
+    in a network namespace of its own that only the guard can reach. Every request
+    is bounded: a 1 MiB body (413), 10 s to send it (408), --timeout for the query's
+    check and again for the query (504), --memory for the check (503); an answer
+    is sent whole or replaced by an HTTP error. Prints the query
     URL, the (read-only) Graph Store URL and the query page (YASGUI). Ctrl-C stops
     the server and removes the temporary store. Needs the `oxigraph` binary (`pip
     install oxigraph`).

@@ -7,10 +7,15 @@ see the named graphs the way `nkrel query` does locally. In front of it, on the 
 the user asked for, a guard (a Python HTTP proxy) accepts only requests whose Host is
 an IP address, localhost or a name given with --allow-host (a page that rebinds its own
 DNS name to 127.0.0.1 is refused), refuses queries that would reach elsewhere (SERVICE,
-FROM; see nkrel/sparql/safety.py) and every write, and forwards the rest, YASGUI's
-query page included. The Oxigraph process itself cannot open a connection
-(nkrel/sparql/sandbox.py), so even a query the guard let through cannot make it relay
-requests. SIGINT, SIGTERM and SIGHUP stop both; on Linux the server also stops if nkrel
+FROM; see nkrel/sparql/safety.py, run by worker processes bounded in time and memory,
+nkrel/sparql/checker.py) and every write, and forwards the rest, YASGUI's query page
+included. The guard is bounded too: a fixed pool of threads, a queue, 1 MiB bodies, a
+deadline to send the request (408), and answers read whole before they are sent, so
+a runaway query ends as an HTTP error (504) instead of a dropped connection. The
+Oxigraph process cannot open a connection (nkrel/sparql/sandbox.py), so even a query
+the guard let through cannot make it relay requests, and it lives in a network
+namespace of its own that nothing but the guard can reach (nkrel/sparql/backend.py).
+SIGINT, SIGTERM and SIGHUP stop both; on Linux the server also stops if nkrel
 dies (PR_SET_PDEATHSIG), so no process is left behind.
 """
 
