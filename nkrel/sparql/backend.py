@@ -108,6 +108,12 @@ class NamespaceConnector:
         self.pid = pid
         self._sock = ours
         self._lock = threading.Lock()
+        ours.settimeout(10)
+        try:
+            self.joined = ours.recv(1) == b"J"  # the helper did join the namespace
+        except OSError:
+            self.joined = False
+        ours.settimeout(None)
 
     def connect(self, timeout: float) -> socket.socket:
         with self._lock:
@@ -130,11 +136,15 @@ class NamespaceConnector:
 def _helper(libc, server_pid: int, channel: socket.socket) -> None:
     """In the forked helper: join the server's namespaces, then connect on each request."""
     libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # not nkrel's handlers
+        signal.signal(sig, signal.SIG_DFL)
     for kind, flag in (("user", _CLONE_NEWUSER), ("net", _CLONE_NEWNET)):
         fd = os.open(f"/proc/{server_pid}/ns/{kind}", os.O_RDONLY)
         if libc.setns(fd, flag) != 0:
+            channel.sendall(b"N")
             return
         os.close(fd)
+    channel.sendall(b"J")
     while channel.recv(1):
         try:
             with socket.create_connection(("127.0.0.1", INSIDE_PORT), timeout=5) as conn:

@@ -499,7 +499,11 @@ def _start_backend(exe: Path, db: Path, log: Path, timeout: float, warn):
         except (subprocess.SubprocessError, OSError):
             child = None
         if child is not None:
-            return child, backend.NamespaceConnector(child.pid)
+            connector = backend.NamespaceConnector(child.pid)
+            if connector.joined:
+                return child, connector
+            connector.close()
+            _stop(child)
     addr = backend.random_loopback_address()
     backend_port = reserve_port(addr, 0)
     warn(f"nkrel: note: no network namespace available for the Oxigraph server; it listens on a random "
