@@ -12,6 +12,7 @@ from .common import (
     corpus_option,
     graph_file_option,
     handle_errors,
+    memory_option,
     no_rebuild_option,
     seconds_option,
     workspace_option,
@@ -141,12 +142,14 @@ def push(store_url, workspace, corpus, graph_file, no_rebuild, dry_run, user, ti
 @click.option("--bind", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 opens the endpoint to the network.")  # fmt: skip
 @click.option("--timeout", type=float, default=30.0, show_default=True, callback=seconds_option,
-              help="Stop each query after this many seconds.")  # fmt: skip
+              help="Stop each query (its check included) after this many seconds: HTTP 504.")  # fmt: skip
+@click.option("--memory", type=int, default=2048, show_default=True, callback=memory_option,
+              help="Stop a query's check if it needs more than this many MiB of memory: HTTP 503.")  # fmt: skip
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="Also accept requests for this host name (repeatable); IP addresses and localhost "
               "always work.")  # fmt: skip
 @handle_errors
-def serve(workspace, corpus, graph_file, no_rebuild, port, bind, timeout, allow_hosts):
+def serve(workspace, corpus, graph_file, no_rebuild, port, bind, timeout, memory, allow_hosts):
     """Serve the graph as a local read-only SPARQL endpoint (the Oxigraph server).
 
     Loads the build into a temporary Oxigraph store and serves it with `oxigraph
@@ -155,7 +158,11 @@ def serve(workspace, corpus, graph_file, no_rebuild, port, bind, timeout, allow_
     does locally; the nk:, fact:, id: ... prefixes are declared. The guard refuses
     writes, queries with SERVICE or FROM, and requests whose Host is a name not given
     with --allow-host (so a web page cannot reach the server by rebinding its DNS
-    name); the Oxigraph process cannot open outgoing connections. Prints the query
+    name); the Oxigraph process cannot open outgoing connections and, on Linux, runs
+    in a network namespace of its own that only the guard can reach. Every request
+    is bounded: a 1 MiB body (413), 10 s to send it (408), --timeout for the query's
+    check and again for the query (504), --memory for the check (503); an answer
+    is sent whole or replaced by an HTTP error. Prints the query
     URL, the (read-only) Graph Store URL and the query page (YASGUI). Ctrl-C stops
     the server and removes the temporary store. Needs the `oxigraph` binary (`pip
     install oxigraph`).
@@ -172,8 +179,8 @@ def serve(workspace, corpus, graph_file, no_rebuild, port, bind, timeout, allow_
     try:
         find_oxigraph()
         quads = _dataset(corpus, graph_file, workspace, no_rebuild)
-        code = run_server(quads, bind=bind, port=port, timeout=timeout, echo=click.echo,
-                          warn=lambda line: click.echo(line, err=True), allow_hosts=allow_hosts)  # fmt: skip
+        code = run_server(quads, bind=bind, port=port, timeout=timeout, echo=click.echo, allow_hosts=allow_hosts,
+                          warn=lambda line: click.echo(line, err=True), memory_mb=memory)  # fmt: skip
     except ServeError as e:
         _fail(str(e))
     except KeyboardInterrupt:

@@ -3,6 +3,7 @@ server as a relay (SERVICE), reaching it through DNS rebinding, writing to it.""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -14,6 +15,7 @@ import urllib.request
 
 import pytest
 
+from ..benchmark_serve import start_serve, stop_serve
 from .conftest import children_of, process_gone
 
 
@@ -69,16 +71,71 @@ def test_service_through_the_server_is_refused_and_nothing_is_contacted(served, 
     assert listener.connections == 0
 
 
-def test_the_oxigraph_process_cannot_relay_even_if_reached_directly(served, listener):
+def oxigraph_of(pids) -> int:
+    for pid in pids:
+        if b"serve-read-only" in open(f"/proc/{pid}/cmdline", "rb").read():
+            return pid
+    raise AssertionError("the Oxigraph backend was not found")
+
+
+def backend_address(pid: int) -> tuple[str, int]:
+    cmdline = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+    host, port = cmdline[cmdline.index(b"--bind") + 1].decode().rsplit(":", 1)
+    return host, int(port)
+
+
+def listening_sockets() -> set[str]:
+    """Inodes of the TCP sockets listening in this process's network namespace."""
+    found = set()
+    for table in ("/proc/self/net/tcp", "/proc/self/net/tcp6"):
+        for line in open(table).read().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A":  # LISTEN
+                found.add(fields[9])
+    return found
+
+
+def sockets_of(pid: int) -> set[str]:
+    out = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        if target.startswith("socket:["):
+            out.add(target[len("socket:[") : -1])
+    return out
+
+
+def test_dns_rebinding_to_the_backend_port_reaches_nothing(served):
+    """Issue 19 item 7: the Oxigraph backend answered `Host: evil.example` on its own port.
+    Now no socket it listens on is reachable from this machine: it has a network of its own."""
+    pid = oxigraph_of(served["backend"])
+    assert sockets_of(pid), "the backend has no socket at all"
+    assert not sockets_of(pid) & listening_sockets(), "the backend listens where a browser can reach it"
+    assert os.readlink(f"/proc/{pid}/ns/net") != os.readlink("/proc/self/ns/net")
+    host, port = backend_address(pid)
+    with pytest.raises(urllib.error.URLError, match="Connection refused"):
+        urllib.request.urlopen(urllib.request.Request(f"http://{host}:{port}/query?query=ASK%7B%7D",
+                                                      headers={"Host": f"evil.example:{port}"}), timeout=10)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def served_without_namespaces():
+    """Where user namespaces are not available: the fallback, a random loopback address."""
+    proc, base = start_serve([], env={**os.environ, "NKREL_SERVE_NO_NAMESPACE": "1"})
+    yield {"proc": proc, "backend": children_of(proc.pid)}
+    stop_serve(proc)
+
+
+def test_without_namespaces_the_backend_hides_on_a_random_loopback_address(served_without_namespaces):
+    host, port = backend_address(oxigraph_of(served_without_namespaces["backend"]))
+    assert host.startswith("127.") and host != "127.0.0.1"
+    assert "random loopback address" in served_without_namespaces["proc"].stderr.readline()
+
+
+def test_the_oxigraph_process_cannot_relay_even_if_reached_directly(served_without_namespaces, listener):
     """Second line: the backend, asked directly (no guard), still cannot connect out."""
-    backend_port = None
-    for pid in served["backend"]:
-        cmdline = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
-        if b"serve-read-only" in cmdline:
-            backend_port = int(cmdline[cmdline.index(b"--bind") + 1].rsplit(b":", 1)[1])
-    assert backend_port, "the Oxigraph backend was not found"
+    host, port = backend_address(oxigraph_of(served_without_namespaces["backend"]))
     text = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?a ?b ?c }} }}"
-    status, body, _ = call(f"http://127.0.0.1:{backend_port}/query", form(text),
+    status, body, _ = call(f"http://{host}:{port}/query", form(text),
                            {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
     # Oxigraph may have sent its 200 before the SERVICE call failed; what matters is that no
     # connection was made, and no row came back
