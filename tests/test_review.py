@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import nkrel
+from .conftest import default_sigint, nkrel
 from .test_draft import NEW_TEXT
 
 HEADER = "# Facts of vn-test. Every sentence below must be cited by a fact's quote or listed"
@@ -145,6 +145,7 @@ def test_review_needs_drafts(corpus_copy):
 def _controlling_terminal() -> None:
     """In the child: a session of its own whose controlling terminal is the pty (stdin), so
     that Ctrl-C typed into the pty becomes SIGINT, as in a real terminal."""
+    default_sigint()
     os.setsid()
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
