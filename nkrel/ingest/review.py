@@ -143,6 +143,8 @@ class Review:
         problems = self.problems(record)
         if problems:
             return problems
+        if record.get("id") != entry.get("id"):  # renamed: the draft takes its new id first, so that
+            entry = self._rename(entry, record.get("id"))  # a review cut after the fact's write finds it done
         from ruamel.yaml.comments import CommentedMap
 
         facts = self._facts_data()
@@ -201,6 +203,16 @@ class Review:
 
     def drop_not_fact(self, entry) -> None:
         self._remove(entry, "not_facts")
+
+    def _rename(self, entry, new_id: str):
+        """Give the draft its edited id in the drafts file; return it as renamed."""
+        data = self._drafts_data()
+        for item in data.get("drafts") or []:
+            if item.get("id") == entry.get("id"):
+                item["id"] = new_id
+                atomic_write(self.drafts_path, _dump(data))
+                return item
+        return entry
 
     def _remove(self, entry, key: str = "drafts") -> None:
         data = self._drafts_data()
