@@ -3,7 +3,8 @@ a reason, or discard it. Every answer is written at once, atomically (temporary 
 rename; the fact file first, then the drafts file), so an interrupted review loses
 nothing already answered, and a review stopped between the two writes is finished by
 the next one: a draft whose id is already a fact, or whose quote is already in
-not_facts, is no longer pending.
+not_facts, is no longer pending. An edit that changes a draft's id renames the draft
+first, so that this holds for the new id too.
 """
 
 from __future__ import annotations
