@@ -28,6 +28,7 @@ import hashlib
 import html
 import io
 import json
+import math
 import re
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
@@ -248,7 +249,18 @@ def _plain_number(value: str | None) -> str | None:
         return None
     if not d.is_finite():
         return None
-    return str(d.quantize(Decimal(1))) if d == d.to_integral_value() else str(d)
+    if d == d.to_integral_value() and d.adjusted() < _PLAIN_DIGITS:  # quantize needs the digits to fit
+        return str(d.quantize(Decimal(1)))
+    return str(d)
+
+
+_PLAIN_DIGITS = 28  # larger numbers stay in exponent form (1E+999999 is not written out in a million digits)
+
+
+def _finite(value: str) -> float | None:
+    """The value as a float for the page's charts and sums; None beyond a float's range (1E+999999)."""
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def _amount_text(value: str) -> str:
@@ -256,6 +268,8 @@ def _amount_text(value: str) -> str:
         d = Decimal(value)
     except InvalidOperation:
         return value
+    if not d.is_finite() or abs(d.adjusted()) >= _PLAIN_DIGITS:
+        return str(d)
     if d == d.to_integral_value():
         return f"{d.to_integral_value():,}"
     return f"{d:,}"
@@ -422,13 +436,15 @@ def _read_fact(index: _Index, s: str, kind_iri: str, anomalies: dict) -> dict:
         + (" (from the surrounding text)" if index.text(s, NK + "timeFromContext") == "true" else ""),
         "first_year": first,
         "last_year": last,
-        "value": float(main["value"]) if main else None,
+        "value": _finite(main["value"]) if main else None,
         "value_text": main["value"] if main else None,
         "unit": main["unit"] if main else None,
         "value_stated": main["stated"] if main else None,
-        "usd": float(main["value"]) if main and main["unit"] == "USD" and main["measure"] == "value" else None,
+        "usd": _finite(main["value"]) if main and main["unit"] == "USD" and main["measure"] == "value" else None,
         "quantities": [_fmt_quantity(q) for q in quantities],
-        "values": [(float(q["value"]), q["unit"], q["measure"]) for q in quantities],
+        "values": [
+            (_finite(q["value"]), q["unit"], q["measure"]) for q in quantities if _finite(q["value"]) is not None
+        ],
         "commodities": list(index.all(s, NK + "commodity")),
         "quote": first_span["quote"],
         "quote_start": first_span["start"],
