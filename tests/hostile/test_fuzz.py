@@ -168,6 +168,87 @@ def test_fact_records_are_loaded_or_refused_with_named_problems(loader_corpus, v
                                                               "doc.txt") for p in e.problems), e.problems  # fmt: skip
 
 
+# ---- valid records: what is loaded is what was written -----------------------------------
+
+# (quote, kind, the words of its amount, unit, its time) for the sentences of TEXT
+CLAIMS = [
+    ("North Korea exported coal worth US$2.5 million to China in 2019", "TradeFlow", "US$2.5 million", "USD",
+     {"year": 2019}),
+    ("Trade fell to $1 billion", "TradeFlow", "$1 billion", "USD", None),
+    ("Russia gave Nigeria food aid between 1996 and 1998", "Aid", None, None, {"start": 1996, "end": 1998}),
+]  # fmt: skip
+STATES = [e["id"] for e in ENTITIES["entities"]]
+slugs = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True)
+labels = st.text(st.characters(codec="utf-8", exclude_categories=("C", "Z")), min_size=1, max_size=30).map(
+    lambda t: "L " + t
+)
+amounts = st.integers(0, 10**15) | st.decimals(0, 10**12, places=2).map(float)  # as a person writes them
+
+
+@st.composite
+def valid_records(draw, fid: str) -> dict:
+    quote, kind, stated, unit, time = draw(st.sampled_from(CLAIMS))
+    a, b = draw(st.lists(st.sampled_from(STATES), min_size=2, max_size=2, unique=True))
+    record = {"id": fid, "kind": kind, "label": draw(labels),
+              "modality": draw(st.sampled_from(["happened", "ongoing", "planned", "expected", "speculated"]))}  # fmt: skip
+    if draw(st.booleans()):
+        record.update({"from": a, "to": b})
+    else:
+        record["parties"] = [a, b]
+    if time is not None and draw(st.booleans()):
+        record["time"] = time
+    if stated is not None and draw(st.booleans()):
+        bound = draw(st.sampled_from(["exact", "approximate", "at-least", "at-most"]))
+        record["quantities"] = [{"measure": "value", "amount": draw(amounts), "unit": unit, "bound": bound,
+                                 "stated": stated}]  # fmt: skip
+    record["evidence"] = {"quote": quote}
+    return record
+
+
+@st.composite
+def valid_fact_files(draw) -> list[dict]:
+    ids = draw(st.lists(slugs, min_size=1, max_size=4, unique=True))
+    return [draw(valid_records(fid)) for fid in ids]
+
+
+def dump_facts(records: list[dict]) -> str:
+    plain = json.loads(json.dumps(records))  # no shared objects: YAML aliases are refused
+    return yaml.safe_dump({"document": "doc", "facts": plain}, allow_unicode=True, sort_keys=False)
+
+
+@budget(80)
+@given(records=valid_fact_files())
+def test_valid_records_load_as_written(loader_corpus, vocabulary, records):
+    """Well-formed records are accepted, and the loaded facts hold exactly what they say:
+    a loader that refuses, drops or coerces a valid field fails here."""
+    from decimal import Decimal
+
+    from nkrel.ingest.load import load_corpus
+
+    text = dump_facts(records)
+    (loader_corpus / "facts" / "doc.yaml").write_text(text, encoding="utf-8")
+    corpus = load_corpus(loader_corpus, vocabulary)  # a CorpusError here is the failure
+    loaded = {f.id: f for f in corpus.facts}
+    assert list(loaded) == [r["id"] for r in records]
+    for record in records:
+        fact = loaded[record["id"]]
+        quote = record["evidence"]["quote"]
+        assert (fact.kind, fact.label, fact.modality, fact.document) == (record["kind"], record["label"],
+                                                                         record["modality"], "doc")  # fmt: skip
+        assert (fact.evidence.exact, fact.evidence.start, fact.evidence.end) == (
+            quote, TEXT.index(quote), TEXT.index(quote) + len(quote))  # fmt: skip
+        assert (fact.from_party, fact.to_party, fact.parties) == (
+            record.get("from"), record.get("to"), record.get("parties", []))  # fmt: skip
+        time = record.get("time") or {}
+        assert (fact.time is None) == (not time)
+        if time:
+            got = {k: getattr(fact.time, k) for k in time}
+            assert {k: int(v) for k, v in got.items()} == time, fact.time
+        written = yaml.safe_load(text)["facts"][records.index(record)].get("quantities", [])
+        assert [(q.measure, q.amount, q.unit, q.bound, q.stated) for q in fact.quantities] == [
+            (q["measure"], Decimal(str(q["amount"])), q["unit"], q["bound"], q["stated"]) for q in written]  # fmt: skip
+
+
 @budget(60)
 @given(text=fact_files())
 def test_builds_of_fuzzed_records_publish_all_or_nothing(tmp_path_factory, text):
