@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -249,22 +250,48 @@ def test_valid_records_load_as_written(loader_corpus, vocabulary, records):
             (q["measure"], Decimal(str(q["amount"])), q["unit"], q["bound"], q["stated"]) for q in written]  # fmt: skip
 
 
-@budget(60)
-@given(text=fact_files())
-def test_builds_of_fuzzed_records_publish_all_or_nothing(tmp_path_factory, text):
-    root = tiny_corpus(tmp_path_factory.mktemp("c"), text)
-    out = tmp_path_factory.mktemp("out")
-    (out / "nkrel.nq").write_text("<urn:old> <urn:build> <urn:here> .\n")
-    before = snapshot(out)
-    code, output = run("build", "--corpus", root, "--out", out, "--allow-uncovered")
-    assert_clean(code, output)
-    if code == 0:
-        record = json.loads((out / "build.json").read_text(encoding="utf-8"))
-        for name, digest in record["files"].items():
-            assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
-    else:
-        assert snapshot(out) == before
-    shutil.rmtree(root, ignore_errors=True)
+@st.composite
+def mostly_valid_fact_files(draw) -> str:
+    """Valid records, some with one field broken, and now and then anything (fact_files)."""
+    if draw(st.integers(0, 3)) == 0:
+        return draw(fact_files())
+    records = draw(valid_fact_files())
+    if draw(st.booleans()):
+        draw(st.sampled_from(records))[draw(fields)] = draw(values)
+    return dump_facts(records)
+
+
+def test_builds_of_fuzzed_records_publish_all_or_nothing(tmp_path_factory):
+    """Every build publishes a whole build or leaves --out as it was; a fair share of the
+    cases build facts and a fair share are refused, so both halves are exercised."""
+    outcomes = Counter()
+
+    @budget(60)
+    @given(text=mostly_valid_fact_files())
+    def case(text):
+        root = tiny_corpus(tmp_path_factory.mktemp("c"), text)
+        out = tmp_path_factory.mktemp("out")
+        (out / "nkrel.nq").write_text("<urn:old> <urn:build> <urn:here> .\n")
+        before = snapshot(out)
+        code, output = run("build", "--corpus", root, "--out", out, "--allow-uncovered")
+        assert_clean(code, output)
+        if code == 0:
+            record = json.loads((out / "build.json").read_text(encoding="utf-8"))
+            for name, digest in record["files"].items():
+                assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+            built = yaml.safe_load(dump_facts([])) and len(
+                yaml.safe_load(text.encode("utf-8", "surrogatepass"))["facts"]
+            )
+            assert f"Built {built} fact" in output, output
+            outcomes["built with facts" if built else "built, no fact"] += 1
+        else:
+            assert snapshot(out) == before
+            outcomes["refused"] += 1
+        shutil.rmtree(root, ignore_errors=True)
+
+    case()
+    total = sum(outcomes.values())
+    assert outcomes["built with facts"] >= total / 3 and outcomes["refused"] >= total / 10, outcomes
 
 
 # ---- queries ------------------------------------------------------------------------------
