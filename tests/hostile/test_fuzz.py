@@ -256,7 +256,7 @@ def mostly_valid_fact_files(draw) -> str:
     if draw(st.integers(0, 3)) == 0:
         return draw(fact_files())
     records = draw(valid_fact_files())
-    if draw(st.booleans()):
+    if draw(st.integers(0, 3)) == 0:
         draw(st.sampled_from(records))[draw(fields)] = draw(values)
     return dump_facts(records)
 
@@ -266,7 +266,7 @@ def test_builds_of_fuzzed_records_publish_all_or_nothing(tmp_path_factory):
     cases build facts and a fair share are refused, so both halves are exercised."""
     outcomes = Counter()
 
-    @budget(60)
+    @budget(16)  # most cases build (seconds each); the old generator's were refused at once
     @given(text=mostly_valid_fact_files())
     def case(text):
         root = tiny_corpus(tmp_path_factory.mktemp("c"), text)
@@ -279,9 +279,7 @@ def test_builds_of_fuzzed_records_publish_all_or_nothing(tmp_path_factory):
             record = json.loads((out / "build.json").read_text(encoding="utf-8"))
             for name, digest in record["files"].items():
                 assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
-            built = yaml.safe_load(dump_facts([])) and len(
-                yaml.safe_load(text.encode("utf-8", "surrogatepass"))["facts"]
-            )
+            built = len(yaml.safe_load(text)["facts"] or [])  # a build read it: it is valid YAML
             assert f"Built {built} fact" in output, output
             outcomes["built with facts" if built else "built, no fact"] += 1
         else:
@@ -291,7 +289,7 @@ def test_builds_of_fuzzed_records_publish_all_or_nothing(tmp_path_factory):
 
     case()
     total = sum(outcomes.values())
-    assert outcomes["built with facts"] >= total / 3 and outcomes["refused"] >= total / 10, outcomes
+    assert outcomes["built with facts"] >= total / 4 and outcomes["refused"] >= total / 10, outcomes
 
 
 # ---- queries ------------------------------------------------------------------------------
@@ -320,6 +318,77 @@ def test_queries_answer_or_are_refused_and_never_reach_the_network(url_listener,
     code, output = run("query", text, "--timeout", "5", "--format", "csv")
     assert_clean(code, output)
     assert url_listener.connections == 0, text
+
+
+# Grammatical queries: every case a well-formed query, many of them naming SERVICE or
+# FROM in a valid position (escaped or not, nested in sub-queries, FILTER EXISTS,
+# OPTIONAL, UNION, GRAPH); the rest must reach execution. All patterns share ?s ?p ?o so
+# that no case is a cross product that only times out.
+PATTERNS = ["?s ?p ?o", "?s a ?o", "?s rdfs:label ?o", "?s nk:partner ?o", "?s ?p 'x'"]
+SERVICE_WORDS = ["SERVICE", "service", "SERVICE SILENT", "\\u0053ERVICE", "SeRvIcE"]
+LITERALS = ['"a\\tb"', "'it\\'s'", '"""two\nlines"""', '"x"@en', '"1"^^xsd:integer', '"\\u00e9"']
+
+
+@st.composite
+def group_patterns(draw, depth: int = 0) -> tuple[str, bool]:
+    """A group graph pattern's inside, and whether it names SERVICE."""
+    inner, remote = draw(st.sampled_from(PATTERNS)), False
+    for n in range(draw(st.integers(0, 2))):
+        choice = draw(st.integers(0, 7 if depth < 2 else 5))
+        if choice == 0:
+            inner, remote = f"{draw(st.sampled_from(SERVICE_WORDS))} <{{url}}> {{ {inner} }}", True
+        elif choice == 1:
+            inner = f"{inner} OPTIONAL {{ ?s rdfs:label ?label }}"
+        elif choice == 2:
+            inner = f"{{ {inner} }} UNION {{ ?s a ?o }}"
+        elif choice == 3:
+            inner = f"{inner} BIND(STR(?s) AS ?b{depth}{n})"
+        elif choice == 4:
+            inner = f"{inner} FILTER(?o != {draw(st.sampled_from(LITERALS))})"
+        elif choice == 5:
+            inner = f"GRAPH ?g {{ {inner} }}"
+        elif choice == 6:
+            sub, r = draw(group_patterns(depth + 1))
+            inner, remote = f"{inner} FILTER EXISTS {{ {sub} }}", remote or r
+        else:
+            sub, r = draw(group_patterns(depth + 1))
+            inner, remote = f"{{ SELECT ?s ?p ?o WHERE {{ {sub} }} LIMIT 3 }} {inner}", remote or r
+    return inner, remote
+
+
+@st.composite
+def grammatical_queries(draw) -> tuple[str, bool]:
+    """A query, and whether it names SERVICE or a FROM clause (the network's doors)."""
+    where, remote = draw(group_patterns())
+    dataset = draw(st.sampled_from(["", "", "", "FROM <{url}>", "FROM NAMED <{url}>"]))
+    form = draw(st.sampled_from(["SELECT *", "SELECT DISTINCT ?s", "ASK", "CONSTRUCT { ?s ?p ?o }", "DESCRIBE ?s"]))
+    limit = "" if form == "ASK" else " LIMIT 5"
+    return f"{form} {dataset} WHERE {{ {where} }}{limit}", remote or bool(dataset)
+
+
+def test_grammatical_queries_answer_or_are_refused_and_never_reach_the_network(url_listener):
+    """The network property on queries that parse: those naming SERVICE or FROM are
+    refused, the others run; a fair share of each kind is generated."""
+    outcomes = Counter()
+
+    @budget(40)
+    @given(case=grammatical_queries())
+    def one(case):
+        text, remote = case
+        code, output = run("query", text.replace("{url}", url_listener.url), "--timeout", "10")
+        assert_clean(code, output)
+        assert url_listener.connections == 0, text
+        assert "syntax error" not in output, (text, output)
+        if remote:
+            assert code == 2 and "refused" in output, (text, output)
+            outcomes["refused"] += 1
+        else:
+            assert code in (0, 1) and "error" not in output, (text, output)  # ASK: exit 1 when false
+            outcomes["answered"] += 1
+
+    one()
+    total = sum(outcomes.values())
+    assert outcomes["answered"] >= total / 3 and outcomes["refused"] >= total / 4, outcomes
 
 
 # ---- RDF files ----------------------------------------------------------------------------
