@@ -209,6 +209,7 @@ def corpus_digest(corpus_dir: Path) -> str:
     paths = [corpus_dir / "documents.yaml", corpus_dir / "entities.yaml"]
     for sub in ("texts", "facts"):
         paths += sorted(p for p in (corpus_dir / sub).rglob("*") if p.is_file())
+    paths += sorted(set(_listed_files(corpus_dir)) - set(paths))  # kept elsewhere in the corpus
     for path in paths:
         digest.update(str(path.relative_to(corpus_dir)).encode("utf-8") + b"\0")
         try:
@@ -216,6 +217,24 @@ def corpus_digest(corpus_dir: Path) -> str:
         except OSError:
             digest.update(b"missing")
     return digest.hexdigest()
+
+
+def _listed_files(corpus_dir: Path) -> list[Path]:
+    """The texts and fact files documents.yaml names (the build reads them wherever they are)."""
+    from .ingest.yamlfile import YamlError, read_yaml
+
+    try:
+        data = read_yaml(corpus_dir / "documents.yaml")
+    except (OSError, YamlError):
+        return []  # the build refuses it; the file's own hash already stands for it
+    entries = data.get("documents") if isinstance(data, dict) else None
+    listed = []
+    for entry in entries if isinstance(entries, list) else []:
+        for key in ("file", "facts"):
+            value = entry.get(key) if isinstance(entry, dict) else None
+            if isinstance(value, str) and value and "\0" not in value and not Path(value).is_absolute():
+                listed.append(corpus_dir / value)
+    return listed
 
 
 def ontology_digest() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -12,6 +13,12 @@ import pytest
 from nkrel.ingest.load import default_corpus_dir
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def default_sigint() -> None:
+    """A preexec_fn for processes a test sends SIGINT: a suite started from a background
+    job (cron, nohup, some CI runners) inherits SIGINT ignored, and so would they."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def nkrel(*args, cwd=None, env=None, check=False, input=None, timeout=None) -> subprocess.CompletedProcess:

@@ -19,22 +19,33 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import nkrel
+from .conftest import default_sigint, nkrel
 from .test_draft import NEW_TEXT
 
 HEADER = "# Facts of vn-test. Every sentence below must be cited by a fact's quote or listed"
 
 
-@pytest.fixture
-def drafted(corpus_copy, tmp_path) -> Path:
-    """A corpus copy with a new document 'vn-test' and its drafts."""
-    text = tmp_path / "vietnam.txt"
+@pytest.fixture(scope="module")
+def drafted_once(tmp_path_factory) -> Path:
+    """A corpus copy with a new document 'vn-test' and its drafts, made once per module."""
+    from nkrel.ingest.load import default_corpus_dir
+
+    tmp = tmp_path_factory.mktemp("drafted")
+    corpus = tmp / "corpus"
+    shutil.copytree(default_corpus_dir(), corpus)
+    text = tmp / "vietnam.txt"
     text.write_text(NEW_TEXT, encoding="utf-8")
-    r = nkrel("add-document", text, "--id", "vn-test", "--title", "North Korea and Vietnam", "--corpus", corpus_copy)
+    r = nkrel("add-document", text, "--id", "vn-test", "--title", "North Korea and Vietnam", "--corpus", corpus)
     assert r.returncode == 0, r.stderr
-    r = nkrel("draft", "vn-test", "--corpus", corpus_copy)
+    r = nkrel("draft", "vn-test", "--corpus", corpus)
     assert r.returncode == 0, r.stderr
-    return corpus_copy
+    return corpus
+
+
+@pytest.fixture
+def drafted(drafted_once, tmp_path) -> Path:
+    """A fresh copy of that corpus for each test (they write into it)."""
+    return Path(shutil.copytree(drafted_once, tmp_path / "corpus"))
 
 
 def read(corpus: Path, name: str):
@@ -139,12 +150,71 @@ def test_review_needs_drafts(corpus_copy):
     assert r.stderr == "nkrel: error: no drafts for trade-agreements: run `nkrel draft trade-agreements` first\n"
 
 
+# ---- an edit that changes the id -----------------------------------------------------
+
+
+def test_an_edit_that_changes_the_id_takes_the_draft_out_for_good(drafted, tmp_path):
+    """Accepted under its new id, the draft leaves the drafts file; a second review has
+    nothing left for it (it is not offered again under its old id)."""
+    old = draft_ids(drafted)[0]
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys, re\np = sys.argv[1]\ns = open(p).read()\n"
+        "s = re.sub(r'^id: (.*)$', r'id: \\1-edited', s, count=1, flags=re.M)\nopen(p, 'w').write(s)\n",
+        encoding="utf-8",
+    )
+    env = {"EDITOR": f"{sys.executable} {editor}", "VISUAL": f"{sys.executable} {editor}"}
+    r = nkrel("review", "vn-test", "--corpus", drafted, input="e\nq\n", env=env)
+    assert r.returncode == 0, r.stderr
+    assert [f["id"] for f in read(drafted, "facts/vn-test.yaml")["facts"]] == [old + "-edited"]
+    assert old not in draft_ids(drafted) and len(draft_ids(drafted)) == 5
+    again = nkrel("review", "vn-test", "--accept-all", "--corpus", drafted)
+    assert again.returncode == 0, again.stderr
+    assert old not in again.stdout and again.stdout.endswith("; 0 draft(s) left.\n")
+    ids = [f["id"] for f in read(drafted, "facts/vn-test.yaml")["facts"]]
+    assert len(ids) == len(set(ids)) == 6 and old not in ids
+
+
+@pytest.mark.parametrize("cut_at", [1, 2, 3])
+def test_a_review_cut_at_any_write_of_an_id_changing_edit_accepts_it_once(drafted, monkeypatch, cut_at):
+    """The review killed at its first, second or third file write while accepting an
+    edit that renames the draft: the next review leaves exactly one fact for the draft."""
+    from nkrel.ingest import review as review_module
+
+    writes, real = [], review_module.atomic_write
+
+    def cut(path, data):
+        writes.append(Path(path).name)
+        if len(writes) == cut_at:
+            raise KeyboardInterrupt  # the process dies here: this write never happens
+        real(path, data)
+
+    first = review_module.open_review(drafted, "vn-test")
+    entry = first.pending()[0]
+    old = entry["id"]
+    edited = dict(entry, id=old + "-edited")
+    monkeypatch.setattr(review_module, "atomic_write", cut)
+    try:
+        first.accept(entry, edited)
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.setattr(review_module, "atomic_write", real)
+    second = review_module.open_review(drafted, "vn-test")
+    for pending in second.pending():
+        assert second.accept(pending) == [], pending["id"]
+    ids = [f["id"] for f in read(drafted, "facts/vn-test.yaml")["facts"]]
+    assert len(ids) == len(set(ids)) == 6, ids
+    assert len({old, old + "-edited"} & set(ids)) == 1, ids
+    assert review_module.open_review(drafted, "vn-test").pending() == []
+
+
 # ---- in a terminal: Ctrl-C and kill -----------------------------------------------------
 
 
 def _controlling_terminal() -> None:
     """In the child: a session of its own whose controlling terminal is the pty (stdin), so
     that Ctrl-C typed into the pty becomes SIGINT, as in a real terminal."""
+    default_sigint()
     os.setsid()
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 

@@ -3,7 +3,8 @@ a reason, or discard it. Every answer is written at once, atomically (temporary 
 rename; the fact file first, then the drafts file), so an interrupted review loses
 nothing already answered, and a review stopped between the two writes is finished by
 the next one: a draft whose id is already a fact, or whose quote is already in
-not_facts, is no longer pending.
+not_facts, is no longer pending. An edit that changes a draft's id renames the draft
+first, so that this holds for the new id too.
 """
 
 from __future__ import annotations
@@ -143,6 +144,8 @@ class Review:
         problems = self.problems(record)
         if problems:
             return problems
+        if record.get("id") != entry.get("id"):  # renamed: the draft takes its new id first, so that
+            entry = self._rename(entry, record.get("id"))  # a review cut after the fact's write finds it done
         from ruamel.yaml.comments import CommentedMap
 
         facts = self._facts_data()
@@ -201,6 +204,16 @@ class Review:
 
     def drop_not_fact(self, entry) -> None:
         self._remove(entry, "not_facts")
+
+    def _rename(self, entry, new_id: str):
+        """Give the draft its edited id in the drafts file; return it as renamed."""
+        data = self._drafts_data()
+        for item in data.get("drafts") or []:
+            if item.get("id") == entry.get("id"):
+                item["id"] = new_id
+                atomic_write(self.drafts_path, _dump(data))
+                return item
+        return entry
 
     def _remove(self, entry, key: str = "drafts") -> None:
         data = self._drafts_data()

@@ -249,12 +249,18 @@ def _plain_number(value: str | None) -> str | None:
         return None
     if not d.is_finite():
         return None
-    return str(d.quantize(Decimal(1))) if d == d.to_integral_value() else str(d)
+    if d == d.to_integral_value() and d.adjusted() < _PLAIN_DIGITS:  # quantize needs the digits to fit
+        return str(d.quantize(Decimal(1)))
+    return str(d)
+
+
+_PLAIN_DIGITS = 28  # larger numbers stay in exponent form (1E+999999 is not written out in a million digits)
 
 
 def _float(value: str | None) -> float | None:
-    """A value as a number for the charts; None when a graph read from a file holds an
-    ill-typed or non-finite one (the page then shows the value as written)."""
+    """A value as a number for the page's charts and sums; None when it is ill-typed (a
+    graph read from a file) or beyond a float's range (1E+999999): the page then shows the
+    value as written."""
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -271,6 +277,8 @@ def _amount_text(value: str) -> str:
         d = Decimal(value)
     except InvalidOperation:
         return value
+    if not d.is_finite() or abs(d.adjusted()) >= _PLAIN_DIGITS:
+        return str(d)
     if d == d.to_integral_value():
         return f"{d.to_integral_value():,}"
     return f"{d:,}"
@@ -443,7 +451,9 @@ def _read_fact(index: _Index, s: str, kind_iri: str, anomalies: dict) -> dict:
         "value_stated": main["stated"] if main else None,
         "usd": _float(main["value"]) if main and main["unit"] == "USD" and main["measure"] == "value" else None,
         "quantities": [_fmt_quantity(q) for q in quantities],
-        "values": [(_float(q["value"]), q["unit"], q["measure"]) for q in quantities],
+        "values": [
+            (_float(q["value"]), q["unit"], q["measure"]) for q in quantities if _float(q["value"]) is not None
+        ],
         "commodities": list(index.all(s, NK + "commodity")),
         "quote": first_span["quote"],
         "quote_start": first_span["start"],

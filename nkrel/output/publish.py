@@ -63,7 +63,8 @@ def publish(files: dict[str, bytes], out_dir: Path, manifest: dict, extra_dirs: 
             digests[MANIFEST] = _digest(record)
             _write_synced(stage / seal.SEAL, seal.make(stage, digests, sorted(extra_dirs or {})))
             if out_dir.exists():
-                _carry_over(out_dir, stage, set(files) | set(extra_dirs or {}) | {MANIFEST})
+                ours = set(files) | set(extra_dirs or {}) | {MANIFEST} | _written_by(out_dir)
+                _carry_over(out_dir, stage, ours)
             os.chmod(stage, 0o755)
             _fsync_dir(stage)
             _swap(stage, out_dir)
@@ -83,6 +84,12 @@ def read_manifest(out_dir: Path) -> dict | None:
         return json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def _written_by(out_dir: Path) -> set[str]:
+    """The files the previous build wrote (its build.json lists them): nkrel's, not a person's."""
+    files = (read_manifest(out_dir) or {}).get("files")
+    return {name for name in files if isinstance(name, str)} if isinstance(files, dict) else set()
 
 
 def _check_ours(out_dir: Path, names: set[str]) -> None:

@@ -30,20 +30,26 @@ _JGE_K = 0x35  # BPF_JMP | BPF_JGE | BPF_K
 _RET_K = 0x06  # BPF_RET | BPF_K
 
 # machine -> (audit arch, {syscall name: number})
+# fmt: off
 _ARCHES = {
     "x86_64": (
         0xC000003E,
-        {"socket": 41, "connect": 42, "sendto": 44, "sendmsg": 46, "sendmmsg": 307, "io_uring_setup": 425},
-    ),  # fmt: skip
+        {"socket": 41, "connect": 42, "sendto": 44, "sendmsg": 46, "sendmmsg": 307, "io_uring_setup": 425,
+         "accept": 43, "bind": 49, "listen": 50, "accept4": 288},
+    ),
     "aarch64": (
         0xC00000B7,
-        {"socket": 198, "connect": 203, "sendto": 206, "sendmsg": 211, "sendmmsg": 269, "io_uring_setup": 425},
-    ),  # fmt: skip
+        {"socket": 198, "connect": 203, "sendto": 206, "sendmsg": 211, "sendmmsg": 269, "io_uring_setup": 425,
+         "bind": 200, "listen": 201, "accept": 202, "accept4": 242},
+    ),
 }
+# fmt: on
 _X32_BIT = 0x40000000  # x86_64's x32 ABI numbers: refused wholesale, so they cannot bypass the filter
 
 # which calls each kind of process may not make
-NO_SOCKETS = ("socket", "connect", "sendto", "sendmsg", "sendmmsg", "io_uring_setup")  # a query process
+# a query process: no new socket, and none it inherited may listen, accept or dial
+NO_SOCKETS = ("socket", "connect", "sendto", "sendmsg", "sendmmsg", "io_uring_setup", "bind", "listen", "accept",
+              "accept4")  # fmt: skip
 NO_CONNECTIONS = ("connect", "sendmsg", "sendmmsg", "io_uring_setup")  # a server: it listens, never dials
 
 

@@ -934,6 +934,8 @@
       resetFilters();
       S.sel = null;
       byId("search").value = "";
+      byId("timeline-rows").value = "partner";
+      byId("trade-log").checked = false;
       byId("search-results").replaceChildren();
       byId("search-result").textContent = "";
       update();
@@ -1267,7 +1269,11 @@
       if (withValues.has(REL.map(function (r) { return r.id; }).indexOf("trade"))) { tradeRelation.value = "trade"; }
     })();
     tradeRelation.addEventListener("change", function () { renderTrade(); writeHash(); });
-    byId("trade-log").addEventListener("change", function () { renderTrade(); });
+    byId("trade-log").addEventListener("change", function () { renderTrade(); writeHash(); });
+    byId("timeline-rows").addEventListener("change", function () {
+      if (S.view === "timeline") { renderTimeline(); }
+      writeHash();
+    });
     // series colours; no red, which marks the values an anomaly concerns
     var PALETTE = ["#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#ff7f0e",
                    "#393b79"];
@@ -1503,7 +1509,7 @@
       });
     }
     if (detailReady) { fillDocumentList(); }
-    sourceDoc.addEventListener("change", function () { sourceAt = null; renderSource(); });
+    sourceDoc.addEventListener("change", function () { sourceAt = null; renderSource(); writeHash(); });
     var docFacts = null;
     function factsInDocument(d) {
       if (!docFacts) {
@@ -1602,7 +1608,18 @@
     }
 
     // ---------------------------------------------------------------- permalinks: the state in the hash
-    var lastHash = null;
+    var lastHash = null, wantedDoc = null;  // a document the link asks for, shown once the evidence is read
+    function shownDoc() {
+      if (wantedDoc !== null) { return wantedDoc; }
+      return detailReady && sourceDoc.value ? D.documents.id[Number(sourceDoc.value)] : null;
+    }
+    function showWantedDoc() {
+      if (wantedDoc === null || !detailReady) { return null; }
+      var d = D.documents.id.indexOf(wantedDoc), missing = d < 0 ? "no document " + wantedDoc : null;
+      if (d >= 0) { sourceDoc.value = String(d); sourceAt = null; if (S.view === "source") { renderSource(); } }
+      wantedDoc = null;
+      return missing;
+    }
     function hashString() {
       var p = [];
       function add(k, v) { p.push(k + "=" + encodeURIComponent(v)); }
@@ -1625,6 +1642,9 @@
       }
       if (S.edges !== "grouped") { add("edges", S.edges); }
       if (S.view === "trade" && tradeRelation.value !== "trade") { add("values", tradeRelation.value); }
+      if (byId("timeline-rows").value !== "partner") { add("rows", byId("timeline-rows").value); }
+      if (byId("trade-log").checked) { add("scale", "log"); }
+      if (S.view === "source" && shownDoc() !== null) { add("doc", shownDoc()); }
       return p.join("&");
     }
     function writeHash() {
@@ -1663,6 +1683,9 @@
       }
       if (params.get("edges") === "facts") { S.edges = "facts"; }
       if (params.has("values")) { tradeRelation.value = params.get("values"); }
+      byId("timeline-rows").value = params.get("rows") === "relation" ? "relation" : "partner";
+      byId("trade-log").checked = params.get("scale") === "log";
+      wantedDoc = params.get("doc");
       update({ noHash: true });
       var view = params.get("view") || "network";
       showView(VIEWS.indexOf(view) >= 0 ? view : "network", { noHash: true });
@@ -1671,6 +1694,8 @@
       else if (params.has("node")) { sel = select({ node: params.get("node") }); if (!sel) { problems.push("no entity " + params.get("node")); } }
       else if (params.has("edge")) { sel = select({ edge: params.get("edge") }); if (!sel) { problems.push("no edge " + params.get("edge")); } }
       else { renderSelection(); highlightInNetwork(); }
+      var noDoc = showWantedDoc();
+      if (noDoc) { problems.push(noDoc); }
       if (problems.length) { byId("panel-body").prepend(el("p", "The link asks for " + problems.join(", ") + ".", "warn")); }
       writeHash();
     }
@@ -1738,6 +1763,7 @@
           mergeEvidence(ev);
           Object.freeze(D); Object.freeze(F);
           fillDocumentList();
+          showWantedDoc();
           renderView();
           renderSelection();
           markCurrentEverywhere();

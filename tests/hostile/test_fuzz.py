@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -168,22 +169,127 @@ def test_fact_records_are_loaded_or_refused_with_named_problems(loader_corpus, v
                                                               "doc.txt") for p in e.problems), e.problems  # fmt: skip
 
 
-@budget(60)
-@given(text=fact_files())
-def test_builds_of_fuzzed_records_publish_all_or_nothing(tmp_path_factory, text):
-    root = tiny_corpus(tmp_path_factory.mktemp("c"), text)
-    out = tmp_path_factory.mktemp("out")
-    (out / "nkrel.nq").write_text("<urn:old> <urn:build> <urn:here> .\n")
-    before = snapshot(out)
-    code, output = run("build", "--corpus", root, "--out", out, "--allow-uncovered")
-    assert_clean(code, output)
-    if code == 0:
-        record = json.loads((out / "build.json").read_text(encoding="utf-8"))
-        for name, digest in record["files"].items():
-            assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+# ---- valid records: what is loaded is what was written -----------------------------------
+
+# (quote, kind, the words of its amount, unit, its time) for the sentences of TEXT
+CLAIMS = [
+    ("North Korea exported coal worth US$2.5 million to China in 2019", "TradeFlow", "US$2.5 million", "USD",
+     {"year": 2019}),
+    ("Trade fell to $1 billion", "TradeFlow", "$1 billion", "USD", None),
+    ("Russia gave Nigeria food aid between 1996 and 1998", "Aid", None, None, {"start": 1996, "end": 1998}),
+]  # fmt: skip
+STATES = [e["id"] for e in ENTITIES["entities"]]
+slugs = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True)
+labels = st.text(st.characters(codec="utf-8", exclude_categories=("C", "Z")), min_size=1, max_size=30).map(
+    lambda t: "L " + t
+)
+amounts = st.integers(0, 10**15) | st.decimals(0, 10**12, places=2).map(float)  # as a person writes them
+
+
+@st.composite
+def valid_records(draw, fid: str) -> dict:
+    quote, kind, stated, unit, time = draw(st.sampled_from(CLAIMS))
+    a, b = draw(st.lists(st.sampled_from(STATES), min_size=2, max_size=2, unique=True))
+    record = {"id": fid, "kind": kind, "label": draw(labels),
+              "modality": draw(st.sampled_from(["happened", "ongoing", "planned", "expected", "speculated"]))}  # fmt: skip
+    if draw(st.booleans()):
+        record.update({"from": a, "to": b})
     else:
-        assert snapshot(out) == before
-    shutil.rmtree(root, ignore_errors=True)
+        record["parties"] = [a, b]
+    if time is not None and draw(st.booleans()):
+        record["time"] = time
+    if stated is not None and draw(st.booleans()):
+        bound = draw(st.sampled_from(["exact", "approximate", "at-least", "at-most"]))
+        record["quantities"] = [{"measure": "value", "amount": draw(amounts), "unit": unit, "bound": bound,
+                                 "stated": stated}]  # fmt: skip
+    record["evidence"] = {"quote": quote}
+    return record
+
+
+@st.composite
+def valid_fact_files(draw) -> list[dict]:
+    ids = draw(st.lists(slugs, min_size=1, max_size=4, unique=True))
+    return [draw(valid_records(fid)) for fid in ids]
+
+
+def dump_facts(records: list[dict]) -> str:
+    plain = json.loads(json.dumps(records))  # no shared objects: YAML aliases are refused
+    return yaml.safe_dump({"document": "doc", "facts": plain}, allow_unicode=True, sort_keys=False)
+
+
+@budget(80)
+@given(records=valid_fact_files())
+def test_valid_records_load_as_written(loader_corpus, vocabulary, records):
+    """Well-formed records are accepted, and the loaded facts hold exactly what they say:
+    a loader that refuses, drops or coerces a valid field fails here."""
+    from decimal import Decimal
+
+    from nkrel.ingest.load import load_corpus
+
+    text = dump_facts(records)
+    (loader_corpus / "facts" / "doc.yaml").write_text(text, encoding="utf-8")
+    corpus = load_corpus(loader_corpus, vocabulary)  # a CorpusError here is the failure
+    loaded = {f.id: f for f in corpus.facts}
+    assert list(loaded) == [r["id"] for r in records]
+    for record in records:
+        fact = loaded[record["id"]]
+        quote = record["evidence"]["quote"]
+        assert (fact.kind, fact.label, fact.modality, fact.document) == (record["kind"], record["label"],
+                                                                         record["modality"], "doc")  # fmt: skip
+        assert (fact.evidence.exact, fact.evidence.start, fact.evidence.end) == (
+            quote, TEXT.index(quote), TEXT.index(quote) + len(quote))  # fmt: skip
+        assert (fact.from_party, fact.to_party, fact.parties) == (
+            record.get("from"), record.get("to"), record.get("parties", []))  # fmt: skip
+        time = record.get("time") or {}
+        assert (fact.time is None) == (not time)
+        if time:
+            got = {k: getattr(fact.time, k) for k in time}
+            assert {k: int(v) for k, v in got.items()} == time, fact.time
+        written = yaml.safe_load(text)["facts"][records.index(record)].get("quantities", [])
+        assert [(q.measure, q.amount, q.unit, q.bound, q.stated) for q in fact.quantities] == [
+            (q["measure"], Decimal(str(q["amount"])), q["unit"], q["bound"], q["stated"]) for q in written]  # fmt: skip
+
+
+@st.composite
+def mostly_valid_fact_files(draw) -> str:
+    """Valid records, some with one field broken, and now and then anything (fact_files)."""
+    if draw(st.integers(0, 3)) == 0:
+        return draw(fact_files())
+    records = draw(valid_fact_files())
+    if draw(st.integers(0, 3)) == 0:
+        draw(st.sampled_from(records))[draw(fields)] = draw(values)
+    return dump_facts(records)
+
+
+def test_builds_of_fuzzed_records_publish_all_or_nothing(tmp_path_factory):
+    """Every build publishes a whole build or leaves --out as it was; a fair share of the
+    cases build facts and a fair share are refused, so both halves are exercised."""
+    outcomes = Counter()
+
+    @budget(16)  # most cases build (seconds each); the old generator's were refused at once
+    @given(text=mostly_valid_fact_files())
+    def case(text):
+        root = tiny_corpus(tmp_path_factory.mktemp("c"), text)
+        out = tmp_path_factory.mktemp("out")
+        (out / "nkrel.nq").write_text("<urn:old> <urn:build> <urn:here> .\n")
+        before = snapshot(out)
+        code, output = run("build", "--corpus", root, "--out", out, "--allow-uncovered")
+        assert_clean(code, output)
+        if code == 0:
+            record = json.loads((out / "build.json").read_text(encoding="utf-8"))
+            for name, digest in record["files"].items():
+                assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+            built = len(yaml.safe_load(text)["facts"] or [])  # a build read it: it is valid YAML
+            assert f"Built {built} fact" in output, output
+            outcomes["built with facts" if built else "built, no fact"] += 1
+        else:
+            assert snapshot(out) == before
+            outcomes["refused"] += 1
+        shutil.rmtree(root, ignore_errors=True)
+
+    case()
+    total = sum(outcomes.values())
+    assert outcomes["built with facts"] >= total / 4 and outcomes["refused"] >= total / 10, outcomes
 
 
 # ---- queries ------------------------------------------------------------------------------
@@ -212,6 +318,77 @@ def test_queries_answer_or_are_refused_and_never_reach_the_network(url_listener,
     code, output = run("query", text, "--timeout", "5", "--format", "csv")
     assert_clean(code, output)
     assert url_listener.connections == 0, text
+
+
+# Grammatical queries: every case a well-formed query, many of them naming SERVICE or
+# FROM in a valid position (escaped or not, nested in sub-queries, FILTER EXISTS,
+# OPTIONAL, UNION, GRAPH); the rest must reach execution. All patterns share ?s ?p ?o so
+# that no case is a cross product that only times out.
+PATTERNS = ["?s ?p ?o", "?s a ?o", "?s rdfs:label ?o", "?s nk:partner ?o", "?s ?p 'x'"]
+SERVICE_WORDS = ["SERVICE", "service", "SERVICE SILENT", "\\u0053ERVICE", "SeRvIcE"]
+LITERALS = ['"a\\tb"', "'it\\'s'", '"""two\nlines"""', '"x"@en', '"1"^^xsd:integer', '"\\u00e9"']
+
+
+@st.composite
+def group_patterns(draw, depth: int = 0) -> tuple[str, bool]:
+    """A group graph pattern's inside, and whether it names SERVICE."""
+    inner, remote = draw(st.sampled_from(PATTERNS)), False
+    for n in range(draw(st.integers(0, 2))):
+        choice = draw(st.integers(0, 7 if depth < 2 else 5))
+        if choice == 0:
+            inner, remote = f"{draw(st.sampled_from(SERVICE_WORDS))} <{{url}}> {{ {inner} }}", True
+        elif choice == 1:
+            inner = f"{inner} OPTIONAL {{ ?s rdfs:label ?label }}"
+        elif choice == 2:
+            inner = f"{{ {inner} }} UNION {{ ?s a ?o }}"
+        elif choice == 3:
+            inner = f"{inner} BIND(STR(?s) AS ?b{depth}{n})"
+        elif choice == 4:
+            inner = f"{inner} FILTER(?o != {draw(st.sampled_from(LITERALS))})"
+        elif choice == 5:
+            inner = f"GRAPH ?g {{ {inner} }}"
+        elif choice == 6:
+            sub, r = draw(group_patterns(depth + 1))
+            inner, remote = f"{inner} FILTER EXISTS {{ {sub} }}", remote or r
+        else:
+            sub, r = draw(group_patterns(depth + 1))
+            inner, remote = f"{{ SELECT ?s ?p ?o WHERE {{ {sub} }} LIMIT 3 }} {inner}", remote or r
+    return inner, remote
+
+
+@st.composite
+def grammatical_queries(draw) -> tuple[str, bool]:
+    """A query, and whether it names SERVICE or a FROM clause (the network's doors)."""
+    where, remote = draw(group_patterns())
+    dataset = draw(st.sampled_from(["", "", "", "FROM <{url}>", "FROM NAMED <{url}>"]))
+    form = draw(st.sampled_from(["SELECT *", "SELECT DISTINCT ?s", "ASK", "CONSTRUCT { ?s ?p ?o }", "DESCRIBE ?s"]))
+    limit = "" if form == "ASK" else " LIMIT 5"
+    return f"{form} {dataset} WHERE {{ {where} }}{limit}", remote or bool(dataset)
+
+
+def test_grammatical_queries_answer_or_are_refused_and_never_reach_the_network(url_listener):
+    """The network property on queries that parse: those naming SERVICE or FROM are
+    refused, the others run; a fair share of each kind is generated."""
+    outcomes = Counter()
+
+    @budget(40)
+    @given(case=grammatical_queries())
+    def one(case):
+        text, remote = case
+        code, output = run("query", text.replace("{url}", url_listener.url), "--timeout", "10")
+        assert_clean(code, output)
+        assert url_listener.connections == 0, text
+        assert "syntax error" not in output, (text, output)
+        if remote:
+            assert code == 2 and "refused" in output, (text, output)
+            outcomes["refused"] += 1
+        else:
+            assert code in (0, 1) and "error" not in output, (text, output)  # ASK: exit 1 when false
+            outcomes["answered"] += 1
+
+    one()
+    total = sum(outcomes.values())
+    assert outcomes["answered"] >= total / 3 and outcomes["refused"] >= total / 4, outcomes
 
 
 # ---- RDF files ----------------------------------------------------------------------------

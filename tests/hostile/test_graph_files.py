@@ -4,6 +4,7 @@ serve, diff): fetching contexts, reading other files, bombs, special files."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -90,9 +91,24 @@ def test_a_symlink_to_a_system_file_does_not_echo_it(tmp_path):
         assert "root:" not in result.stderr and "/bin/" not in result.stderr
 
 
-def test_viz_of_a_huge_decimal_is_a_clean_answer(tmp_path):
-    path = tmp_path / "g.ttl"
-    path.write_text('<http://a> <https://schema.org/value> "1e999999"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n',
-                    encoding="utf-8")  # fmt: skip
-    result = nkrel("viz", "--graph", path, "--out", tmp_path / "p.html", timeout=120)
-    assert result.returncode in (0, 1, 2) and "Traceback" not in result.stderr
+def test_viz_of_a_huge_decimal_is_a_clean_answer(tmp_path, built_dir):
+    """A value of 1e999999 on a fact's quantity: the page is written and shows it in
+    exponent form (not a million digits, not a traceback); alone, with no fact, too."""
+    huge = '"1e999999"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    alone = tmp_path / "alone.ttl"
+    alone.write_text(f"<http://a> <https://schema.org/value> {huge} .\n", encoding="utf-8")
+    result = nkrel("viz", "--graph", alone, "--out", tmp_path / "alone.html", timeout=120)
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    assert result.stdout == f"Wrote {tmp_path / 'alone.html'}: 0 nodes, 0 edges, 0 facts\n"
+    peak = '"6860000000.0"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    graph = (built_dir / "nkrel.nq").read_text(encoding="utf-8")
+    assert graph.count(peak) == 1
+    on_a_fact = tmp_path / "fact.nq"
+    on_a_fact.write_text(graph.replace(peak, huge), encoding="utf-8")
+    page = tmp_path / "fact.html"
+    result = nkrel("viz", "--graph", on_a_fact, "--out", page, timeout=120)
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    facts = re.fullmatch(rf"Wrote {re.escape(str(page))}: \d+ nodes, \d+ edges, (\d+) facts\n", result.stdout)
+    assert facts and int(facts[1]) > 100, result.stdout
+    text = page.read_text(encoding="utf-8")
+    assert "US$1E+999999, as stated" in text and "0" * 1000 not in text

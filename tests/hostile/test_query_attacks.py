@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from ..conftest import nkrel
+from ..conftest import default_sigint, nkrel
 from .conftest import children_of, process_gone
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -123,13 +123,13 @@ def test_a_signal_just_after_the_fork_stops_the_query_and_its_process(sig):
     import sys
 
     result = subprocess.run([sys.executable, "-c", SIGNAL_IN_THE_FORK_GAP.format(sig=sig)], capture_output=True,
-                            text=True, timeout=60)  # fmt: skip
+                            text=True, timeout=60, preexec_fn=default_sigint)  # fmt: skip
     assert (result.returncode, result.stdout) == (0, "stopped, child gone\n"), result.stderr
 
 
 def start_query(*args):
     return subprocess.Popen([shutil.which("nkrel"), "query", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)  # fmt: skip
+                            text=True, preexec_fn=default_sigint)  # fmt: skip
 
 
 def wait_for_child(pid: int, seconds: float = 60) -> set[int]:
