@@ -451,9 +451,7 @@ def _read_fact(index: _Index, s: str, kind_iri: str, anomalies: dict) -> dict:
         "value_stated": main["stated"] if main else None,
         "usd": _float(main["value"]) if main and main["unit"] == "USD" and main["measure"] == "value" else None,
         "quantities": [_fmt_quantity(q) for q in quantities],
-        "values": [
-            (_float(q["value"]), q["unit"], q["measure"]) for q in quantities if _float(q["value"]) is not None
-        ],
+        "values": [(_float(q["value"]), q["unit"], q["measure"]) for q in quantities if _float(q["value"]) is not None],
         "commodities": list(index.all(s, NK + "commodity")),
         "quote": first_span["quote"],
         "quote_start": first_span["start"],
