@@ -1,6 +1,6 @@
 """The README's pictures: each view of the built network page, in headless chromium.
 
-Usage: python tests/screenshots.py OUT_DIR [--page graphs/network.html]   (make screenshots)
+Usage: python tests/screenshots.py OUT_DIR (docs/screenshots) [--page graphs/network.html]   (make screenshots)
 """
 
 from __future__ import annotations
