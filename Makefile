@@ -37,7 +37,7 @@ lint:
 
 # the reference in docs/ as a site (site/); --strict: a broken link or missing page fails
 docs:
-	$(PYTHON) -m mkdocs build --strict --quiet
+	$(PYTHON) -m mkdocs build --strict
 
 bench:
 	$(PYTHON) tests/benchmark.py

@@ -165,7 +165,14 @@ def stopped(signum: int) -> None:
 
 def _query_fail(message: str) -> None:
     click.echo(f"nkrel: error: {message}", err=True)
-    sys.exit(2)
+    sys.exit(EXIT_USAGE)
+
+
+def require_input_file(path: Path | None) -> None:
+    """A missing input file named on the command line is a usage error (exit 2) in every
+    command, with the message `nkrel query missing.rq` gives."""
+    if path is not None and not Path(path).exists():
+        _query_fail(f"cannot read {path}: No such file or directory")
 
 
 graph_file_option = click.option(
@@ -183,6 +190,7 @@ def _dataset(corpus, graph_file, workspace=None, no_rebuild=False):
 
     if corpus is not None and graph_file is not None:
         raise click.UsageError("give --corpus or --graph, not both")
+    require_input_file(graph_file)
     if corpus is not None:
         _progress("Loading and verifying the corpus...")
     elif graph_file is None:
@@ -198,6 +206,7 @@ def graph_store(workspace, corpus, graph_file, no_rebuild):
     on-disk store when it is the workspace's build."""
     import pyoxigraph as ox
 
+    require_input_file(graph_file)
     if corpus is None and graph_file is None:
         from ..sparql.query import open_store
 
