@@ -894,7 +894,10 @@ def test_a_skip_link_and_the_view_tabs_are_the_first_tab_stops(browser, built_di
         page.keyboard.press("Tab")
         stops.append(page.evaluate("() => document.activeElement.id || document.activeElement.className"))
         if k == 0:
-            assert page.locator("a.skip").bounding_box()["y"] >= 0  # visible while focused
+            assert page.locator("#skip").bounding_box()["y"] >= 0  # visible while focused
+            page.keyboard.press("Enter")  # it moves the focus to the selected view tab
+            assert page.evaluate("() => document.activeElement.id") == "tab-network"
+            page.keyboard.press("Shift+Tab")
     assert stops[0] == "skip" and "tab-network" in stops[1:], stops
     checked_close(page, requests, errors, path)
 

@@ -1782,6 +1782,9 @@
         : "; every fact has a date.";
       byId("about").textContent = text;
     }
+    byId("skip").addEventListener("click", function () {  // a skip link that is a button: no href in the page
+      document.querySelector("#tabs [aria-selected=true]").focus();
+    });
     function becomeReady() {
       status.ready = true;
       aboutCorpus();
