@@ -564,12 +564,16 @@
       // fit the nodes with room for their labels: vis fits node centres and sizes only,
       // so a label near the edge (below its node) would be cut off on a narrow screen
       network.fit({ animation: false });
-      var W = container.clientWidth, H = container.clientHeight, box = labelBoxes(false).extent;
-      if (!box || !W || !H) { return; }
-      var bw = box.x1 - box.x0, bh = box.y1 - box.y0;
-      var grow = Math.min(1, (W - 16) / Math.max(bw, 1), (H - 16) / Math.max(bh, 1));
-      var centre = network.DOMtoCanvas({ x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2 });
-      network.moveTo({ position: centre, scale: network.getScale() * grow, animation: false });
+      var W = container.clientWidth, H = container.clientHeight;
+      for (var round = 0; round < 4; round++) {  // labels keep their size on screen as the view shrinks: repeat
+        zoomScale = network.getScale();
+        var box = labelBoxes(false).extent;
+        if (!box || !W || !H) { return; }
+        var grow = Math.min(1, (W - 16) / Math.max(box.x1 - box.x0, 1), (H - 16) / Math.max(box.y1 - box.y0, 1));
+        var centre = network.DOMtoCanvas({ x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2 });
+        network.moveTo({ position: centre, scale: zoomScale * grow, animation: false });
+        if (grow > 0.98) { break; }
+      }
     }
     var measure = document.createElement("canvas").getContext("2d");
     function labelBoxes(declutter) {
@@ -577,24 +581,32 @@
       // nodes first; with declutter, a label that would overlap one already placed, or run
       // past the edge of the network, is left out (hover, the panel and the list still name it)
       var s = network.getScale(), W = container.clientWidth, H = container.clientHeight;
-      var order = Array.from(drawn).sort(function (a, b) { return nodeCount[b] - nodeCount[a] || a - b; });
+      function rank(n) { return isState(n) ? 0 : N.kind[n] === AGREEMENT ? 1 : 2; }
+      var order = Array.from(drawn).sort(function (a, b) {
+        return rank(a) - rank(b) || nodeCount[b] - nodeCount[a] || a - b;
+      });
       var pos = network.getPositions(order.map(function (n) { return N.id[n]; }));
       var placed = [], sizes = new Map(), extent = null;
-      order.forEach(function (n) {
-        var size = labelSize(n), id = N.id[n], node = nodesDS.get(id);
-        if (!size || !pos[id] || !node) { sizes.set(n, size); return; }
-        var px = size * s, p = network.canvasToDOM(pos[id]), r = (node.size || 10) * s;
-        measure.font = px + "px arial";
-        var w = measure.measureText(node.label || "").width;
-        var b = { x0: p.x - w / 2 - 2, x1: p.x + w / 2 + 2, y0: p.y - r, y1: p.y + r + px * 1.25 };
+      function grow(b) {
         extent = extent ? { x0: Math.min(extent.x0, b.x0), x1: Math.max(extent.x1, b.x1),
                             y0: Math.min(extent.y0, b.y0), y1: Math.max(extent.y1, b.y1) } : b;
-        var label = { x0: b.x0, x1: b.x1, y0: p.y + r, y1: b.y1 };
+      }
+      order.forEach(function (n) {
+        var size = labelSize(n), id = N.id[n], node = nodesDS.get(id);
+        sizes.set(n, size);
+        if (!pos[id] || !node) { return; }
+        var p = network.canvasToDOM(pos[id]), r = (node.size || 10) * s;
+        grow({ x0: p.x - r, x1: p.x + r, y0: p.y - r, y1: p.y + r });
+        if (!size) { return; }
+        var px = size * s;
+        measure.font = px + "px arial";
+        var w = measure.measureText(node.label || "").width;
+        var label = { x0: p.x - w / 2 - 2, x1: p.x + w / 2 + 2, y0: p.y + r, y1: p.y + r + px * 1.25 };
+        if (isState(n)) { grow(label); }  // the fit leaves room for the states' labels; the others may give way
         var clash = label.x0 < 0 || label.x1 > W || label.y1 > H || placed.some(function (q) {
           return label.x0 < q.x1 && q.x0 < label.x1 && label.y0 < q.y1 && q.y0 < label.y1;
         });
-        if (declutter && clash) { size = 0; } else { placed.push(label); }
-        sizes.set(n, size);
+        if (declutter && clash) { sizes.set(n, 0); } else { placed.push(label); }
       });
       return { sizes: sizes, extent: extent, placed: placed };
     }
