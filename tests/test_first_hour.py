@@ -226,3 +226,10 @@ def test_table_numbers_have_thousands_separators_and_csv_json_do_not():
     assert "6860000000" in csv.stdout and "6,860" not in csv.stdout
     js = nkrel("query", query, "--format", "json")
     assert '"6860000000"' in js.stdout
+
+
+def test_stats_text_has_thousands_separators_and_json_does_not():
+    text = nkrel("stats")
+    assert text.returncode == 0
+    quads = int(nkrel("stats", "--format", "json").stdout.split('"quads": ')[1].split(",")[0])
+    assert quads > 1000 and f"quads: {quads:,}" in text.stdout and f"{quads:,}" != str(quads)
