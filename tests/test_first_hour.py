@@ -3,6 +3,7 @@ errors that show the fix, Ctrl-C, exit codes, thousands separators."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -231,5 +232,21 @@ def test_table_numbers_have_thousands_separators_and_csv_json_do_not():
 def test_stats_text_has_thousands_separators_and_json_does_not():
     text = nkrel("stats")
     assert text.returncode == 0
-    quads = int(nkrel("stats", "--format", "json").stdout.split('"quads": ')[1].split(",")[0])
+    quads = json.loads(nkrel("stats", "--format", "json").stdout)["quads"]
     assert quads > 1000 and f"quads: {quads:,}" in text.stdout and f"{quads:,}" != str(quads)
+
+
+def test_the_quick_starts_queries_and_python_call_work_as_written():
+    quick = README.split("## Quick start", 1)[1].split("## Commands", 1)[0]
+    blocks = re.findall(r"```(sh|python)\n(.*?)```", quick, re.S)
+    commands = [line.split("#")[0].split() for lang, body in blocks if lang == "sh" for line in body.splitlines()
+                if line.startswith("nkrel ")]  # fmt: skip
+    assert len(commands) >= 3
+    for command in commands:
+        result = nkrel(*command[1:])
+        assert result.returncode == 0 and result.stdout.strip(), (command, result.stderr)
+    python = next(body for lang, body in blocks if lang == "python")
+    result = subprocess.run([sys.executable, "-c", python + "\nprint(repr(rows[0]['value']))"], capture_output=True,
+                            text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Decimal('6860000000')"
