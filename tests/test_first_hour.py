@@ -250,3 +250,26 @@ def test_the_quick_starts_queries_and_python_call_work_as_written():
                             text=True, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Decimal('6860000000')"
+
+
+def test_ctrl_c_while_adding_a_document_leaves_the_corpus_as_it_was(tmp_path, corpus_copy, monkeypatch):
+    from nkrel.ingest import curate
+
+    real_write, calls = curate._write, []
+
+    def write(path, data):  # the text and the fact file are written; Ctrl-C comes at the registry
+        calls.append(path.name)
+        if path.name == "documents.yaml":
+            raise KeyboardInterrupt
+        real_write(path, data)
+
+    monkeypatch.setattr(curate, "_write", write)
+    before = {p.relative_to(corpus_copy): p.read_bytes() for p in corpus_copy.rglob("*") if p.is_file()}
+    text = tmp_path / "new.txt"
+    text.write_text("A new sentence about trade.\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["add-document", str(text), "--id", "new-doc", "--title", "T", "--corpus", str(corpus_copy)]
+    )
+    assert result.exit_code == 130 and "the document was not added" in result.stderr
+    assert calls == ["new.txt", "new-doc.yaml", "documents.yaml"]
+    assert {p.relative_to(corpus_copy): p.read_bytes() for p in corpus_copy.rglob("*") if p.is_file()} == before
