@@ -6,7 +6,7 @@
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test test-deps system-deps lint bench bench-network bench-draft bench-scale screenshots mutation mutation-report
+.PHONY: build test test-deps system-deps lint docs bench bench-network bench-draft bench-scale screenshots mutation mutation-report
 
 build:
 	$(PYTHON) -m pip install .
@@ -35,6 +35,10 @@ test: test-deps
 lint:
 	ruff check . && ruff format --check .
 
+# the reference in docs/ as a site (site/); --strict: a broken link or missing page fails
+docs:
+	$(PYTHON) -m mkdocs build --strict
+
 bench:
 	$(PYTHON) tests/benchmark.py
 
@@ -47,9 +51,9 @@ bench-scale:
 bench-draft:
 	$(PYTHON) tests/benchmark_draft.py
 
-# the README's pictures of each view of the network page (graphs/screenshots/*.png)
+# the pictures of each view of the network page, desktop and phone (docs/screenshots/*.png)
 screenshots:
-	$(PYTHON) tests/screenshots.py graphs/screenshots
+	$(PYTHON) tests/screenshots.py docs/screenshots
 
 # mutation testing of load, build, coverage, query, safety and write with cosmic-ray
 # (tests/mutation/; README "Development"): it rewrites nkrel/ in place, one mutant at

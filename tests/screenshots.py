@@ -1,6 +1,6 @@
 """The README's pictures: each view of the built network page, in headless chromium.
 
-Usage: python tests/screenshots.py OUT_DIR [--page graphs/network.html]   (make screenshots)
+Usage: python tests/screenshots.py OUT_DIR (docs/screenshots) [--page graphs/network.html]   (make screenshots)
 """
 
 from __future__ import annotations
@@ -37,6 +37,18 @@ SHOTS = [
         ],
     ),  # fmt: skip
     ("phone.png", (390, 844), []),
+    ("phone-timeline.png", (390, 844), [("click", "#tab-timeline")]),
+    ("phone-trade.png", (390, 844), [("click", "#tab-trade")]),
+    ("phone-table.png", (390, 844), [("click", "#tab-table")]),
+    (
+        "phone-source.png",
+        (390, 844),
+        [
+            ("eval", "() => nkrel.select('ta-nigeria-dprk-diplomatic-ties-1976')"),
+            ("click", "#panel .evidence-actions button"),
+            ("eval", "() => window.scrollTo(0, 0)"),
+        ],
+    ),  # fmt: skip
 ]
 
 

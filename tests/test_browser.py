@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -804,3 +805,124 @@ def test_anomalies_are_marked_on_the_built_page(built_page):
     page.evaluate("() => nkrel.select('ta-dprk-embassy-pyongyang')")
     assert "its own capital" in page.evaluate(PANEL)
     assert len(expected) < page.evaluate(VISIBLE)["edges"], "only the edges an anomaly concerns are flagged"
+
+
+# ------------------------------------------------------------------ the first hour (issue 23): phone, keyboard, first paint
+
+LABEL_BOXES = """() => {
+  // the labels vis drew (its own measured boxes), on screen, for the nodes whose label is shown
+  const net = nkrel.network, box = document.querySelector('#graph').getBoundingClientRect();
+  return nkrel.nodes.get().filter(n => n.font && n.font.size > 0 && n.label).map(n => {
+    const s = net.body.nodes[n.id].labelModule.size;
+    const a = net.canvasToDOM({x: s.left, y: s.top}), b = net.canvasToDOM({x: s.left + s.width, y: s.top + s.height});
+    return {id: n.id, label: n.label, x0: a.x, y0: a.y, x1: b.x, y1: b.y, w: box.width, h: box.height};
+  });
+}"""
+
+
+def _settled(page):
+    page.wait_for_function("() => nkrel.status().stabilized")
+    page.wait_for_timeout(400)  # the label sizes set after the layout are drawn on the next frame
+
+
+@pytest.mark.parametrize("viewport", [(1440, 900), (390, 844)], ids=["desktop", "phone"])
+def test_the_first_paint_fits_the_whole_network_with_its_labels(browser, built_dir, viewport):
+    path = built_dir / "network.html"
+    page, requests, errors = open_page(browser, path, viewport=viewport)
+    _settled(page)
+    nodes = page.evaluate("""() => { const net = nkrel.network, box = document.querySelector('#graph').getBoundingClientRect();
+      return Object.entries(net.getPositions()).map(([id, p]) => { const d = net.canvasToDOM(p);
+        return {id, x: d.x, y: d.y, w: box.width, h: box.height}; }); }""")
+    outside = [n["id"] for n in nodes if not (0 <= n["x"] <= n["w"] and 0 <= n["y"] <= n["h"])]
+    assert not outside, f"nodes outside the first paint: {outside}"
+    labels = page.evaluate(LABEL_BOXES)
+    clipped = [
+        b["label"] for b in labels if b["x0"] < -1 or b["x1"] > b["w"] + 1 or b["y0"] < -1 or b["y1"] > b["h"] + 1
+    ]
+    assert not clipped, f"labels cut at the edge: {clipped}"
+    shown = {b["id"] for b in labels}
+    assert {"north-korea", "china"} <= shown
+    checked_close(page, requests, errors, path)
+
+
+def test_on_a_phone_the_network_labels_do_not_overlap(browser, built_dir):
+    path = built_dir / "network.html"
+    page, requests, errors = open_page(browser, path, viewport=(390, 844))
+    _settled(page)
+    labels = page.evaluate(LABEL_BOXES)
+    assert len(labels) >= 5, labels
+    overlaps = [(a["label"], b["label"]) for k, a in enumerate(labels) for b in labels[k + 1 :]
+                if a["x0"] < b["x1"] - 1 and b["x0"] < a["x1"] - 1 and a["y0"] < b["y1"] - 1 and b["y0"] < a["y1"] - 1]  # fmt: skip
+    assert not overlaps, overlaps
+    page.mouse.wheel(0, -600)  # zoomed in, labels are laid out again: still none overlaps
+    page.wait_for_timeout(600)
+    labels = page.evaluate(LABEL_BOXES)
+    overlaps = [(a["label"], b["label"]) for k, a in enumerate(labels) for b in labels[k + 1 :]
+                if a["x0"] < b["x1"] - 1 and b["x0"] < a["x1"] - 1 and a["y0"] < b["y1"] - 1 and b["y0"] < a["y1"] - 1]  # fmt: skip
+    assert not overlaps, overlaps
+    checked_close(page, requests, errors, path)
+
+
+def test_on_a_phone_every_year_of_the_trade_chart_can_be_reached(browser, built_dir):
+    path = built_dir / "network.html"
+    page, requests, errors = open_page(browser, path, viewport=(390, 844))
+    page.click("#tab-trade")
+    marks = page.locator("#trade-main .mark")
+    assert marks.count() >= 10
+    years = set()
+    for k in range(marks.count()):
+        mark = marks.nth(k)
+        mark.scroll_into_view_if_needed()
+        box = mark.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (k, box)
+        years.add(mark.get_attribute("data-fact"))
+    # China's 2014 peak, the example of the issue, is on screen
+    peak = page.locator('#trade-main .mark[data-fact="ta-china-dprk-trade-peak-2014"]').first
+    peak.scroll_into_view_if_needed()
+    box = peak.bounding_box()
+    assert 0 <= box["x"] <= 390 - box["width"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # the chart scrolls, not the page
+    checked_close(page, requests, errors, path)
+
+
+@pytest.mark.parametrize("viewport", [(1440, 900), (390, 844)], ids=["desktop", "phone"])
+def test_a_skip_link_and_the_view_tabs_are_the_first_tab_stops(browser, built_dir, viewport):
+    path = built_dir / "network.html"
+    page, requests, errors = open_page(browser, path, viewport=viewport)
+    stops = []
+    for k in range(3):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("() => document.activeElement.id || document.activeElement.className"))
+        if k == 0:
+            assert page.locator("#skip").bounding_box()["y"] >= 0  # visible while focused
+            page.keyboard.press("Enter")  # it moves the focus to the selected view tab
+            assert page.evaluate("() => document.activeElement.id") == "tab-network"
+            page.keyboard.press("Shift+Tab")
+    assert stops[0] == "skip" and "tab-network" in stops[1:], stops
+    checked_close(page, requests, errors, path)
+
+
+def test_at_1440x900_the_tables_quote_column_is_readable_beside_the_evidence_panel(browser, built_dir):
+    path = built_dir / "network.html"
+    page, requests, errors = open_page(browser, path, viewport=(1440, 900))
+    page.click("#tab-table")
+    panel = page.locator("#panel").bounding_box()
+    quotes = page.locator("#fact-table td.quote")
+    assert quotes.count() >= 10
+    for k in range(5):
+        box = quotes.nth(k).bounding_box()
+        assert box["width"] >= 200, box
+        assert box["x"] + box["width"] <= panel["x"] + 1, (box, panel)  # not under the panel, no scrolling needed
+    checked_close(page, requests, errors, path)
+
+
+def test_the_page_says_what_the_corpus_covers(built_page):
+    about = built_page.inner_text("#about")
+    n_facts = built_page.evaluate("() => nkrel.data.facts.id.length")
+    undated = built_page.evaluate(
+        "() => nkrel.data.facts.first.filter((a, i) => a === null && nkrel.data.facts.last[i] === null).length"
+    )
+    match = re.fullmatch(r"About this corpus: 3 documents, ([\d,]+) facts, dated (\d{4})\u2013(\d{4}); ([\d,]+) facts with no date \(listed under the timeline\)\.", about)  # fmt: skip
+    assert match, about
+    assert int(match[1].replace(",", "")) == n_facts and int(match[4].replace(",", "")) == undated > 0
+    assert int(match[2]) < 1960 and int(match[3]) >= 2019

@@ -148,16 +148,16 @@ class TestSafety:
     def test_a_syntax_error_at_the_last_character_after_the_end_and_inside_a_line(self):
         result = nkrel("query", "SELECT * WHERE { ?s ?p ?o }}")
         assert result.returncode == 2
-        assert result.stderr == "nkrel: error: SPARQL syntax error at line 1, column 28: unexpected '}'\n"
+        assert result.stderr == "nkrel: error: SPARQL syntax error at line 1, column 28: '}' is not valid here\n"
         result = nkrel("query", "\n\nSELECT")
-        assert result.returncode == 2
-        assert result.stderr == "nkrel: error: SPARQL syntax error at line 3, column 7: unexpected the end\n"
-        result = nkrel("query", "SELECT * WHERE { ?s ?p ?o }} LIMIT 10 OFFSET 20 # and more")
         assert result.returncode == 2
         assert (
             result.stderr
-            == "nkrel: error: SPARQL syntax error at line 1, column 28: unexpected '} LIMIT 10 OFFSET 20'\n"
+            == "nkrel: error: SPARQL syntax error at line 3, column 7: the query ends before it is complete\n"
         )
+        result = nkrel("query", "SELECT * WHERE { ?s ?p ?o }} LIMIT 10 OFFSET 20 # and more")
+        assert result.returncode == 2
+        assert result.stderr == "nkrel: error: SPARQL syntax error at line 1, column 28: '}' is not valid here\n"
 
     # _walk: `continue` past a node seen before as `break` (the walk stops at the first
     # node the parse tree holds twice, here the repeated 1, and never reaches a SERVICE

@@ -104,7 +104,7 @@ def test_a_refusal_names_what_was_refused():
 def test_syntax_error_shows_line_and_column():
     result = nkrel("query", "SELECT * WHERE {\n  ?s ?p }")
     assert result.returncode == 2
-    assert result.stderr.startswith("nkrel: error: SPARQL syntax error at line 2, column 3: unexpected '?s ?p }'")
+    assert result.stderr.startswith("nkrel: error: SPARQL syntax error at line 2, column 9: '}' is not valid here")
     assert "Traceback" not in result.stderr
 
 

@@ -1,5 +1,6 @@
 """The `nkrel` command: a thin click layer over the library stages, one module per
-group of commands. Exit codes: 0 success; 1 the input was refused; 2 usage error."""
+group of commands. Exit codes: 0 success; 1 the input was refused; 2 usage error
+(a missing input file included); 130 stopped with Ctrl-C."""
 
 from __future__ import annotations
 
@@ -7,9 +8,20 @@ import click
 
 from .. import __version__
 from . import build, corpus, draft, query, remote, viz
+from .common import interrupted
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; a Ctrl-C in any command ends with a sentence and exit 130."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, click.Abort):  # click.Abort: Ctrl-C at a prompt
+            interrupted(ctx.invoked_subcommand)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nkrel")
 def main():
     """Build and explore a knowledge graph of North Korea's international relations.

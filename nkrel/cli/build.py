@@ -237,7 +237,8 @@ def stats(workspace, corpus, graph_file, no_rebuild, fmt):
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
         return
-    click.echo(f"facts: {result['facts']}    entities: {result['entities']}    quads: {result['quads']}")
+    # thousands separators for people (the json keeps plain numbers)
+    click.echo(f"facts: {result['facts']:,}    entities: {result['entities']:,}    quads: {result['quads']:,}")
     for title, table in (
         ("facts by kind", result["facts_by_kind"]),
         ("facts by document", result["facts_by_document"]),
@@ -246,4 +247,4 @@ def stats(workspace, corpus, graph_file, no_rebuild, fmt):
         click.echo(f"\n{title}:")
         width = max(map(len, table), default=0)
         for key, n in table.items():
-            click.echo(f"  {key.ljust(width)}  {n:>6}")
+            click.echo(f"  {key.ljust(width)}  {n:>9,}")

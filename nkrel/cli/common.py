@@ -1,8 +1,9 @@
 """Shared pieces of the `nkrel` command: error handling, progress and common options.
 
 Exit codes (all commands): 0 success; 1 the input data was refused (a problem in the
-corpus, a graph that breaks the shapes, or a query error); 2 usage error (bad
-option or argument). Errors go to stderr as one line each, never a traceback.
+corpus, a graph that breaks the shapes); 2 usage error (a bad option or argument, a
+missing input file, a refused or broken query); 130 stopped with Ctrl-C. Errors go to
+stderr as one line each, never a traceback.
 Heavy libraries (rdflib, pyshacl, pyvis) are imported inside the commands that need
 them, so that `nkrel --help` and quick commands start fast.
 """
@@ -16,6 +17,28 @@ from pathlib import Path
 import click
 
 EXIT_DATA = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
+
+# What a command keeps when Ctrl-C stops it: each writes atomically (a temporary
+# file or folder renamed into place), so a stop leaves the old state whole.
+KEPT_ON_STOP = {
+    "build": "nothing was written; the previous build is untouched",
+    "export": "nothing was written",
+    "viz": "nothing was written; the previous page is untouched",
+    "init": "no workspace was made",
+    "add-document": "the document was not added (documents.yaml is as it was)",
+    "draft": "no drafts were written; the drafts file is as it was",
+    "push": "the graphs listed above as pushed stay on the server; the others were not sent",
+}
+
+
+def interrupted(command: str | None) -> None:
+    """Ctrl-C: a sentence saying what was kept instead of click's bare 'Aborted!', exit 130."""
+    kept = KEPT_ON_STOP.get(command or "", "nothing was changed")
+    click.echo("", err=True)  # past the ^C the terminal echoed
+    click.echo(f"nkrel: stopped (Ctrl-C); {kept}", err=True)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def _fail(heading: str, lines: list[str] = ()) -> None:
@@ -149,7 +172,14 @@ def stopped(signum: int) -> None:
 
 def _query_fail(message: str) -> None:
     click.echo(f"nkrel: error: {message}", err=True)
-    sys.exit(2)
+    sys.exit(EXIT_USAGE)
+
+
+def require_input_file(path: Path | None) -> None:
+    """A missing input file named on the command line is a usage error (exit 2) in every
+    command, with the message `nkrel query missing.rq` gives."""
+    if path is not None and not Path(path).exists():
+        _query_fail(f"cannot read {path}: No such file or directory")
 
 
 graph_file_option = click.option(
@@ -167,6 +197,7 @@ def _dataset(corpus, graph_file, workspace=None, no_rebuild=False):
 
     if corpus is not None and graph_file is not None:
         raise click.UsageError("give --corpus or --graph, not both")
+    require_input_file(graph_file)
     if corpus is not None:
         _progress("Loading and verifying the corpus...")
     elif graph_file is None:
@@ -182,6 +213,7 @@ def graph_store(workspace, corpus, graph_file, no_rebuild):
     on-disk store when it is the workspace's build."""
     import pyoxigraph as ox
 
+    require_input_file(graph_file)
     if corpus is None and graph_file is None:
         from ..sparql.query import open_store
 

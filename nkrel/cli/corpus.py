@@ -18,6 +18,7 @@ from .common import (
     graph_store,
     handle_errors,
     no_rebuild_option,
+    require_input_file,
     workspace_option,
 )
 
@@ -168,6 +169,7 @@ def add_document_command(text_file, doc_id, title, publisher, workspace, corpus)
     """
     from ..ingest.curate import CurateError, add_document
 
+    require_input_file(text_file)
     if corpus is None:
         ws = find_workspace(workspace)
         ws.require_writable("`nkrel add-document`")

@@ -74,10 +74,12 @@ def add_document(corpus_dir: Path, text_path: Path, doc_id: str, title: str, pub
             _write(path, content)
             written.append(path)
         _write(registry, buffer.getvalue().encode("utf-8"))  # last: the corpus changes only now
-    except OSError as e:
+    except BaseException as e:  # an error or Ctrl-C before the registry changed: remove the copies
         for path in written:
             path.unlink(missing_ok=True)
-        raise CurateError(f"cannot write {e.filename or corpus_dir}: {e.strerror or e}") from None
+        if isinstance(e, OSError):
+            raise CurateError(f"cannot write {e.filename or corpus_dir}: {e.strerror or e}") from None
+        raise
     return facts_file
 
 

@@ -719,7 +719,7 @@ def _read_fact(entry, reader: _Reader, doc, entities, vocabulary, links) -> Fact
         out = []
         for eid in items:
             if eid not in entities:
-                f.bad(f"unknown entity {_clip(eid)} in '{key}'", key)
+                f.bad(f"unknown entity {_clip(eid)} in '{key}'{_entity_hint(eid, entities)}", key)
             elif not any(vocabulary.is_a(entities[eid].type, t) for t in wanted):
                 f.bad(f"'{key}' needs a {' or '.join(wanted)}; {eid!r} is a {entities[eid].type}", key)
             else:
@@ -742,7 +742,7 @@ def _read_fact(entry, reader: _Reader, doc, entities, vocabulary, links) -> Fact
     as_stated = f.mapping("as_stated") or {}
     for eid, words in as_stated.items():
         if eid not in entities:
-            f.bad(f"as_stated names unknown entity {_clip(str(eid))}", "as_stated")
+            f.bad(f"as_stated names unknown entity {_clip(str(eid))}{_entity_hint(str(eid), entities)}", "as_stated")
         elif not _is_text(words) or not in_quotes(words):
             f.bad(f"as_stated words for {eid} must be text inside a quote, got {_what(words)}", "as_stated")
 
@@ -889,7 +889,8 @@ def _locate(quote, occurrence, doc: Document, reader, node, item) -> Span | None
         return None
     starts = [m.start() for m in re.finditer(re.escape(quote), doc.text)]
     if not starts:
-        reader.problem(node, item, f"quote not found verbatim in {doc.file_name}: {_clip(quote)}", "quote")
+        hint = _closest_passage(quote, doc.text)
+        reader.problem(node, item, f"quote not found verbatim in {doc.file_name}: {_clip(quote)}{hint}", "quote")
         return None
     if occurrence is None:
         if len(starts) > 1:
@@ -1061,3 +1062,79 @@ def _moment(v) -> str | None:
 
 def _clip(text: str, width: int = 60) -> str:
     return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
+# Characters a curator's keyboard gives where a text has a typographic one: named in the
+# hint when the closest passage differs from the quote by one of them.
+_LOOKALIKES = [
+    ("quote", "'\u2018\u2019\u201a\u2032`\u00b4", {"'": "a straight quote", "`": "a backtick"}, "a curly quote"),
+    ("quote", '"\u201c\u201d\u201e\u2033', {'"': "a straight double quote"}, "a curly double quote"),
+    (
+        "dash",
+        "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212",
+        {"-": "a hyphen", "\u2013": "an en dash", "\u2014": "an em dash"},
+        "a dash",
+    ),
+    (
+        "space",
+        " \u00a0\u2009\u202f\n\t",
+        {" ": "a space", "\u00a0": "a no-break space", "\n": "a line break", "\t": "a tab"},
+        "a thin space",
+    ),
+]
+
+
+def _describe(char: str) -> str:
+    for _family, members, names, default in _LOOKALIKES:
+        if char in members:
+            return f"{names.get(char, default)} {char!r}"
+    return repr(char)
+
+
+def _closest_passage(quote: str, text: str) -> str:
+    """Lines for a quote not found verbatim: the closest passage of the text, a caret
+    where it first differs from the quote, and what differs (a straight quote for a
+    curly one, a hyphen for a dash, a space) when that is it."""
+    lo, hi = 0, len(quote)  # the longest prefix of the quote found in the text
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if quote[:mid] in text:
+            lo = mid
+        else:
+            hi = mid - 1
+    if lo >= min(12, len(quote) // 2):
+        start = text.index(quote[:lo])
+    else:  # the quote differs early: align it where it matches best
+        from rapidfuzz import fuzz
+
+        found = fuzz.partial_ratio_alignment(quote, text)
+        if found is None or found.score < 60:
+            return "\n    no passage of the text is close to it: is it the right document?"
+        start, lo = found.dest_start, 0
+        while lo < len(quote) and start + lo < len(text) and quote[lo] == text[start + lo]:
+            lo += 1
+    at = start + lo
+    if at >= len(text):
+        return "\n    the text ends before the quote does"
+    before = text[max(0, at - 40) : at].replace("\n", "\u21b5")
+    passage = before + text[at : at + 20].replace("\n", "\u21b5")
+    got, want = quote[lo : lo + 1], text[at]
+    what = f"the text has {_describe(want)} where the quote has {_describe(got) if got else 'its end'}"
+    same = [family for family, members, *_ in _LOOKALIKES if got and got in members and want in members]
+    if same:
+        what += f" (a {same[0]} difference)"
+    return (f"\n    closest passage (character {at}): {passage}"
+            f"\n    {' ' * (len('closest passage (character ): ') + len(str(at)) + len(before))}^ {what}")  # fmt: skip
+
+
+def _entity_hint(eid: str, entities: dict) -> str:
+    """'; did you mean X?' for a misspelt entity id, label or alias, and how to add a new one."""
+    from rapidfuzz import fuzz, process
+
+    names = {}
+    for entity in entities.values():
+        for name in (entity.id, entity.label, *entity.aliases):
+            names.setdefault(name.lower(), entity.id)
+    best = process.extractOne(eid.lower(), list(names), scorer=fuzz.WRatio, score_cutoff=80)
+    guess = f"; did you mean {names[best[0]]!r}?" if best else ""
+    return f"{guess} (a new entity: add it to entities.yaml, or accept the draft entity in `nkrel review`)"

@@ -891,6 +891,7 @@ def _page_data(graph) -> dict:
             "title": [titles.get(d) for d in docs.items],
             "text": [texts.get(d) for d in docs.items],
         },
+        "documentCount": len(docs.items),  # for the page's "about this corpus" line, before the evidence
         "claims": [claim_facts[c] for c in range(len(claims.items))],
         "anomalies": anomaly_texts.items,
         "factKinds": fact_kinds.items,

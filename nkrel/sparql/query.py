@@ -332,7 +332,21 @@ def _cell(term) -> str:
             if value.startswith(ns) and _PN_LOCAL.fullmatch(value[len(ns) :]):
                 return f"{prefix}:{value[len(ns) :]}"
         return f"<{value}>"
+    if type(term).__name__ == "Literal" and term.datatype.value in _NUMERIC:
+        return _grouped(value)
     return value
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMERIC = {_XSD + t for t in ("integer", "decimal", "long", "int", "nonNegativeInteger", "positiveInteger")}
+_DIGITS = re.compile(r"([+-]?)(\d{5,})((?:\.\d*)?)")
+
+
+def _grouped(value: str) -> str:
+    """6860000000 as 6,860,000,000 for people (tables only; csv and json keep the number);
+    numbers of up to four digits, such as years, stay as they are."""
+    match = _DIGITS.fullmatch(value)
+    return f"{match[1]}{int(match[2]):,}{match[3]}" if match else value
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

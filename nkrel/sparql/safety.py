@@ -109,9 +109,60 @@ def _walk(tree):
             stack.extend(list(node))
 
 
+_TOKEN = re.compile(r"""\"[^"\n]*"?|'[^'\n]*'?|<[^>\s]*>?|[?$]\w+|[\w:.\-]+|&&|\|\||[!<>=]=?|\S""")
+_OPERATORS = {">", "<", "=", "!=", ">=", "<=", "+", "-", "*", "/", "&&", "||", "!"}
+
+
+def _deeper(source: str, loc: int, depth: int = 0) -> int:
+    """Where the fault really is: rdflib's parser reports the start of the construct
+    that failed (FILTER, OPTIONAL, a triple); parse that construct alone to find the
+    token inside it that stopped it, and step past an operator left without its operand."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql import parser as grammar
+
+    rest = source[loc:]
+    head = rest.lstrip()[:8].upper()
+    element = (
+        grammar.Filter if head.startswith("FILTER") else
+        grammar.Bind if head.startswith("BIND") else
+        grammar.GraphPatternNotTriples if head.startswith(("OPTIONAL", "MINUS", "GRAPH", "{", "VALUES")) else
+        grammar.TriplesBlock if head[:1] in "?$<_:" or head[:1].isalpha() and ":" in rest[:40] else None
+    )  # fmt: skip
+    if element is None or depth > 8:
+        return loc
+    try:
+        element.parse_string(rest)
+    except ParseBaseException as inner:
+        found = loc + inner.loc
+        if found > loc:
+            return _deeper(source, found, depth + 1)
+    except RecursionError:
+        pass
+    return loc
+
+
 def _syntax_message(e, source: str, text: str) -> str:
-    """'SPARQL syntax error at line L, column C: ...' in the user's own lines."""
+    """'SPARQL syntax error at line L, column C: ...' in the user's own lines, at the
+    token at fault, in plain words."""
+    loc = _deeper(source, e.loc)
+    while loc < len(source) and source[loc].isspace():
+        loc += 1
+    token = _TOKEN.match(source, loc)
+    if token and token.group() in _OPERATORS:  # `?x > )`: the fault is what follows the operator
+        after = _TOKEN.search(source, token.end())
+        if after:
+            operator, token, loc = token.group(), after, after.start()
     added = source.count("\n") - text.count("\n")
-    line = max(1, e.lineno - added)
-    found = repr(e.line[e.col - 1 : e.col + 19]) if e.line and e.col - 1 < len(e.line) else "the end"
-    return f"SPARQL syntax error at line {line}, column {e.col}: unexpected {found}"
+    line = source.count("\n", 0, loc) + 1 - added
+    column = loc - (source.rfind("\n", 0, loc) + 1) + 1
+    where = f"SPARQL syntax error at line {max(1, line)}, column {column}"
+    if token is None:
+        opened = source.count("{") - source.count("}")
+        unclosed = f" ({opened} '{{' not closed by '}}')" if opened > 0 else ""
+        return f"{where}: the query ends before it is complete{unclosed}"
+    word = token.group()
+    if word[0] in "\"'" and (len(word) == 1 or word[-1] != word[0]):
+        return f"{where}: the string {word[:20]!r} is not closed on its line"
+    if "operator" in locals():
+        return f"{where}: {word!r} cannot follow {operator!r}: a value or expression is missing before it"
+    return f"{where}: {word!r} is not valid here"

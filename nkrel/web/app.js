@@ -553,19 +553,72 @@
       nodesDS.update(ups);
       if (firstLayout) {
         firstLayout = false;
-        network.fit({ animation: false });
+        fitAll();
         status.stabilizedAt = since();
       }
       status.stabilized = true;
-      adjustLabels();
+      adjustLabels(true);
       if (!status.ready) { becomeReady(); }
     }
-    function adjustLabels() {
+    function fitAll() {
+      // fit the nodes with room for their labels: vis fits node centres and sizes only,
+      // so a label near the edge (below its node) would be cut off on a narrow screen
+      network.fit({ animation: false });
+      var W = container.clientWidth, H = container.clientHeight;
+      for (var round = 0; round < 4; round++) {  // labels keep their size on screen as the view shrinks: repeat
+        zoomScale = network.getScale();
+        var box = labelBoxes(false).extent;
+        if (!box || !W || !H) { return; }
+        var grow = Math.min(1, (W - 16) / Math.max(box.x1 - box.x0, 1), (H - 16) / Math.max(box.y1 - box.y0, 1));
+        var centre = network.DOMtoCanvas({ x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2 });
+        network.moveTo({ position: centre, scale: zoomScale * grow, animation: false });
+        if (grow > 0.98) { break; }
+      }
+    }
+    var measure = document.createElement("canvas").getContext("2d");
+    function labelBoxes(declutter) {
+      // each drawn label's box on screen (vis draws it centred below its node), the biggest
+      // nodes first; with declutter, a label that would overlap one already placed, or run
+      // past the edge of the network, is left out (hover, the panel and the list still name it)
+      var s = network.getScale(), W = container.clientWidth, H = container.clientHeight;
+      function rank(n) { return isState(n) ? 0 : N.kind[n] === AGREEMENT ? 1 : 2; }
+      var order = Array.from(drawn).sort(function (a, b) {
+        return rank(a) - rank(b) || nodeCount[b] - nodeCount[a] || a - b;
+      });
+      var pos = network.getPositions(order.map(function (n) { return N.id[n]; }));
+      var placed = [], sizes = new Map(), extent = null;
+      function grow(b) {
+        extent = extent ? { x0: Math.min(extent.x0, b.x0), x1: Math.max(extent.x1, b.x1),
+                            y0: Math.min(extent.y0, b.y0), y1: Math.max(extent.y1, b.y1) } : b;
+      }
+      order.forEach(function (n) {
+        var size = labelSize(n), id = N.id[n], node = nodesDS.get(id);
+        sizes.set(n, size);
+        if (!pos[id] || !node) { return; }
+        var p = network.canvasToDOM(pos[id]), r = (node.size || 10) * s;
+        grow({ x0: p.x - r, x1: p.x + r, y0: p.y - r, y1: p.y + r });
+        if (!size) { return; }
+        var px = size * s;
+        measure.font = px + "px arial";
+        var w = measure.measureText(node.label || "").width;
+        var label = { x0: p.x - w / 2 - 2, x1: p.x + w / 2 + 2, y0: p.y + r, y1: p.y + r + px * 1.25 };
+        if (isState(n)) { grow(label); }  // the fit leaves room for the states' labels; the others may give way
+        var clash = label.x0 < 0 || label.x1 > W || label.y1 > H || placed.some(function (q) {
+          return label.x0 < q.x1 && q.x0 < label.x1 && label.y0 < q.y1 && q.y0 < label.y1;
+        });
+        if (declutter && clash) { sizes.set(n, 0); } else { placed.push(label); }
+      });
+      return { sizes: sizes, extent: extent, placed: placed };
+    }
+    function adjustLabels(force) {
       var s = network.getScale();
-      if (Math.abs(s - zoomScale) / zoomScale < 0.15 && status.ready) { return; }
+      if (!force && Math.abs(s - zoomScale) / zoomScale < 0.15 && status.ready) { return; }
       zoomScale = s;
       var ups = [];
       drawn.forEach(function (n) { ups.push({ id: N.id[n], font: { size: labelSize(n) } }); });
+      nodesDS.update(ups);
+      ups = [];
+      labelBoxes(true).sizes.forEach(function (size, n) { ups.push({ id: N.id[n], font: { size: size } }); });
       nodesDS.update(ups);
     }
 
@@ -928,7 +981,7 @@
       r.addEventListener("change", function () { if (r.checked) { S.edges = r.value; update(); } });
     });
     byId("fit").addEventListener("click", function () {
-      if (network) { network.fit({ animation: false }); adjustLabels(); }
+      if (network) { fitAll(); adjustLabels(true); }
     });
     byId("reset").addEventListener("click", function () {
       resetFilters();
@@ -939,7 +992,7 @@
       byId("search-results").replaceChildren();
       byId("search-result").textContent = "";
       update();
-      if (network) { network.fit({ animation: false }); adjustLabels(); }
+      if (network) { fitAll(); adjustLabels(true); }
     });
     function syncControls() {
       partner.value = S.partner === null ? "" : N.id[S.partner];
@@ -1066,7 +1119,7 @@
       renderView();
       if (name === "network" && network) {
         network.redraw();
-        if (needsFit) { needsFit = false; network.fit({ animation: false }); adjustLabels(); }
+        if (needsFit) { needsFit = false; fitAll(); adjustLabels(true); }
       }
       if (!(opts && opts.noHash)) { writeHash(); }
     }
@@ -1316,7 +1369,7 @@
       });
       var log = byId("trade-log").checked;
       if (charts.has("main")) {
-        drawValueChart(main, charts.get("main"), width(main, 500), 320, log, colour, "US$ (value as stated, by year)");
+        drawValueChart(main, charts.get("main"), width(main, 300), 320, log, colour, "US$ (value as stated, by year)");
       } else {
         main.appendChild(el("p", "No US$ value among the facts shown.", "hint"));
       }
@@ -1327,7 +1380,8 @@
         drawValueChart(fig, c, 320, 190, false, colour, c.unit);  // small ranges, negative changes: linear
       });
       if (undatedValues.length) {
-        notes.appendChild(el("p", plural(undatedValues.length, "value") + " with no year are not drawn:"));
+        notes.appendChild(el("p", plural(undatedValues.length, "value") + " with no year " +
+          (undatedValues.length === 1 ? "is" : "are") + " not drawn:"));
         var ul = el("ul", null, "fact-list");
         notes.appendChild(ul);
         renderFactButtons(ul, sortByTime(Array.from(new Set(undatedValues))), "undated");
@@ -1734,7 +1788,8 @@
       if (!status.ready) { byId("status").textContent = "Laying out the network\u2026 " + Math.round(100 * p.iterations / p.total) + "%"; }
     });
     network.on("stabilizationIterationsDone", finishLayout);
-    network.on("zoom", function () { clearTimeout(zoomTimer); zoomTimer = setTimeout(adjustLabels, 80); });
+    network.on("zoom", function () { clearTimeout(zoomTimer); zoomTimer = setTimeout(function () { adjustLabels(true); }, 80); });
+    network.on("dragEnd", function () { adjustLabels(true); });
     var zoomTimer = null;
     network.on("click", function (p) {
       if (p.nodes.length) { selectNode(nodeIndex.get(p.nodes[0]), { keepView: true }); }
@@ -1750,8 +1805,26 @@
     network.on("blurEdge", endHover);
     if (nodesDS.length === 0) { finishLayout(); }
 
+    function aboutCorpus() {
+      // what the page covers, and what it cannot place in time, before anyone asks
+      var first = Infinity, last = -Infinity, undatedCount = 0;
+      for (var i = 0; i < NF; i++) {
+        if (!dated[i]) { undatedCount++; continue; }
+        first = Math.min(first, isFinite(lo[i]) ? lo[i] : hi[i]);
+        last = Math.max(last, isFinite(hi[i]) ? hi[i] : lo[i]);
+      }
+      var text = "About this corpus: " + plural(D.documentCount || 0, "document") + ", " + plural(NF, "fact");
+      if (isFinite(first)) { text += ", dated " + (first === last ? first : first + "\u2013" + last); }
+      text += undatedCount ? "; " + plural(undatedCount, "fact") + " with no date (listed under the timeline)."
+        : "; every fact has a date.";
+      byId("about").textContent = text;
+    }
+    byId("skip").addEventListener("click", function () {  // a skip link that is a button: no href in the page
+      document.querySelector("#tabs [aria-selected=true]").focus();
+    });
     function becomeReady() {
       status.ready = true;
+      aboutCorpus();
       readHash();
       if (S.view !== "network") { needsFit = true; }
       if (NF === 0) { byId("status").textContent = "No facts to show."; }
