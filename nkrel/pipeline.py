@@ -244,7 +244,7 @@ def _document_key(base: str, doc, facts, entities: str) -> str:
     """Hash of everything a document's graph and report depend on: nkrel's code, the
     ontology and shapes (in base), the document, its fact records, and the entities."""
     h = hashlib.sha256(base.encode())
-    h.update(repr((doc.id, doc.file_name, doc.title, doc.publisher, doc.sha256, len(doc.text))).encode())
+    h.update(repr((doc.id, doc.file_name, doc.title, doc.publisher, doc.sha256, len(doc.text), doc.source)).encode())
     for f in facts:
         h.update(repr(f).encode())
     h.update(entities.encode())

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .limits import LimitError, run_limited
-from .plain import control_character
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024  # the corpus reader's own limit (yamlfile.MAX_BYTES)
 MAX_ORIGINAL_BYTES = 64 * 1024 * 1024  # a PDF or a page as received
@@ -91,4 +90,3 @@ def _clean(text: str) -> str:
     import re
 
     return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", " ", text)
-

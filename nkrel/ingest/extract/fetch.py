@@ -72,7 +72,7 @@ def fetch(address: str, max_bytes: int, timeout: float = TIMEOUT) -> Fetched:
         if isinstance(reason, FetchError):
             raise reason from None
         raise FetchError(f"cannot reach {address}: {getattr(reason, 'strerror', None) or reason}") from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise FetchError(f"{address} did not answer within {timeout:g} s") from None
     except (ConnectionError, OSError) as e:
         raise FetchError(f"cannot fetch {address}: {e.strerror or e}") from None
