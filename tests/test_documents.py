@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rdflib import Dataset, Namespace, URIRef
+from rdflib import Dataset, Literal, Namespace, URIRef
 
 from .conftest import nkrel
 from .documents_helpers import (
@@ -109,6 +109,33 @@ def test_two_page_pdf_printed_by_chromium_goes_through_the_flow(workspace, chrom
     assert rows.returncode == 0, rows.stderr
     labour = [r for r in rows.stdout.splitlines() if "Russia signed an agreement" in r]
     assert labour and all(",panel-trade,Panel report on trade,2," in r for r in labour), labour
+    assert_shapes_refuse_a_wrong_page(workspace)
+
+
+def assert_shapes_refuse_a_wrong_page(ws: Path) -> None:
+    """The shapes accept the built pages and refuse a page 0, a second page and a missing RFC."""
+    from nkrel.model.validate import validate_dataset
+
+    ds = Dataset(default_union=True)
+    ds.parse(ws / "graphs" / "nkrel.nq", format="nquads")
+    assert validate_dataset(ds).conforms
+    page = next(s for s, o in ds.subject_objects(RDF_VALUE) if str(o).startswith("page="))
+    graph = next(g for *_, g in ds.quads((page, None, None, None)))
+    conforms = URIRef("http://purl.org/dc/terms/conformsTo")
+    breakings = [
+        ([(page, RDF_VALUE, None)], [(page, RDF_VALUE, Literal("page=0"))]),
+        ([], [(page, RDF_VALUE, Literal("page=7"))]),
+        ([(page, conforms, None)], []),
+    ]
+    for remove, add in breakings:
+        copy = Dataset(default_union=True)
+        for q in ds.quads((None, None, None, None)):
+            copy.add(q)
+        for t in remove:
+            copy.remove((*t, None))
+        for t in add:
+            copy.graph(graph).add(t)
+        assert not validate_dataset(copy).conforms, (remove, add)
 
 
 def test_pdf_from_another_producer_joins_hyphens_and_drops_running_headers(tmp_path, workspace):
