@@ -5,7 +5,9 @@ refused, and the original is kept as evidence beside the extracted text."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -107,8 +109,12 @@ def test_two_page_pdf_printed_by_chromium_goes_through_the_flow(workspace, chrom
     assert {page for _, page in found.values()} == {1, 2}, found
     rows = run(workspace, "query", "evidence", "--format", "csv")
     assert rows.returncode == 0, rows.stderr
-    labour = [r for r in rows.stdout.splitlines() if "Russia signed an agreement" in r]
-    assert labour and all(",panel-trade,Panel report on trade,2," in r for r in labour), labour
+    table = list(csv.DictReader(io.StringIO(rows.stdout)))
+    mine = [r for r in table if r["document"] == "panel-trade"]
+    assert mine and all(r["page"] in ("1", "2") for r in mine), mine
+    labour = [r for r in mine if r["quote"].startswith("Russia signed an agreement")]
+    assert labour and all(r["page"] == "2" for r in labour), labour
+    assert all(r["page"] == "" for r in table if r["document"] != "panel-trade")  # plain texts have no pages
     assert_shapes_refuse_a_wrong_page(workspace)
 
 
@@ -213,7 +219,8 @@ def test_pdf_at_an_address(workspace, chromium_report):
         ("/gone", None, "answered HTTP 404 Not Found"),
         ("/error", (500, {}, b"boom"), "answered HTTP 500"),
         ("/forbidden", (403, {}, b"no"), "answered HTTP 403"),
-        ("/to-file", (302, {"Location": "file:///etc/passwd"}, b""), "not an http or https address"),
+        ("/to-file", (302, {"Location": "file:///etc/passwd"}, b""), "Redirection to url 'file:///etc/passwd' is not allowed"),
+        ("/to-ftp", (302, {"Location": "ftp://127.0.0.1/x"}, b""), "redirected to 'ftp://127.0.0.1/x', not an http"),
         ("/huge", (200, {"Content-Length": str(10**12)}, b""), "bytes (at most"),
     ],
 )

@@ -34,11 +34,13 @@ class Fetched:
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
+    """At most MAX_REDIRECTS, each to http or https (urllib itself refuses file: but follows ftp:)."""
+
     max_redirections = MAX_REDIRECTS
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urllib.parse.urlsplit(newurl).scheme not in ("http", "https"):
-            raise FetchError(f"redirected to {newurl!r}, which is not an http or https address")
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise FetchError(f"{req.full_url} redirected to {newurl!r}, not an http or https address")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -69,8 +71,6 @@ def fetch(address: str, max_bytes: int, timeout: float = TIMEOUT) -> Fetched:
         reason = e.reason
         if isinstance(reason, (socket.timeout, TimeoutError)):
             raise FetchError(f"{address} did not answer within {timeout:g} s") from None
-        if isinstance(reason, FetchError):
-            raise reason from None
         raise FetchError(f"cannot reach {address}: {getattr(reason, 'strerror', None) or reason}") from None
     except TimeoutError:
         raise FetchError(f"{address} did not answer within {timeout:g} s") from None
