@@ -219,7 +219,11 @@ def test_pdf_at_an_address(workspace, chromium_report):
         ("/gone", None, "answered HTTP 404 Not Found"),
         ("/error", (500, {}, b"boom"), "answered HTTP 500"),
         ("/forbidden", (403, {}, b"no"), "answered HTTP 403"),
-        ("/to-file", (302, {"Location": "file:///etc/passwd"}, b""), "Redirection to url 'file:///etc/passwd' is not allowed"),
+        (
+            "/to-file",
+            (302, {"Location": "file:///etc/passwd"}, b""),
+            "Redirection to url 'file:///etc/passwd' is not allowed",
+        ),
         ("/to-ftp", (302, {"Location": "ftp://127.0.0.1/x"}, b""), "redirected to 'ftp://127.0.0.1/x', not an http"),
         ("/huge", (200, {"Content-Length": str(10**12)}, b""), "bytes (at most"),
     ],
