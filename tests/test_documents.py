@@ -272,3 +272,31 @@ def test_a_changed_original_is_refused_by_the_build(workspace):
     (workspace / "corpus" / "originals" / "monitor-rail.html").write_bytes(b"<html>forged</html>")
     build = run(workspace, "build", "--allow-uncovered")
     assert build.returncode == 1 and "originals/monitor-rail.html has sha256" in build.stderr, build.stderr
+
+
+def test_refresh_that_would_lose_a_quote_is_refused(workspace):
+    """A text from an older extractor that a fact quotes: extracting again would lose the quote."""
+    assert run(workspace, "add-document", SAVED_PAGE, "--id", "monitor-rail").returncode == 0
+    corpus = workspace / "corpus"
+    text_file = corpus / "texts" / "monitor-rail.txt"
+    old_text = text_file.read_bytes() + b"Words only the old extractor found.\n"
+    text_file.write_bytes(old_text)
+    entry = registry(workspace)["monitor-rail"]
+    registry_file = corpus / "documents.yaml"
+    registry_file.write_text(
+        registry_file.read_text("utf-8")
+        .replace(entry["sha256"], hashlib.sha256(old_text).hexdigest())
+        .replace(entry["source"]["extractor"], "nkrel-html/0 trafilatura/1.8.0")
+    )
+    facts = corpus / "facts" / "monitor-rail.yaml"
+    facts.write_text(
+        facts.read_text("utf-8").replace(
+            "not_facts: []", 'not_facts:\n  - {quote: "Words only the old extractor found.", reason: heading}'
+        )
+    )
+    before = snapshot(workspace)
+    result = run(workspace, "add-document", "--refresh", "monitor-rail")
+    assert result.returncode == 1, result.stdout
+    assert "with the text extracted again, the corpus would refuse it" in result.stderr, result.stderr
+    assert "Words only the old extractor found." in result.stderr and "nothing was changed" in result.stderr
+    assert snapshot(workspace) == before

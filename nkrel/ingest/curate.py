@@ -251,7 +251,8 @@ def _stage_and_check(corpus_dir: Path, yaml, data, files: dict, whole: bool = Fa
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     if problems:
-        raise CurateError("the corpus reader would refuse it: " + "; ".join(str(p) for p in problems[:5]))
+        what = "with the text extracted again, the corpus" if whole else "the corpus reader"
+        raise CurateError(f"{what} would refuse it: " + "; ".join(str(p) for p in problems[:5]))
 
 
 def _load_whole(stage: Path) -> list:
