@@ -17,6 +17,7 @@ from .limits import LimitError, run_limited
 MAX_TEXT_BYTES = 64 * 1024 * 1024  # the corpus reader's own limit (yamlfile.MAX_BYTES)
 MAX_ORIGINAL_BYTES = 64 * 1024 * 1024  # a PDF or a page as received
 FORMATS = {"pdf": ".pdf", "html": ".html", "text": ".txt"}
+PDF_TIMEOUT = 600.0  # s: pdfminer.six reads ~3 pages a second on a busy 2-core machine; a bomb hits the memory cap
 
 
 class ExtractError(Exception):
@@ -64,7 +65,7 @@ def extract(raw: bytes, fmt: str, address: str | None = None) -> Extracted:
         if fmt == "pdf":
             from .pdf import extract_pdf
 
-            found = run_limited(extract_pdf, raw)
+            found = run_limited(extract_pdf, raw, timeout=PDF_TIMEOUT)
             return Extracted("pdf", _clean(found["text"]), current_extractor("pdf"), found["pages"],
                              {"title": found["title"]} if found["title"] else {})  # fmt: skip
         from .html import check_html, extract_html
