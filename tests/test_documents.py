@@ -116,6 +116,18 @@ def test_two_page_pdf_printed_by_chromium_goes_through_the_flow(workspace, chrom
     assert labour and all(r["page"] == "2" for r in labour), labour
     assert all(r["page"] == "" for r in table if r["document"] != "panel-trade")  # plain texts have no pages
     assert_shapes_refuse_a_wrong_page(workspace)
+    assert_network_page_knows_the_pages(workspace)
+
+
+def assert_network_page_knows_the_pages(ws: Path) -> None:
+    from nkrel.output.network import network_graph
+
+    ds = Dataset(default_union=True)
+    ds.parse(ws / "graphs" / "nkrel.nq", format="nquads")
+    spans = [e for f in network_graph(ds).graph["facts"].values() for e in f["evidence"]]
+    pdf = [e.get("page") for e in spans if e["document"] == "panel-trade"]
+    assert pdf and None not in pdf and set(pdf) == {1, 2}, pdf
+    assert all("page" not in e for e in spans if e["document"] != "panel-trade")
 
 
 def assert_shapes_refuse_a_wrong_page(ws: Path) -> None:

@@ -369,11 +369,14 @@ def _evidence(index: _Index, s: str) -> list[dict]:
             if fragment.startswith("page=") and fragment[5:].isdigit():  # a PDF's page (RFC 3778)
                 page = int(fragment[5:])
         doc = index.one(ev, OA + "hasSource")
-        spans.append({
+        span = {
             "quote": quote, "start": start, "end": end,
             "document": (index.text(doc, DCTERMS + "identifier") or _node_id(doc)) if doc else None,
-            "title": index.text(doc, DCTERMS + "title") if doc else None, "page": page,
-        })  # fmt: skip
+            "title": index.text(doc, DCTERMS + "title") if doc else None,
+        }  # fmt: skip
+        if page is not None:
+            span["page"] = page
+        spans.append(span)
     spans.sort(key=lambda e: (e["document"] or "", e["start"] if e["start"] is not None else -1, e["quote"] or ""))
     return spans
 
