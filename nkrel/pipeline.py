@@ -244,7 +244,7 @@ def _document_key(base: str, doc, facts) -> str:
     (in base), the document and its fact records. Its report depends on the entities it
     names too: the cache entry records their digest and is checked against it."""
     h = hashlib.sha256(base.encode())
-    h.update(repr((doc.id, doc.file_name, doc.title, doc.publisher, doc.sha256, len(doc.text))).encode())
+    h.update(repr((doc.id, doc.file_name, doc.title, doc.publisher, doc.sha256, len(doc.text), doc.source)).encode())
     for f in facts:
         h.update(repr(f).encode())
     return h.hexdigest()

@@ -203,11 +203,12 @@ def _toml_string(text: str) -> str:
 
 
 def corpus_digest(corpus_dir: Path) -> str:
-    """sha256 over every file the build reads: documents.yaml, entities.yaml, texts/, facts/."""
+    """sha256 over every file the build reads: documents.yaml, entities.yaml, texts/, facts/, and
+    originals/ (the PDFs and pages that texts were extracted from, checked against their sha256)."""
     digest = hashlib.sha256()
     corpus_dir = Path(corpus_dir)
     paths = [corpus_dir / "documents.yaml", corpus_dir / "entities.yaml"]
-    for sub in ("texts", "facts"):
+    for sub in ("texts", "facts", "originals"):
         paths += sorted(p for p in (corpus_dir / sub).rglob("*") if p.is_file())
     paths += sorted(set(_listed_files(corpus_dir)) - set(paths))  # kept elsewhere in the corpus
     for path in paths:

@@ -68,6 +68,10 @@ def build(workspace, corpus, out, allow_uncovered, clean):
         f"Built {len(built.corpus.facts)} facts from {len(built.corpus.documents)} documents "
         f"({len(built.dataset)} quads) into {out_dir}/"
     )
+    from ..ingest.curate import stale_extractions
+
+    for note in stale_extractions(built.corpus):
+        click.echo(f"nkrel: note: {note}", err=True)
 
 
 # The export formats by file extension (lower case), for `export -o FILE` without --format.

@@ -23,6 +23,12 @@ from .common import (
 )
 
 
+def printable(text: str) -> str:
+    from ..sparql.query import printable as _printable
+
+    return _printable(text).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 @click.command(name="coverage")
 @workspace_option
 @corpus_option
@@ -142,10 +148,11 @@ def anomalies_command(workspace, corpus, graph_file, no_rebuild, fmt):
 
 
 @click.command(name="add-document")
-@click.argument("text_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--id", "doc_id", required=True, help="A readable id (a slug), e.g. un-panel-report-2019.")
-@click.option("--title", required=True, help="The title as it appears in the text.")
+@click.argument("source", required=False)
+@click.option("--id", "doc_id", help="A readable id (a slug), e.g. un-panel-report-2019.")
+@click.option("--title", help="The title as it appears in the text (default for a PDF or a page: the title it gives).")
 @click.option("--publisher", default=None, help="The publisher or site, where the text names one.")
+@click.option("--refresh", "refresh_id", metavar="ID", help="Extract document ID again from its kept original.")
 @workspace_option
 @click.option(
     "--corpus",
@@ -154,30 +161,51 @@ def anomalies_command(workspace, corpus, graph_file, no_rebuild, fmt):
     help="Corpus folder to add to. Default: the workspace's corpus.",
 )
 @handle_errors
-def add_document_command(text_file, doc_id, title, publisher, workspace, corpus):
-    """Add a new source text to the corpus and start its fact file.
+def add_document_command(source, doc_id, title, publisher, refresh_id, workspace, corpus):
+    """Add a source document to the corpus and start its fact file.
 
-    The text is copied byte for byte and its sha256 recorded; the new fact file
-    lists every sentence, each to be cited by a fact or explained in not_facts.
-    Then curate the facts, check with `nkrel coverage` and `nkrel validate`, and
-    rebuild with `nkrel build`.
+    SOURCE is a plain UTF-8 text, a saved web page (.html), a PDF, or an http(s)
+    address. A text is copied byte for byte. A PDF or a page is kept byte for byte
+    under originals/ and its text extracted under texts/ (the main text of a page
+    without navigation, banners or footers; a PDF's text layer in reading order,
+    without running headers, footers and page numbers, each page's start recorded),
+    each with its sha256. The new fact file lists every sentence, each to be cited
+    by a fact or explained in not_facts. Then curate the facts (or `nkrel draft`),
+    check with `nkrel coverage` and rebuild with `nkrel build`.
+
+    The build never extracts again: after an upgrade that changes an extractor, run
+    `nkrel add-document --refresh ID` to extract a document again from its original.
 
     \b
     Examples:
       nkrel add-document article.txt --id un-panel-2019 --title "Report of the Panel of Experts"
-      nkrel add-document page.txt --id kcna-2020 --title "..." --workspace my-workspace
+      nkrel add-document report.pdf --id un-panel-2023
+      nkrel add-document saved-page.html --id monitor-rail-2023
+      nkrel add-document https://example.org/news/1 --id example-news-1
+      nkrel add-document --refresh un-panel-2023
     """
-    from ..ingest.curate import CurateError, add_document
+    from ..ingest.curate import CurateError, add_document, refresh_document
 
-    require_input_file(text_file)
+    if source and "://" not in source:  # an address is fetched, not looked up on disk
+        require_input_file(Path(source))
     if corpus is None:
         ws = find_workspace(workspace)
         ws.require_writable("`nkrel add-document`")
         corpus = ws.corpus_dir
+    if refresh_id:
+        if source or doc_id or title or publisher:
+            _fail("--refresh ID takes no SOURCE, --id, --title or --publisher; nothing was changed")
+        try:
+            click.echo(refresh_document(corpus, refresh_id))
+        except CurateError as e:
+            _fail(f"{e}; nothing was changed")
+        return
+    if not source or not doc_id:
+        _fail("give a SOURCE (a file or an address) and --id ID (or --refresh ID); nothing was changed")
     try:
-        facts_file = add_document(corpus, text_file, doc_id, title, publisher)
+        facts_file = add_document(corpus, source, doc_id, title, publisher)
     except CurateError as e:
-        _fail(f"{e}; nothing was changed")
+        _fail(f"{printable(str(e))}; nothing was changed")
     click.echo(f"Added {doc_id}; now write its facts in {facts_file}, then run `nkrel coverage` and `nkrel build`.")
 
 

@@ -16,6 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..model.vocabulary import Vocabulary
+from .extract.plain import control_character
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
@@ -61,6 +62,16 @@ class Document:
     publisher: str | None
     sha256: str
     text: str
+    source: dict | None = None  # a PDF's or a page's original: file, sha256, format, extractor, pages, ...
+
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based page of a PDF that holds the code point at offset; None for other documents."""
+        pages = (self.source or {}).get("pages")
+        if not pages:
+            return None
+        import bisect
+
+        return bisect.bisect_right(pages, offset)
 
 
 @dataclass
@@ -311,7 +322,10 @@ def load_corpus(corpus_dir: Path, vocabulary: Vocabulary) -> Corpus:
     return corpus
 
 
-DOCUMENT_FIELDS = {"id": str, "file": str, "title": str, "publisher": (str, type(None)), "sha256": str, "facts": str}
+DOCUMENT_FIELDS = {"id": str, "file": str, "title": str, "publisher": (str, type(None)), "sha256": str, "facts": str,
+                   "source": (dict, type(None))}  # fmt: skip
+SOURCE_TEXT = {"file", "sha256", "format", "extractor"}  # required in a document's source record
+SOURCE_OPTIONAL = {"address", "retrieved", "author", "date", "canonical", "sitename"}
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -348,7 +362,7 @@ def _load_documents(root: Path, problems: list[Problem]):
             ok = False
         for key, expected in DOCUMENT_FIELDS.items():
             value = entry.get(key)
-            if key != "publisher" and value in (None, ""):
+            if key not in ("publisher", "source") and value in (None, ""):
                 reader.problem(entry, doc_id, f"missing field '{key}'", key)
                 ok = False
             elif not isinstance(value, expected):
@@ -375,15 +389,63 @@ def _load_documents(root: Path, problems: list[Problem]):
         if digest != entry["sha256"]:
             reader.problem(entry, doc_id, f"{entry['file']} has sha256 {digest}, not the recorded one", "file")
             continue
+        where = control_character(text)
+        if where:
+            reader.problem(entry, doc_id, f"{entry['file']} holds a control character ({where})", "file")
+            continue
+        source = _read_source(root, entry.get("source"), text, reader, doc_id)
+        if source is False:
+            continue
         if doc_id in documents:
             reader.problem(entry, doc_id, "duplicate document id")
             continue
         if facts_path in fact_files.values():
             reader.problem(entry, doc_id, f"another document already uses {entry['facts']}", "facts")
             continue
-        documents[doc_id] = Document(doc_id, path.name, entry["title"], entry.get("publisher"), digest, text)
+        documents[doc_id] = Document(doc_id, path.name, entry["title"], entry.get("publisher"), digest, text, source)
         fact_files[doc_id] = facts_path
     return documents, fact_files
+
+
+def _read_source(root: Path, record, text: str, reader, doc_id: str) -> dict | None | bool:
+    """A document's original (a PDF, a web page) as recorded; False (and a problem) when wrong.
+
+    The original is evidence: it must be in the corpus with its recorded sha256. A PDF's
+    page starts must rise from 0 within the text."""
+    from .yamlfile import YamlError, read_bytes
+
+    if record is None:
+        return None
+    f = _Fields(record, reader, doc_id, SOURCE_TEXT | SOURCE_OPTIONAL | {"pages"}, "field of 'source'")
+    values = {key: f.text(key, required=key in SOURCE_TEXT, max_len=NOTE_MAX) for key in SOURCE_TEXT | SOURCE_OPTIONAL}
+    if not f.ok:
+        return False
+    path = _inside(root, values["file"])
+    if path is None:
+        f.bad(f"'source' file must be a path inside the corpus folder, got {values['file']!r}")
+        return False
+    try:
+        digest = hashlib.sha256(read_bytes(path)).hexdigest()
+    except (OSError, YamlError) as e:
+        f.bad(f"cannot read {values['file']}: {e if isinstance(e, YamlError) else _reason(e)}")
+        return False
+    if digest != values["sha256"]:
+        f.bad(f"{values['file']} has sha256 {digest}, not the recorded one")
+        return False
+    pages = record.get("pages")
+    if pages is not None:
+        ints = isinstance(pages, list) and all(isinstance(p, int) and not isinstance(p, bool) for p in pages)
+        if (
+            not ints
+            or not pages
+            or pages[0] != 0
+            or any(b < a for a, b in zip(pages, pages[1:], strict=False))
+            or pages[-1] > len(text)
+        ):
+            f.bad("'pages' must be rising code-point offsets from 0 within the text, one for each page")
+            return False
+        values["pages"] = list(pages)
+    return {key: value for key, value in values.items() if value is not None}
 
 
 # ---- typed fields -----------------------------------------------------------------

@@ -37,6 +37,9 @@ REFERENCE_GRAPH = GRAPH["reference"]
 CURATOR_SOURCE = ID["source/curator"]
 
 
+RFC3778 = URIRef("http://tools.ietf.org/rfc/rfc3778")  # the application/pdf fragment identifiers
+
+
 def entity_iri(eid: str) -> URIRef:
     return ID[eid]
 
@@ -116,9 +119,21 @@ def build_document(doc, facts: list[Fact], vocabulary: Vocabulary) -> list[tuple
     g.add((d, nk.fileName, Literal(doc.file_name)))
     g.add((d, nk.sha256, Literal(doc.sha256)))
     g.add((d, nk.characterCount, Literal(len(doc.text), datatype=XSD.nonNegativeInteger)))
+    _add_original(g, d, doc)
     for fact in facts:
-        _add_fact(g, fact, vocabulary)
+        _add_fact(g, fact, vocabulary, doc.page_of if doc.source and doc.source.get("pages") else None)
     return g.sorted()
+
+
+def _add_original(g: Graph, d: URIRef, doc) -> None:
+    """What the page or PDF a text was extracted from says of itself, and where it was fetched."""
+    source = doc.source or {}
+    for key, term in (("author", DCTERMS.creator), ("date", DCTERMS.date)):
+        if source.get(key):
+            g.add((d, term, Literal(source[key])))
+    for key in ("canonical", "address"):
+        if source.get(key):
+            g.add((d, DCTERMS.source, Literal(source[key], datatype=XSD.anyURI)))
 
 
 def entity_triples(corpus: Corpus) -> list[tuple[str, str, str]]:
@@ -200,7 +215,7 @@ def _time_literal(value: str) -> Literal:
     return Literal(value, datatype=datatype)
 
 
-def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary) -> None:
+def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary, page_of=None) -> None:
     s = fact_iri(f.id)
     codes = vocabulary.codes
     g.add((s, RDF.type, nk[f.kind]))
@@ -263,7 +278,7 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary) -> None:
         g.add((link, nk.causeFact, fact_iri(cause.fact)))
         if cause.modality:
             g.add((link, nk.modality, URIRef(codes["Modality"][cause.modality])))
-        _add_evidence(g, link, cause.span, URIRef(f"{link}/evidence"))
+        _add_evidence(g, link, cause.span, URIRef(f"{link}/evidence"), page_of)
     for i, a in enumerate(f.attributions, 1):
         node = URIRef(f"{s}/attribution/{i}")
         g.add((s, nk.qualifiedAttribution, node))
@@ -271,7 +286,7 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary) -> None:
         if a.by:
             g.add((s, nk.attributedTo, entity_iri(a.by)))
             g.add((node, nk.speaker, entity_iri(a.by)))
-        _add_evidence(g, node, a.span, URIRef(f"{node}/evidence"))
+        _add_evidence(g, node, a.span, URIRef(f"{node}/evidence"), page_of)
     for eid, words in sorted(f.as_stated.items()):
         m = URIRef(f"{s}/mention/{eid}")
         g.add((s, nk.mention, m))
@@ -284,7 +299,7 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary) -> None:
         g.add((s, nk.curatorNote, Literal(f.note)))
     for i, span in enumerate(f.spans, 1):
         # the first span keeps the IRI of v1 (.../evidence); further ones are numbered
-        _add_evidence(g, s, span, URIRef(f"{s}/evidence" + (f"/{i}" if i > 1 else "")))
+        _add_evidence(g, s, span, URIRef(f"{s}/evidence" + (f"/{i}" if i > 1 else "")), page_of)
 
 
 def _add_time(g: Graph, s: URIRef, f: Fact) -> None:
@@ -307,7 +322,7 @@ def _add_time(g: Graph, s: URIRef, f: Fact) -> None:
         g.add((s, nk.timeFromContext, Literal(True)))
 
 
-def _add_evidence(g: Graph, fact: URIRef, span: Span, ev: URIRef) -> None:
+def _add_evidence(g: Graph, fact: URIRef, span: Span, ev: URIRef, page_of=None) -> None:
     quote, position = URIRef(f"{ev}/quote"), URIRef(f"{ev}/position")
     doc = document_iri(span.document)
     g.add((fact, nk.evidence, ev))
@@ -323,3 +338,10 @@ def _add_evidence(g: Graph, fact: URIRef, span: Span, ev: URIRef) -> None:
     g.add((position, RDF.type, OA.TextPositionSelector))
     g.add((position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
     g.add((position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+    if page_of is not None:
+        # the PDF page the quote starts on, as a fragment of the PDF (RFC 3778: page=N)
+        page = URIRef(f"{ev}/page")
+        g.add((ev, OA.hasSelector, page))
+        g.add((page, RDF.type, OA.FragmentSelector))
+        g.add((page, DCTERMS.conformsTo, RFC3778))
+        g.add((page, RDF.value, Literal(f"page={page_of(span.start)}")))

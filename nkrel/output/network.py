@@ -39,6 +39,7 @@ from pathlib import Path
 NK = "https://w3id.org/nkrel/ontology#"
 ID = "https://w3id.org/nkrel/id/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
@@ -381,18 +382,24 @@ def _evidence(index: _Index, s: str) -> list[dict]:
     """Every evidence span of a fact (one or several oa:SpecificResource), by document and offset."""
     spans = []
     for ev in index.all(s, NK + "evidence"):
-        quote = start = end = None
+        quote = start = end = page = None
         for sel in index.all(ev, OA + "hasSelector"):
             if index.text(sel, OA + "exact") is not None:
                 quote = index.text(sel, OA + "exact")
             if index.text(sel, OA + "start") is not None:
                 start, end = _offset(index.text(sel, OA + "start")), _offset(index.text(sel, OA + "end"))
+            fragment = index.text(sel, RDF_VALUE) or ""
+            if fragment.startswith("page=") and fragment[5:].isdigit():  # a PDF's page (RFC 3778)
+                page = int(fragment[5:])
         doc = index.one(ev, OA + "hasSource")
-        spans.append({
+        span = {
             "quote": quote, "start": start, "end": end,
             "document": (index.text(doc, DCTERMS + "identifier") or _node_id(doc)) if doc else None,
             "title": index.text(doc, DCTERMS + "title") if doc else None,
-        })  # fmt: skip
+        }  # fmt: skip
+        if page is not None:
+            span["page"] = page
+        spans.append(span)
     spans.sort(key=lambda e: (e["document"] or "", e["start"] if e["start"] is not None else -1, e["quote"] or ""))
     return spans
 
@@ -820,7 +827,7 @@ def _page_data(graph) -> dict:
                                   "evidence")}  # fmt: skip
     sparse = {name: [] for name in ("quantities", "values", "goods", "from", "to", "involves", "places", "agreement",
                                     "words", "note", "anomalies", "claim", "causes", "attributed", "direction",
-                                    "edges")}  # fmt: skip
+                                    "edges", "pages")}  # fmt: skip
     claims = _Strings()
     claim_facts: dict[int, list[int]] = {}
     years = []
@@ -839,6 +846,8 @@ def _page_data(graph) -> dict:
         cols["time"].append(str(f.get("time") or ""))
         cols["parties"].append(refs(f.get("parties")))
         cols["evidence"].append([_span(e, docs, texts) for e in _spans_of(f)])
+        pages = [e.get("page") for e in _spans_of(f)]
+        sparse["pages"].append(pages if any(p is not None for p in pages) else None)
         sparse["quantities"].append([str(q) for q in f.get("quantities") or []])
         sparse["values"].append([[v, units.add(u), measures.add(m)] for v, u, m in f.get("values") or []])
         sparse["goods"].append([str(c) for c in f.get("commodities") or []])

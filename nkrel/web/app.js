@@ -191,10 +191,11 @@
       return typeof text === "string" ? text.slice(s, e) : text.slice(s, e).join("");
     }
     function spansOf(i) {
-      return F.evidence[i].map(function (sp) {
+      var pages = F.pages ? get(F.pages, i) || EMPTY : EMPTY;  // a PDF's page of each quote
+      return F.evidence[i].map(function (sp, k) {
         var text = docText(sp[0]);
         var quote = sp.length > 3 ? sp[3] : (text !== null ? cut(text, sp[1], sp[2]) : null);
-        return { doc: sp[0], start: sp[1], end: sp[2], quote: quote };
+        return { doc: sp[0], start: sp[1], end: sp[2], quote: quote, page: pages[k] === undefined ? null : pages[k] };
       });
     }
 
@@ -680,7 +681,7 @@
         card.appendChild(el("blockquote", sp.quote, "quote"));
         var doc = sp.doc !== null ? D.documents.id[sp.doc] : null;
         var src = "Source: " + ((sp.doc !== null && D.documents.title[sp.doc]) || doc || "unknown");
-        if (doc) { src += " [" + doc + (sp.start !== null ? ", characters " + sp.start + "\u2013" + sp.end : "") + "]"; }
+        if (doc) { src += " [" + doc + (sp.page !== null ? ", page " + sp.page : "") + (sp.start !== null ? ", characters " + sp.start + "\u2013" + sp.end : "") + "]"; }
         card.appendChild(el("div", src, "source"));
         if (sp.doc !== null) {
           var actions = el("div", null, "evidence-actions");
@@ -1599,8 +1600,10 @@
       if (current && F.evidence[current.fact][current.span] && F.evidence[current.fact][current.span][0] !== d) { current = null; }
       var spans = factsInDocument(d).filter(function (s) { return s.start !== null; });
       var text = docText(d);
+      var chosen = current ? spansOf(current.fact)[current.span] : null;
       meta.textContent = (D.documents.title[d] || D.documents.id[d]) + " \u2014 " + plural(spans.length, "quoted span") +
-        "; each fact's quote is underlined, the chosen one highlighted, and the facts are listed in the margin.";
+        "; each fact's quote is underlined, the chosen one highlighted, and the facts are listed in the margin." +
+        (chosen && chosen.page !== null ? " The chosen quote starts on page " + chosen.page + " of the PDF." : "");
       if (text === null) {
         body.appendChild(el("p", "The text of this document is not embedded in this page (build the page from the corpus " +
           "to include it); its quotes:", "hint"));
