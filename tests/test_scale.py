@@ -368,3 +368,51 @@ def test_a_fact_caused_by_another_documents_fact_is_checked_once_with_that_graph
     documents = [c for c in calls if c[0] is False]
     assert len(documents) == 3, "each document once in the per-document stage, quick check only"
     assert [c for c in calls if c[1]] == [(False, True), (True, True)], "then the one pointing outside, with it"
+
+
+def _disjoint_corpus(tmp_path, copies):
+    from .benchmark_scale import generate_corpus
+
+    root = tmp_path / f"corpus-{copies}"
+    generate_corpus(root, copies, "disjoint")
+    return root
+
+
+def test_a_documents_check_does_not_grow_with_the_corpus(tmp_path, monkeypatch):
+    """Issue 25: every document named an entity of the reference graph, so each one was
+    checked again with the whole reference graph, which grows with the corpus (804 s at
+    1000x). The triples a document's check sees must not depend on the corpus size."""
+    from nkrel.model import validate
+
+    sizes = {}
+    real = validate.document_report
+    for copies in (1, 4):
+        seen = sizes[copies] = {}
+
+        def spy(triples, entity_triples, context, others=(), decide=True, _seen=seen):
+            doc = next((t[0] for t in triples if "/id/document/" in t[0]), None)
+            if doc is not None:
+                _seen[doc] = len(entity_triples) + sum(map(len, others))
+            return real(triples, entity_triples, context, others, decide)
+
+        monkeypatch.setattr(validate, "document_report", spy)
+        built = pipeline.build_graph(_disjoint_corpus(tmp_path, copies), check_shapes=False)
+        assert validate.validate_dataset(built.dataset).conforms
+    assert len(sizes[4]) == 4 * len(sizes[1]) > 0, "every document is checked once"
+    assert {d: n for d, n in sizes[4].items() if d in sizes[1]} == sizes[1]
+
+
+REFERENCE_MUTATIONS = {
+    "reference subject": lambda t, g: t[1] == "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject>",
+    "reference origin": lambda t, g: g.endswith("/reference") and t[1] == "<http://www.w3.org/ns/prov#wasDerivedFrom>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE_MUTATIONS))
+def test_the_reference_graph_is_checked_as_the_union_checks_it(built, name):
+    from nkrel.model.validate import validate_dataset
+
+    quads = _mutated(built, name, REFERENCE_MUTATIONS[name], lambda t: [])
+    expected = _union_report(quads)
+    assert expected, "the mutation broke no shape"
+    assert validate_dataset(quads).problems == expected
