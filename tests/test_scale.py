@@ -416,3 +416,37 @@ def test_the_reference_graph_is_checked_as_the_union_checks_it(built, name):
     expected = _union_report(quads)
     assert expected, "the mutation broke no shape"
     assert validate_dataset(quads).problems == expected
+
+
+WRITERS_BEFORE_STREAMING = "fbeac82"  # the commit whose writers built each file whole in memory
+
+
+def _writer_at(commit):
+    """nkrel/output/write.py as it was at `commit`, loaded as a module of nkrel.output."""
+    import importlib.util
+    import sys
+
+    from nkrel.output import write
+
+    text = subprocess.run(["git", "show", f"{commit}:nkrel/output/write.py"], cwd=default_corpus_dir().parents[1],
+                          capture_output=True, check=True, text=True).stdout  # fmt: skip
+    spec = importlib.util.spec_from_loader("nkrel.output._write_before", loader=None)
+    module = importlib.util.module_from_spec(spec)
+    module.__package__ = "nkrel.output"
+    sys.modules[spec.name] = module
+    exec(compile(text, write.__file__ + f"@{commit}", "exec"), module.__dict__)
+    return module
+
+
+def test_streamed_writers_give_the_bytes_of_the_old_writers_at_10x(tmp_path):
+    """Issue 25: the writers stream chunks to disk instead of building each file whole;
+    the files must stay byte for byte what they were."""
+    from nkrel.output.write import serialize_chunks, write_files
+
+    old = _writer_at(WRITERS_BEFORE_STREAMING)
+    built = pipeline.build_graph(_disjoint_corpus(tmp_path, 10), check_shapes=False)
+    for fmt in [*GRAPH_FILES, "ntriples"]:
+        chunks = list(serialize_chunks(built.dataset, fmt))
+        assert len(chunks) > 1 or fmt == "jsonld", f"{fmt}: written in one piece"
+        write_files({fmt: iter(chunks)}, tmp_path / "out")
+        assert (tmp_path / "out" / fmt).read_bytes() == old.serialize(built.dataset, fmt), fmt
