@@ -32,8 +32,8 @@ class PublishError(Exception):
     """The build could not be published; the output folder is as it was."""
 
 
-def publish(files: dict[str, bytes], out_dir: Path, manifest: dict, extra_dirs: dict[str, Path] | None = None) -> Path:
-    """Write files (name -> bytes) and build.json into out_dir as one atomic step.
+def publish(files: dict, out_dir: Path, manifest: dict, extra_dirs: dict[str, Path] | None = None) -> Path:
+    """Write files (name -> bytes, or an iterable of byte chunks) and build.json into out_dir as one atomic step.
 
     extra_dirs: folders already written (e.g. a persistent store) to move into the build
     under the given names. Returns the published folder."""
@@ -50,11 +50,10 @@ def publish(files: dict[str, bytes], out_dir: Path, manifest: dict, extra_dirs: 
         _remove_leftovers(parent, out_dir.name)
         stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=parent))
         try:
-            for name, data in sorted(files.items()):
-                _write_synced(stage / name, data)
+            digests = {name: _write_synced(stage / name, data) for name, data in sorted(files.items())}
             for name, folder in sorted((extra_dirs or {}).items()):
                 os.replace(folder, stage / name)
-            record = dict(manifest, files={name: _digest(data) for name, data in sorted(files.items())})
+            record = dict(manifest, files=digests)
             _write_synced(stage / MANIFEST, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode("utf-8"))
             if out_dir.exists():
                 _carry_over(out_dir, stage, set(files) | set(extra_dirs or {}) | {MANIFEST})
@@ -93,18 +92,19 @@ def _check_ours(out_dir: Path, names: set[str]) -> None:
     )
 
 
-def _digest(data: bytes) -> str:
+def _write_synced(path: Path, data) -> str:
+    """Write bytes, or an iterable of byte chunks (streamed, never held whole); their sha256."""
     import hashlib
 
-    return hashlib.sha256(data).hexdigest()
-
-
-def _write_synced(path: Path, data: bytes) -> None:
+    digest = hashlib.sha256()
     with open(path, "wb") as fh:
-        fh.write(data)
+        for chunk in [data] if isinstance(data, (bytes, bytearray)) else data:
+            digest.update(chunk)
+            fh.write(chunk)
         fh.flush()
         os.fsync(fh.fileno())
     os.chmod(path, 0o644)
+    return digest.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
