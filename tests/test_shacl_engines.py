@@ -1,6 +1,6 @@
 """pySHACL is the reference SHACL engine. pyshacl-turbo (Rust, pySHACL's API) measured
-80x faster (docs/scale.md): where does it give the same report lines (verdict, focus
-node, path, message, shape), and where not? nkrel uses it only when it agrees everywhere."""
+80x faster (docs/scale.md) but does not give the same report lines; nkrel uses it only
+when it does (then this test fails: compare it on every broken graph of the shape tests)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,7 @@ import pytest
 
 from nkrel.model import validate
 
-from .test_scale import (  # noqa: F401 - fixtures
-    MUTATIONS,
-    NK,
-    REFERENCE_MUTATIONS,
-    REPLACEMENTS,
-    _mutated,
-    _union_report,
-    built,
-    sparql_shapes,
-)  # fmt: skip
+from .test_scale import _mutated, _union_report, built, sparql_shapes  # noqa: F401 - fixtures
 
 
 @pytest.fixture
@@ -25,28 +16,6 @@ def turbo(monkeypatch):
     import pyshacl_turbo
 
     monkeypatch.setattr(validate, "_engine", lambda: pyshacl_turbo)
-
-
-BROKEN = {
-    "shipped": None,
-    "fact label": (MUTATIONS["fact label"], lambda t: []),
-    "entity type": (MUTATIONS["entity type"], lambda t: []),
-    "start year (a SPARQL constraint)": (lambda t, g: t[1] == NK + "startYear>", lambda t: []),
-    "year as plain text": REPLACEMENTS["year as plain text"],
-    "party not an agent": REPLACEMENTS["party not an agent"],
-    "two modalities": REPLACEMENTS["two modalities"],
-    "negative offset": REPLACEMENTS["negative offset"],
-    "reference subject": (REFERENCE_MUTATIONS["reference subject"], lambda t: []),
-}
-
-
-@pytest.mark.parametrize("name", sorted(BROKEN))
-def test_pyshacl_turbo_reports_what_pyshacl_reports(built, turbo, name):  # noqa: F811
-    quads = built.dataset if BROKEN[name] is None else _mutated(built, name, *BROKEN[name])
-    expected = _union_report(quads)  # pySHACL on the union of every graph
-    assert (not expected) == (name == "shipped"), "a broken graph must break a shape, the shipped one none"
-    parts = [quads.graphs[g] for g in quads.names()]
-    assert sorted(set(validate._pyshacl_problems(parts))) == expected
 
 
 def test_pyshacl_turbo_gives_a_blank_node_sparql_constraint_the_message_of_its_shape(built, sparql_shapes, turbo):  # noqa: F811
