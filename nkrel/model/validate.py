@@ -116,8 +116,8 @@ def _pyshacl_problems(parts, focus: set[str] | None = None) -> list[str]:
 
 def _engine():
     """pySHACL. pyshacl-turbo (a Rust engine with pySHACL's API) is 80x faster on the shipped
-    graph and agrees on the shipped shapes, but gives a SPARQL constraint written as a blank
-    node the message of its shape instead of its own (tests/test_shacl_engines.py)."""
+    graph, but its messages for SPARQL constraints changed with what ran before in the
+    process (docs/scale.md): not a reference to write reports with yet."""
     import pyshacl
 
     return pyshacl
