@@ -343,20 +343,30 @@ def _alive(pid: str) -> bool:
 
 def graph_files(built: Built) -> dict[str, bytes]:
     """Every file `nkrel build` writes, by name."""
+    return {name: b"".join(chunks) for name, chunks in graph_file_chunks(built).items()}
+
+
+def graph_file_chunks(built: Built) -> dict:
+    """Every file `nkrel build` writes, by name, as an iterator of byte chunks made while
+    it is written (publish streams them to disk: no file is ever held whole)."""
     from .output.network import NETWORK_FILE, network_graph, render_network_html
     from .output.ontology_page import ONTOLOGY_FILE, ontology_page
-    from .output.write import GRAPH_FILES, serialize
+    from .output.write import GRAPH_FILES, serialize_chunks
 
-    files = {}
-    for fmt, name in GRAPH_FILES.items():
-        with _timed(built.timings, fmt):
-            files[name] = serialize(built.dataset, fmt)
-    with _timed(built.timings, "network"):
+    def network():
         texts = {d.id: d.text for d in built.corpus.documents.values()}  # the page's source view
-        page = render_network_html(network_graph(built.dataset, texts=texts))
-        files[NETWORK_FILE] = page.encode("utf-8")
-    files[ONTOLOGY_FILE] = ontology_page()
+        yield render_network_html(network_graph(built.dataset, texts=texts)).encode("utf-8")
+
+    files = {name: _timed_chunks(built.timings, fmt, lambda fmt=fmt: serialize_chunks(built.dataset, fmt))
+             for fmt, name in GRAPH_FILES.items()}  # fmt: skip
+    files[NETWORK_FILE] = _timed_chunks(built.timings, "network", network)
+    files[ONTOLOGY_FILE] = iter([ontology_page()])
     return files
+
+
+def _timed_chunks(timings: dict[str, float], name: str, make):
+    with _timed(timings, name):
+        yield from make()
 
 
 def write_store(built: Built, folder: Path) -> Path:
@@ -391,7 +401,7 @@ def build_and_publish(
     built = build_graph(corpus_dir, cache_dir=cache_dir, clean=clean)
     if not allow_uncovered:
         require_coverage(built.corpus)
-    files = graph_files(built)
+    files = graph_file_chunks(built)
     # the on-disk store that query, stats and anomalies open read-only (no re-parsing); made
     # beside the output folder, so that publishing moves it in with the files in one step
     out_dir = Path(out_dir)
@@ -408,4 +418,7 @@ def build_and_publish(
     return built
 
 
-__all__ = ["Built", "CorpusError", "ShapeError", "build_graph", "graph_files", "build_and_publish", "write_store"]
+__all__ = [
+    "Built", "CorpusError", "ShapeError", "build_graph", "graph_files", "graph_file_chunks", "build_and_publish",
+    "write_store",
+]  # fmt: skip

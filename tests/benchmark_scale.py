@@ -7,12 +7,16 @@ peak memory of the whole process tree, then runs every shipped query on the buil
 in nkrel's engine (pyoxigraph) and in rdflib's engine in the same run. Prints Markdown
 tables with the growth ratio between consecutive sizes.
 
-  --variant shared    every copy names the same entities (china, north-korea, ...): many
-                      facts per entity, the worst case for rules that pair facts
-  --variant disjoint  every copy has its own entities (china-c7, ...): the graph grows
-                      in width only
+  --variant disjoint  (default) every copy has its own entities (china-c7, ...), texts
+                      and facts: the honest case, the graph grows in width only
+  --variant shared    replicas: every copy names the same entities (china, north-korea,
+                      ...): many facts per entity, the worst case for rules that pair facts
 
-Usage: python tests/benchmark_scale.py [--sizes 1,10,100,1000] [--variant shared|disjoint]
+The anchors are measured in the same run: pyoxigraph's bulk load of the same N-Quads into
+memory, and every shipped query on that in-memory store beside nkrel's on-disk store.
+With --docs FILE the tables are written into FILE (docs/scale.md) between markers.
+
+Usage: python tests/benchmark_scale.py [--sizes 1,10,100,1000] [--variant disjoint|shared] [--docs FILE]
            [--work DIR] [--build-timeout S] [--query-timeout S] [--rdflib-max-size N]
 
 A benchmark, not a test: the machine is shared and noisy, so read ratios measured in the
@@ -180,17 +184,16 @@ def child_build(corpus: Path, out: Path, cache: Path | None = None, store: bool 
     stage = Stages()
     with stage("import"):
         from nkrel.output.write import write_files
-        from nkrel.pipeline import build_graph, graph_files, write_store
+        from nkrel.pipeline import build_graph, graph_file_chunks, write_store
     if os.environ.get("NKREL_BENCH_WITHOUT_ANOMALY_RULES"):
         import nkrel.model.anomalies
 
         nkrel.model.anomalies.find_anomalies = lambda corpus, dataset: []  # measured apart: see --without-anomaly-rules
     built = build_graph(corpus, cache_dir=cache)
-    files = graph_files(built)
+    with stage("write"):  # the writers stream into the files: their stage times are inside this one
+        written = write_files(graph_file_chunks(built), out)
     times = {"import": stage.times["import"], **built.timings}
-    with stage("write"):
-        write_files(files, out)
-    times["write"] = stage.times["write"]
+    times["write (all files, with the writers)"] = stage.times["write"]
     if store:
         with stage("store"):
             if (out / "store").exists():
@@ -205,7 +208,7 @@ def child_build(corpus: Path, out: Path, cache: Path | None = None, store: bool 
         "reused": built.reused,
         "stages": times,
         "total": time.perf_counter() - start,
-        "bytes": {name: len(data) for name, data in files.items()},
+        "bytes": {path.name: path.stat().st_size for path in written},
     }
 
 
@@ -247,6 +250,19 @@ def _in_fork(func, timeout: float):
     return None if seconds is None else (seconds, rows)
 
 
+def _median_query(store, text: str) -> float:
+    """Median of three runs after a first one (stop repeating past 1 s)."""
+    list(store.query(text, use_default_graph_as_union=True))
+    runs = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        list(store.query(text, use_default_graph_as_union=True))
+        runs.append(time.perf_counter() - t0)
+        if runs[-1] > 1:
+            break
+    return statistics.median(runs)
+
+
 def child_queries(graph_file: Path, timeout: float, with_rdflib: bool) -> dict:
     """Every shipped query on the build: Oxigraph on the on-disk store written beside the
     files (opened read-only; else the N-Quads loaded in memory), then rdflib on the
@@ -261,6 +277,7 @@ def child_queries(graph_file: Path, timeout: float, with_rdflib: bool) -> dict:
     store = ox.Store()
     store.bulk_load(path=str(graph_file), format=ox.RdfFormat.N_QUADS)
     result["oxigraph_load"] = time.perf_counter() - t0
+    result["memory"] = {name: _median_query(store, q.text) for name, q in queries.items()}  # the anchor
     on_disk = graph_file.parent / "store"
     if on_disk.is_dir():
         del store
@@ -448,7 +465,8 @@ def incremental(work: Path, n: int, variant: str, timeout: float) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,10,100,1000")
-    parser.add_argument("--variant", choices=["shared", "disjoint"], default="shared")
+    parser.add_argument("--variant", choices=["disjoint", "shared"], default="disjoint")
+    parser.add_argument("--docs", type=Path, help="write the tables into this Markdown file (between markers)")
     parser.add_argument("--work", type=Path, help="folder for the generated corpora and builds (default: a temp dir)")
     parser.add_argument("--build-timeout", type=float, default=1800.0)
     parser.add_argument("--query-timeout", type=float, default=300.0, help="per rdflib query")
@@ -516,6 +534,8 @@ def main() -> int:
             print(f"[{n}x] queries failed: {qerr}", file=sys.stderr)
         rows.append(row)
         print_tables(rows, args.variant)
+    if args.docs:
+        write_docs(args.docs, rows, args.variant)
     if args.incremental:
         incremental(work, args.incremental, args.variant, args.build_timeout)
     if args.cold_runs and shutil.which("nkrel"):
@@ -528,6 +548,32 @@ def main() -> int:
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+BEGIN, END = "<!-- benchmark_scale.py: begin -->", "<!-- benchmark_scale.py: end -->"
+
+
+def write_docs(path: Path, rows: list[dict], variant: str) -> None:
+    """Put the tables of this run between the markers of a Markdown page (added at its end if missing)."""
+    import contextlib
+    import io
+    import platform
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        print_tables(rows, variant)
+    load = os.getloadavg()
+    head = (f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.node() or 'this machine'} "
+            f"({os.cpu_count()} CPUs, load average {load[0]:.1f} at the end), "
+            f"`python {' '.join([Path(sys.argv[0]).name, *sys.argv[1:]])}`.\n")  # fmt: skip
+    block = f"{BEGIN}\n{head}{out.getvalue()}\n{END}"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if BEGIN in text and END in text:
+        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
+    else:
+        text = text + ("\n" if text else "") + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def print_tables(rows: list[dict], variant: str) -> None:
@@ -587,13 +633,16 @@ def print_tables(rows: list[dict], variant: str) -> None:
     if last:
         q = last["queries"]
         print(f"\nPer query at {last['size']}x (seconds):\n")
-        print("| query | rows | Oxigraph first run | Oxigraph (median of 3 more) | rdflib | speed-up |")
-        print("|---|---|---|---|---|---|")
+        print("| query | rows | on-disk store, first run | on-disk store (median of 3 more) | "
+              "pyoxigraph in memory (anchor) | on disk / in memory | rdflib | speed-up over rdflib |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|---|")
         for name, t in q["oxigraph"].items():
             rd = q.get("rdflib", {}).get(name)
             sp = f"{rd / t:.0f}x" if rd and t else ("timeout" if name in q.get("rdflib", {}) else "–")
             first = q.get("oxigraph_first", {}).get(name)
-            print(f"| {name} | {q['rows'][name]} | {_fmt_s(first)} | {_fmt_s(t)} | {_fmt_s(rd)} | {sp} |")
+            mem = q.get("memory", {}).get(name)
+            print(f"| {name} | {q['rows'][name]} | {_fmt_s(first)} | {_fmt_s(t)} | {_fmt_s(mem)} | "
+                  f"{_ratio(mem, t)} | {_fmt_s(rd)} | {sp} |")  # fmt: skip
     sys.stdout.flush()
 
 

@@ -368,3 +368,111 @@ def test_a_fact_caused_by_another_documents_fact_is_checked_once_with_that_graph
     documents = [c for c in calls if c[0] is False]
     assert len(documents) == 3, "each document once in the per-document stage, quick check only"
     assert [c for c in calls if c[1]] == [(False, True), (True, True)], "then the one pointing outside, with it"
+
+
+def _disjoint_corpus(tmp_path, copies):
+    from .benchmark_scale import generate_corpus
+
+    root = tmp_path / f"corpus-{copies}"
+    generate_corpus(root, copies, "disjoint")
+    return root
+
+
+def test_a_documents_check_does_not_grow_with_the_corpus(tmp_path, monkeypatch):
+    """Issue 25: every document named an entity of the reference graph, so each one was
+    checked again with the whole reference graph, which grows with the corpus (804 s at
+    1000x). The triples a document's check sees must not depend on the corpus size."""
+    from nkrel.model import validate
+
+    sizes = {}
+    real = validate.document_report
+    for copies in (1, 4):
+        seen = sizes[copies] = {}
+
+        def spy(triples, entity_triples, context, others=(), decide=True, _seen=seen):
+            doc = next((t[0] for t in triples if "/id/document/" in t[0]), None)
+            if doc is not None:
+                _seen[doc] = len(entity_triples) + sum(map(len, others))
+            return real(triples, entity_triples, context, others, decide)
+
+        monkeypatch.setattr(validate, "document_report", spy)
+        built = pipeline.build_graph(_disjoint_corpus(tmp_path, copies), check_shapes=False)
+        assert validate.validate_dataset(built.dataset).conforms
+    assert len(sizes[4]) == 4 * len(sizes[1]) > 0, "every document is checked once"
+    assert {d: n for d, n in sizes[4].items() if d in sizes[1]} == sizes[1]
+
+
+REFERENCE_MUTATIONS = {
+    "reference subject": lambda t, g: t[1] == "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject>",
+    "reference origin": lambda t, g: g.endswith("/reference") and t[1] == "<http://www.w3.org/ns/prov#wasDerivedFrom>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE_MUTATIONS))
+def test_the_reference_graph_is_checked_as_the_union_checks_it(built, name):
+    from nkrel.model.validate import validate_dataset
+
+    quads = _mutated(built, name, REFERENCE_MUTATIONS[name], lambda t: [])
+    expected = _union_report(quads)
+    assert expected, "the mutation broke no shape"
+    assert validate_dataset(quads).problems == expected
+
+
+WRITERS_BEFORE_STREAMING = "fbeac82"  # the commit whose writers built each file whole in memory
+
+
+def _writer_at(commit):
+    """nkrel/output/write.py as it was at `commit`, loaded as a module of nkrel.output."""
+    import importlib.util
+    import sys
+
+    from nkrel.output import write
+
+    text = subprocess.run(["git", "show", f"{commit}:nkrel/output/write.py"], cwd=default_corpus_dir().parents[1],
+                          capture_output=True, check=True, text=True).stdout  # fmt: skip
+    spec = importlib.util.spec_from_loader("nkrel.output._write_before", loader=None)
+    module = importlib.util.module_from_spec(spec)
+    module.__package__ = "nkrel.output"
+    sys.modules[spec.name] = module
+    exec(compile(text, write.__file__ + f"@{commit}", "exec"), module.__dict__)
+    return module
+
+
+def test_streamed_writers_give_the_bytes_of_the_old_writers_at_10x(tmp_path):
+    """Issue 25: the writers stream chunks to disk instead of building each file whole;
+    the files must stay byte for byte what they were."""
+    from nkrel.output.write import serialize_chunks, write_files
+
+    old = _writer_at(WRITERS_BEFORE_STREAMING)
+    built = pipeline.build_graph(_disjoint_corpus(tmp_path, 10), check_shapes=False)
+    for fmt in [*GRAPH_FILES, "ntriples"]:
+        chunks = list(serialize_chunks(built.dataset, fmt))
+        assert len(chunks) > 1 or fmt == "jsonld", f"{fmt}: written in one piece"
+        write_files({fmt: iter(chunks)}, tmp_path / "out")
+        assert (tmp_path / "out" / fmt).read_bytes() == old.serialize(built.dataset, fmt), fmt
+
+
+CORRELATED = ["border-freight", "changes", "debt", "investments", "labour", "military-support", "policies",
+              "projects", "relation-states", "sanctions", "trade-shares"]  # fmt: skip
+
+
+def test_queries_whose_sub_selects_name_the_facts_class_give_the_same_rows_at_10x(tmp_path):
+    """Issue 25: the GROUP_CONCAT sub-selects aggregated over every fact of the graph; they
+    now aggregate over the facts of the query's class only. The rows must be the rows of
+    the old text, on a graph with ten copies (and the copies' anomalies)."""
+    from nkrel.sparql.query import PREFIXES, shipped_queries
+
+    built = pipeline.build_graph(_disjoint_corpus(tmp_path, 10), check_shapes=False)
+    store = built.dataset.store()
+    queries = shipped_queries()
+    root = default_corpus_dir().parents[1]
+    for name in CORRELATED:
+        old = subprocess.run(["git", "show", f"{WRITERS_BEFORE_STREAMING}:nkrel/queries/{name}.rq"], cwd=root,
+                             capture_output=True, check=True, text=True).stdout  # fmt: skip
+        assert old != queries[name].text, f"{name}: not rewritten"
+        rows = [[str(r[v]) if r[v] is not None else None for v in range(len(r))]
+                for r in store.query(queries[name].text, use_default_graph_as_union=True, prefixes=PREFIXES)]  # fmt: skip
+        before = [[str(r[v]) if r[v] is not None else None for v in range(len(r))]
+                  for r in store.query(old, use_default_graph_as_union=True, prefixes=PREFIXES)]  # fmt: skip
+        assert rows, f"{name}: no rows, the comparison would prove nothing"
+        assert rows == before, name

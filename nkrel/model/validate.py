@@ -94,12 +94,11 @@ def _problems(parts, focus: set[str] | None = None) -> list[str]:
 
 
 def _pyshacl_problems(parts, focus: set[str] | None = None) -> list[str]:
-    """Validate the union of `parts`; with `focus`, report only the violations of those
-    nodes. Each subject's triples are all in one graph, so a node of that graph is
-    checked exactly as in the whole union; the other nodes are there only for what
-    the focus nodes point to (pySHACL's own focus_nodes option missed sh:or
+    """Validate the union of `parts` with the engine (pySHACL's API); with `focus`, report
+    only the violations of those nodes. Each subject's triples are all in one graph, so a
+    node of that graph is checked exactly as in the whole union; the other nodes are there
+    only for what the focus nodes point to (pySHACL's own focus_nodes option missed sh:or
     violations, so all nodes are checked and the report is filtered)."""
-    import pyshacl
     from rdflib import Graph
 
     from .quads import term
@@ -111,8 +110,17 @@ def _pyshacl_problems(parts, focus: set[str] | None = None) -> list[str]:
             if t not in seen:
                 seen.add(t)
                 data.add((_term(t[0], term), _term(t[1], term), _term(t[2], term)))
-    _, report, _ = pyshacl.validate(data, shacl_graph=read_shapes(), inference="none", allow_warnings=True)
+    _, report, _ = _engine().validate(data, shacl_graph=read_shapes(), inference="none", allow_warnings=True)
     return _lines(report, focus)
+
+
+def _engine():
+    """pySHACL. pyshacl-turbo (a Rust engine with pySHACL's API) is 80x faster on the shipped
+    graph, but its messages for SPARQL constraints changed with what ran before in the
+    process (docs/scale.md): not a reference to write reports with yet."""
+    import pyshacl
+
+    return pyshacl
 
 
 _TERM_CACHE: dict = {}
@@ -183,29 +191,82 @@ def _validate_dataset(quads) -> ShapeReport:
 
 def local_reports(quads, entity_triples, context, decided=None) -> list[list[str]]:
     """The problems of every graph but the shared three (ontology, entities, anomalies),
-    each checked with the entities it names and any other graph that describes nodes it
-    points to. decided: {graph name: problems} found for a graph on its own beforehand
-    (None: undecided); reused when the graph points to no other graph's nodes."""
+    each checked with the triples of other graphs that its nodes reach (`reached`):
+    what the shapes can look at across graphs, and no more, so that the check of one
+    document costs the same however large the corpus. decided: {graph name: problems}
+    found for a graph with the entities it names beforehand (None: undecided); reused
+    when the graph reaches nothing else."""
     from .build import ANOMALIES_GRAPH, ENTITIES_GRAPH, ONTOLOGY_GRAPH
 
     shared = {str(ONTOLOGY_GRAPH), str(ENTITIES_GRAPH), str(ANOMALIES_GRAPH)}
     local = [name for name in quads.names() if name not in shared]
-    graphs = quads.graphs
-    home: dict[str, str] = {}  # subject -> the graph that describes it
-    for name in local:
-        for t in graphs[name]:
-            home.setdefault(t[0], name)
+    graphs = {name: quads.graphs[name] for name in local}
+    graphs[str(ENTITIES_GRAPH)] = entity_triples
+    index = SubjectIndex(graphs)
+    predicates = followed_predicates()
     reports = []
     for name in local:
         triples = graphs[name]
-        outside = sorted({home[t[2]] for t in triples if t[2] in home and home[t[2]] != name})
+        named = entities_named(triples, entity_triples)
+        outside = reached(triples, name, index, predicates)
         known = (decided or {}).get(name)
-        if known is not None and not outside:
+        if known is not None and set(outside) <= set(named):
             reports.append(known)
             continue
-        others = [graphs[g] for g in outside]
-        reports.append(document_report(triples, entities_named(triples, entity_triples), context, others))
+        reports.append(document_report(triples, named, context, [outside]))
     return reports
+
+
+class SubjectIndex:
+    """Which graphs describe a subject, over sorted triple lists: one entry per subject."""
+
+    def __init__(self, graphs: dict[str, list]):
+        from itertools import groupby
+        from operator import itemgetter
+
+        self.graphs = graphs
+        self.homes: dict[str, list[str]] = {}
+        for name, triples in graphs.items():
+            for subject, _ in groupby(triples, key=itemgetter(0)):
+                self.homes.setdefault(subject, []).append(name)
+
+    def triples_of(self, subject: str, graph: str) -> list:
+        import bisect
+
+        triples = self.graphs[graph]
+        i = j = bisect.bisect_left(triples, (subject,))
+        while j < len(triples) and triples[j][0] == subject:
+            j += 1
+        return triples[i:j]
+
+
+def reached(triples, name: str, index: SubjectIndex, predicates: set[str] | None) -> list:
+    """The triples of other graphs that a check of `triples` (graph `name`) can look at:
+    those of its own subjects and, transitively, of the nodes they point to, following
+    only `predicates` (the ones the shapes read; None: all). Every shape path is a plain
+    predicate read forwards, so nothing else can change the verdict on its nodes."""
+    wanted = lambda t: predicates is None or t[1] in predicates  # noqa: E731
+    todo = {t[0] for t in triples} | {t[2] for t in triples if t[2][0] == "<" and wanted(t)}
+    seen, out = set(todo), []
+    while todo:
+        node = todo.pop()
+        for graph in index.homes.get(node, ()):
+            if graph == name:
+                continue
+            for t in index.triples_of(node, graph):
+                if wanted(t):
+                    out.append(t)
+                    if t[2][0] == "<" and t[2] not in seen:
+                        seen.add(t[2])
+                        todo.add(t[2])
+    return sorted(set(out))
+
+
+def followed_predicates() -> set[str] | None:
+    """The predicates the shapes read (paths, rdf:type, rdfs:subClassOf and every IRI in a
+    SPARQL constraint); None when the quick check cannot read the shapes (then all)."""
+    quick = _quick_check()
+    return None if quick is None else quick.predicates
 
 
 def entities_named(triples, entity_triples) -> list[tuple[str, str, str]]:
@@ -299,6 +360,10 @@ class _QuickCheck:
             if classes or subjects_of:
                 self.targets.append((shape, frozenset(classes), subjects_of))
         self.literal_ok: dict = {}  # (literal, datatype) -> well-typed for pySHACL; the same in any graph
+        self.predicates = {RDF_TYPE, SUBCLASS_OF} | {s.path for s in self._shapes.values() if s.path}
+        for shape in self._shapes.values():
+            for text in shape.sparql:
+                self.predicates |= _sparql_iris(text)
         for s, p, _ in shapes:
             if str(p).startswith(SH + "target") and p not in (sh("targetClass"), sh("targetSubjectsOf")):
                 raise _Unsupported(str(p))
@@ -529,6 +594,37 @@ class _QuickCheck:
                 hit = _well_typed(lexical, datatype)
             self.literal_ok[key] = hit
         return hit
+
+
+def _sparql_iris(text: str) -> set[str]:
+    """Every IRI a SPARQL query names (as "<iri>"). A variable predicate, a negated set or
+    an inverse path could read any triple, or a triple pointing at the node: _Unsupported."""
+    from rdflib import URIRef, Variable
+    from rdflib.paths import InvPath, NegatedPath
+    from rdflib.plugins.sparql import prepareQuery
+
+    found, todo, seen = set(), [prepareQuery(text % "").algebra], set()
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, URIRef):
+            found.add(f"<{node}>")
+        elif isinstance(node, (NegatedPath, InvPath)):
+            raise _Unsupported("a negated or inverse property path in a SPARQL constraint")
+        elif isinstance(node, dict):
+            if getattr(node, "name", None) == "BGP":
+                if any(isinstance(t[1], Variable) for t in node.get("triples") or ()):
+                    raise _Unsupported("a SPARQL constraint with a variable predicate")
+            todo.extend(node.values())
+        elif isinstance(node, (list, tuple, set)):
+            todo.extend(node)
+        elif hasattr(node, "args"):  # property paths
+            todo.extend(node.args)
+        elif hasattr(node, "path"):
+            todo.append(node.path)
+    return found
 
 
 def _lexical(v: str) -> str:

@@ -32,8 +32,9 @@ class PublishError(Exception):
     """The build could not be published; the output folder is as it was."""
 
 
-def publish(files: dict[str, bytes], out_dir: Path, manifest: dict, extra_dirs: dict[str, Path] | None = None) -> Path:
-    """Write files (name -> bytes), build.json and the seal into out_dir as one atomic step.
+def publish(files: dict, out_dir: Path, manifest: dict, extra_dirs: dict[str, Path] | None = None) -> Path:
+    """Write files (name -> bytes, or an iterable of byte chunks), build.json and the seal
+    into out_dir as one atomic step.
 
     extra_dirs: folders already written (e.g. a persistent store) to move into the build
     under the given names; they are sealed with the files (nkrel/output/seal.py). Returns
@@ -53,14 +54,11 @@ def publish(files: dict[str, bytes], out_dir: Path, manifest: dict, extra_dirs: 
         _remove_leftovers(parent, out_dir.name)
         stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=parent))
         try:
-            for name, data in sorted(files.items()):
-                _write_synced(stage / name, data)
+            digests = {name: _write_synced(stage / name, data) for name, data in sorted(files.items())}
             for name, folder in sorted((extra_dirs or {}).items()):
                 os.replace(folder, stage / name)
-            digests = {name: _digest(data) for name, data in sorted(files.items())}
             record = (json.dumps(dict(manifest, files=digests), indent=2, sort_keys=True) + "\n").encode("utf-8")
-            _write_synced(stage / MANIFEST, record)
-            digests[MANIFEST] = _digest(record)
+            digests = dict(digests, **{MANIFEST: _write_synced(stage / MANIFEST, record)})
             _write_synced(stage / seal.SEAL, seal.make(stage, digests, sorted(extra_dirs or {})))
             if out_dir.exists():
                 ours = set(files) | set(extra_dirs or {}) | {MANIFEST} | _written_by(out_dir)
@@ -110,18 +108,19 @@ def _check_ours(out_dir: Path, names: set[str]) -> None:
     )
 
 
-def _digest(data: bytes) -> str:
+def _write_synced(path: Path, data) -> str:
+    """Write bytes, or an iterable of byte chunks (streamed, never held whole); their sha256."""
     import hashlib
 
-    return hashlib.sha256(data).hexdigest()
-
-
-def _write_synced(path: Path, data: bytes) -> None:
+    digest = hashlib.sha256()
     with open(path, "wb") as fh:
-        fh.write(data)
+        for chunk in [data] if isinstance(data, (bytes, bytearray)) else data:
+            digest.update(chunk)
+            fh.write(chunk)
         fh.flush()
         os.fsync(fh.fileno())
     os.chmod(path, 0o644)
+    return digest.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:

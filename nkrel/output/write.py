@@ -15,6 +15,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 GRAPH_FILES = {"turtle": "nkrel.ttl", "trig": "nkrel.trig", "nquads": "nkrel.nq", "jsonld": "nkrel.jsonld"}
@@ -25,27 +26,55 @@ _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 def serialize(quads, fmt: str) -> bytes:
     """Serialise the dataset (turtle, ntriples, nquads, trig or jsonld), byte for byte reproducibly.
     quads: a built nkrel.model.quads.Quads, or an rdflib Dataset or Graph."""
+    return b"".join(serialize_chunks(quads, fmt))
+
+
+def serialize_chunks(quads, fmt: str) -> Iterator[bytes]:
+    """The bytes of serialize(quads, fmt), piece by piece (a graph or a few thousand
+    subjects at a time), to stream to a file without holding it whole."""
     from ..model.quads import Quads
 
     if not isinstance(quads, Quads):
         quads = Quads.from_rdflib(quads)
-    if fmt == "nquads":
-        return quads.nquads()
-    if fmt == "ntriples":
-        return "".join(f"{s} {p} {o} .\n" for s, p, o in quads.union()).encode("utf-8")
-    if fmt == "turtle":
-        names = _Names()
-        body = _turtle_blocks(quads.union(), names, "")
-        return (names.header() + "\n" + body).encode("utf-8")
-    if fmt == "trig":
-        names = _Names()
-        blocks = [
-            f"{f'<{g}> ' if g else ''}{{\n{_turtle_blocks(quads.graphs[g], names, '    ')}}}\n" for g in quads.names()
-        ]
-        return (names.header() + "\n" + "\n".join(blocks)).encode("utf-8")
-    if fmt == "jsonld":
-        return _jsonld(quads).encode("utf-8")
-    raise ValueError(f"unknown format {fmt!r}")
+    writers = {"nquads": _nquads, "ntriples": _ntriples, "turtle": _turtle, "trig": _trig, "jsonld": _jsonld}
+    if fmt not in writers:
+        raise ValueError(f"unknown format {fmt!r}")
+    return (text.encode("utf-8") for text in writers[fmt](quads) if text)
+
+
+def _nquads(quads) -> Iterator[str]:
+    for name in quads.names():
+        g = f" <{name}> .\n" if name else " .\n"  # "": the default graph
+        for batch in _batched(quads.graphs[name], _BATCH):
+            yield "".join([f"{s} {p} {o}{g}" for s, p, o in batch])
+
+
+def _ntriples(quads) -> Iterator[str]:
+    for batch in _batched(quads.union(), _BATCH):
+        yield "".join([f"{s} {p} {o} .\n" for s, p, o in batch])
+
+
+def _turtle(quads) -> Iterator[str]:
+    names = _Names()
+    yield names.header() + "\n"
+    yield from _turtle_blocks(quads.union(), names, "")
+
+
+def _trig(quads) -> Iterator[str]:
+    names = _Names()
+    yield names.header() + "\n"
+    for i, g in enumerate(quads.names()):
+        yield ("\n" if i else "") + (f"<{g}> " if g else "") + "{\n"
+        yield from _turtle_blocks(quads.graphs[g], names, "    ")
+        yield "}\n"
+
+
+_BATCH = 20_000  # triples per chunk: large enough to write fast, small next to the dataset
+
+
+def _batched(items: list, n: int) -> Iterator[list]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
 
 
 def _prefixes() -> dict[str, str]:
@@ -93,7 +122,7 @@ class _Names:
         return nt
 
 
-def _turtle_blocks(triples, names: _Names, indent: str) -> str:
+def _turtle_blocks(triples, names: _Names, indent: str) -> Iterator[str]:
     """Turtle for sorted triples: one block per subject, rdf:type first, then predicates in order."""
     out = []
     for subject, group in itertools.groupby(triples, key=lambda t: t[0]):
@@ -108,18 +137,39 @@ def _turtle_blocks(triples, names: _Names, indent: str) -> str:
                 inner = f" ,\n{indent}        ".join(names.term(o) for o in objects)
                 out.append(f"{indent}    {verb}\n{indent}        {inner} ;\n")
         out.append(f"{indent}.\n\n")
-    return "".join(out)
+        if len(out) > _BATCH:
+            yield "".join(out)
+            out = []
+    yield "".join(out)
 
 
-def _jsonld(quads) -> str:
+def _jsonld(quads) -> Iterator[str]:
     """JSON-LD 1.1: one object per named graph, one line per node; values always as
     arrays, literals as {"@value", "@type" | "@language"} (plain strings as JSON
-    strings), so every lexical form survives."""
-    from ..model.quads import split_literal
-
+    strings), so every lexical form survives. The default graph's nodes (graph "",
+    first in order) stand at the top level."""
     names = _Names()
     context = json.dumps(names.prefixes, ensure_ascii=False, sort_keys=True)
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    yield '{"@context": ' + context + ', "@graph": [\n'
+    first = True
+    for g in quads.names():
+        nodes = _jsonld_nodes(quads.graphs[g], names, dumps, "  " if g else "")
+        if g:
+            yield ("" if first else ",\n") + f'  {{"@id": {dumps(g)}, "@graph": [\n'
+            for i, node in enumerate(nodes):
+                yield (",\n" if i else "") + node
+            yield "\n  ]}"
+            first = False
+        else:
+            for node in nodes:
+                yield ("" if first else ",\n") + node
+                first = False
+    yield "\n]}\n"
+
+
+def _jsonld_nodes(triples, names: _Names, dumps, indent: str) -> Iterator[str]:
+    from ..model.quads import split_literal
 
     def value(nt: str):
         if nt[0] == "<":
@@ -131,26 +181,19 @@ def _jsonld(quads) -> str:
             return {"@value": lexical, "@type": names.bare(f"<{datatype}>")}
         return lexical
 
-    graphs, default = [], []
-    for g in quads.names():
-        nodes = []
-        for subject, group in itertools.groupby(quads.graphs[g], key=lambda t: t[0]):
-            node: dict = {"@id": names.bare(subject)}
-            for p, ts in itertools.groupby(group, key=lambda t: t[1]):
-                if p == RDF_TYPE:
-                    node["@type"] = [names.bare(t[2]) for t in ts]
-                else:
-                    node[names.bare(p)] = [value(t[2]) for t in ts]
-            nodes.append("    " + dumps(node))
-        if g:
-            graphs.append(f'  {{"@id": {dumps(g)}, "@graph": [\n' + ",\n".join(nodes) + "\n  ]}")
-        else:  # the default graph's nodes stand at the top level
-            default = [n[2:] for n in nodes]
-    return '{"@context": ' + context + ', "@graph": [\n' + ",\n".join(default + graphs) + "\n]}\n"
+    for subject, group in itertools.groupby(triples, key=lambda t: t[0]):
+        node: dict = {"@id": names.bare(subject)}
+        for p, ts in itertools.groupby(group, key=lambda t: t[1]):
+            if p == RDF_TYPE:
+                node["@type"] = [names.bare(t[2]) for t in ts]
+            else:
+                node[names.bare(p)] = [value(t[2]) for t in ts]
+        yield indent + "  " + dumps(node)
 
 
-def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
-    """Write each file to a temporary name in out_dir, then rename it into place."""
+def write_files(files: dict[str, bytes | Iterable[bytes]], out_dir: Path) -> list[Path]:
+    """Write each file (its bytes, or its chunks as serialize_chunks gives them) to a
+    temporary name in out_dir, then rename it into place."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -160,7 +203,8 @@ def write_files(files: dict[str, bytes], out_dir: Path) -> list[Path]:
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
             temps.append((tmp, out_dir / name))
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                for chunk in [data] if isinstance(data, (bytes, bytearray)) else data:
+                    fh.write(chunk)
         for tmp, final in temps:
             os.chmod(tmp, 0o644)
             os.replace(tmp, final)
