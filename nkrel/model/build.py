@@ -247,6 +247,10 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary) -> None:
         g.add((s, nk.changeOf, nk[f.change_of]))
     if f.role:
         g.add((s, nk.role, URIRef(codes["PartnerRole"][f.role])))
+    if f.rank:
+        g.add((s, nk.rank, URIRef(codes["Rank"][f.rank])))
+    for q in f.qualifiers:
+        g.add((s, nk.qualifier, URIRef(codes["Qualifier"][q])))
     for kind in f.about:
         g.add((s, nk.about, nk[kind]))
     if f.topic_of:
