@@ -545,3 +545,41 @@ def test_a_query_without_a_declared_place_gets_its_parameters_at_the_start_of_wh
 def test_a_party_parameter_keeps_only_facts_that_name_the_party():
     table = rows("relation-states", party="china")
     assert len(table) == 5 and all("China" in r.get("parties", "") for r in table)
+
+
+# --- the first query: the text of a shipped query, a hint when nothing is found --------------
+
+
+def test_queries_show_prints_a_shipped_query_that_runs_as_printed(tmp_path):
+    shown = nkrel("queries", "--show", "trade-by-year")
+    assert shown.returncode == 0 and shown.stdout == shipped_queries()["trade-by-year"].text
+    (tmp_path / "mine.rq").write_text(shown.stdout, encoding="utf-8")
+    assert nkrel("query", tmp_path / "mine.rq", "--format", "csv").stdout == nkrel(
+        "query", "trade-by-year", "--format", "csv"
+    ).stdout
+    missing = nkrel("queries", "--show", "trade-by-yaer")
+    assert (missing.returncode, missing.stdout) == (2, "")
+    assert "no shipped query named 'trade-by-yaer'; did you mean 'trade-by-year' or " in missing.stderr
+
+
+def test_a_term_the_graph_never_uses_gets_a_hint_and_the_same_exit():
+    result = nkrel("query", "SELECT ?f ?v WHERE { ?f nk:quantity ?q . ?q nk:valeu ?v }")
+    assert result.returncode == 1 and result.stdout.endswith("(0 rows)\n")
+    assert "hint: nk:valeu does not occur in the graph; did you mean nk:Value or schema:value?\n" in result.stderr
+    # a term inside a string or a comment is not a term of the query
+    quiet = nkrel("query", 'SELECT ?f WHERE { ?f rdfs:label "nk:valeu" } # nk:nothing')
+    assert quiet.returncode == 1 and quiet.stderr == ""
+    # a query with rows gets no hint, whatever it names
+    found = nkrel("query", "SELECT ?f WHERE { ?f a nk:TradeFlow OPTIONAL { ?f nk:nothing ?x } } LIMIT 1")
+    assert found.returncode == 0 and found.stderr == ""
+
+
+def test_the_first_query_on_the_fact_finds_nothing_and_points_to_the_quantity_path():
+    """`?f schema:value ?v` silently returned 0 rows: values sit on an nk:quantity node."""
+    result = nkrel("query", "SELECT ?f ?v WHERE { ?f a nk:TradeFlow ; schema:value ?v }")
+    assert result.returncode == 1
+    assert "hint: values, units and measures sit on a quantity node, not on the fact: ?fact nk:quantity ?q" in (
+        result.stderr
+    )
+    right = nkrel("query", "SELECT ?f ?v WHERE { ?f a nk:TradeFlow ; nk:quantity ?q . ?q schema:value ?v }")
+    assert right.returncode == 0 and right.stderr == ""
