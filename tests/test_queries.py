@@ -554,9 +554,10 @@ def test_queries_show_prints_a_shipped_query_that_runs_as_printed(tmp_path):
     shown = nkrel("queries", "--show", "trade-by-year")
     assert shown.returncode == 0 and shown.stdout == shipped_queries()["trade-by-year"].text
     (tmp_path / "mine.rq").write_text(shown.stdout, encoding="utf-8")
-    assert nkrel("query", tmp_path / "mine.rq", "--format", "csv").stdout == nkrel(
-        "query", "trade-by-year", "--format", "csv"
-    ).stdout
+    assert (
+        nkrel("query", tmp_path / "mine.rq", "--format", "csv").stdout
+        == nkrel("query", "trade-by-year", "--format", "csv").stdout
+    )
     missing = nkrel("queries", "--show", "trade-by-yaer")
     assert (missing.returncode, missing.stdout) == (2, "")
     assert "no shipped query named 'trade-by-yaer'; did you mean 'trade-by-year' or " in missing.stderr

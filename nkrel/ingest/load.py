@@ -121,7 +121,8 @@ class Slip:
 
 
 SLIP_TYPES = {"misspelling", "garbled", "wrong-name", "inconsistency", "implausible", "missing-date", "ambiguous",
-              "anachronism", "repetition", "grammar", "imprecise", "dangling-reference", "title-mismatch"}  # fmt: skip
+              "anachronism", "repetition", "grammar", "imprecise", "dangling-reference", "title-mismatch",
+              "wrong-date", "name-variant"}  # fmt: skip
 
 
 @dataclass
