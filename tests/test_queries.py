@@ -523,9 +523,9 @@ def test_every_parametrised_query_declares_where_its_parameters_are_bound(name):
     q = shipped_queries()[name]
     assert BIND_HERE.search(q.text), f"{name}: no '# bind --param here' line"
     for param, (kind, _) in q.params.items():
-        value = {"entity": "china", "year": "2011", "kind": "State", "goods": "cereals"}.get(kind, "x")
+        value = {"entity": "china", "year": "2011", "kind": "State", "goods": "cereals", "flag": "yes"}.get(kind, "x")
         bound = bind_params(q.text, q, {param: value})
-        values = bound.index(f"VALUES ?{param} ")
+        values = bound.index(f"VALUES ?{param.replace('-', '_')} ")
         assert bound.index("WHERE") < values < bound.rindex("}"), "the VALUES block sits inside the WHERE clause"
         assert "VALUES" not in bound[bound.rindex("}") :], "nothing is appended after the query"
 
@@ -584,3 +584,38 @@ def test_the_first_query_on_the_fact_finds_nothing_and_points_to_the_quantity_pa
     )
     right = nkrel("query", "SELECT ?f ?v WHERE { ?f a nk:TradeFlow ; nk:quantity ?q . ?q schema:value ?v }")
     assert right.returncode == 0 and right.stderr == ""
+
+
+# --- one time model: years and months, whole years only, a partner with its predecessor ------
+
+
+def test_every_dated_fact_has_its_years_and_part_years_their_months():
+    open_ended = {ID + "fact/ta-nigeria-dprk-relations-improved", ID + "fact/ei-economic-alliance-stronger-since-2014"}
+    dated = rows("SELECT ?f ?ey WHERE { ?f nk:year|nk:date|nk:start ?t . OPTIONAL { ?f nk:endYear ?ey } }")
+    assert dated and {r["f"] for r in dated if "ey" not in r} == open_ended  # "since ...": no end
+    months = rows("SELECT ?sm ?em WHERE { fact:en-russia-exports-2005-jan-sep nk:startMonth ?sm ; nk:endMonth ?em }")
+    assert months and all((r["sm"], r["em"]) == ("1", "9") for r in months)
+    assert not rows("SELECT ?f WHERE { ?f nk:year ?y ; nk:startMonth ?m }")  # a year alone is a whole year
+
+
+def test_full_years_leaves_out_part_year_figures():
+    russia = rows("trade-by-year", partner="russia")
+    whole = rows("trade-by-year", partner="russia", **{"full-years": "yes"})
+    assert {r["when"] for r in russia} - {r["when"] for r in whole} == {"2005-01/2005-09"}
+    assert one(whole, "US$172.3 million", when="2005")["value"]  # the whole-year 2005 figure stays
+    assert rows("trade-by-year", partner="russia", **{"full-years": "no"}) == russia
+    bad = nkrel("query", "trade-by-year", "--param", "full-years=maybe")
+    assert bad.returncode == 2 and "parameter full-years: yes or no, got 'maybe'" in bad.stderr
+
+
+def test_a_partner_with_its_predecessor_state():
+    both = rows("trade-by-year", partner="russia", **{"with-predecessors": "yes"})
+    assert {r["partner"] for r in both} == {ID + "russia", ID + "soviet-union"}
+    assert num(one(both, when="1990")["value"]) == 1.97e9
+    assert [r for r in both if r["partner"] == ID + "russia"] == rows("trade-by-year", partner="russia")
+    # a state with no predecessor: the same rows
+    assert rows("trade-by-year", partner="china", **{"with-predecessors": "yes"}) == rows(
+        "trade-by-year", partner="china"
+    )
+    timeline = rows("timeline", partner="russia", **{"with-predecessors": "yes"})
+    assert {r["partnerName"] for r in timeline} == {"Russia", "Soviet Union"}

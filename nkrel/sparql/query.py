@@ -64,7 +64,7 @@ def shipped_queries() -> dict[str, ShippedQuery]:
         header = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
         params = {}
         for line in header:
-            m = re.match(r"param:\s*(\w+)\s+(entity|kind|year|goods|integer|string)\s*(.*)", line)
+            m = re.match(r"param:\s*([\w-]+)\s+(entity|kind|year|goods|integer|string|flag)\s*(.*)", line)
             if m:
                 params[m.group(1)] = (m.group(2), m.group(3))
         out[path.stem] = ShippedQuery(path.stem, path, header[0] if header else "", params, text)
@@ -108,14 +108,14 @@ def parse_params(pairs) -> dict[str, str]:
     bound = {}
     for p in pairs:
         name, sep, value = p.partition("=")
-        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*", name):
             raise QueryError(f"--param takes NAME=VALUE with NAME a variable name, got {p!r}")
         bound[name] = value
     return bound
 
 
 # `# bind --param here`, optionally `: NAME ...`, then an optional remark in parentheses
-BIND_HERE = re.compile(r"^[ \t]*# bind --param here(?::(?P<names>[\w \t]*))?[ \t]*(?:\(.*\))?[ \t]*$", re.M)
+BIND_HERE = re.compile(r"^[ \t]*# bind --param here(?::(?P<names>[\w \t-]*))?[ \t]*(?:\(.*\))?[ \t]*$", re.M)
 
 
 def bind_params(text: str, shipped: ShippedQuery | None, params: dict[str, str], entities=None) -> str:
@@ -141,19 +141,26 @@ def bind_params(text: str, shipped: ShippedQuery | None, params: dict[str, str],
         kind = declared[name][0] if shipped else _guess_kind(value)
         if kind == "entity" and entities is not None:
             value = resolve_entity(name, value, entities())
-        terms[name] = _term(name, kind, value)
-    return _insert_values(text, terms)
+        if kind == "flag" and value == "no":
+            _term(name, kind, value)
+            continue  # a flag that is off binds nothing: the query reads it as unbound
+        terms[name.replace("-", "_")] = _term(name, kind, value)  # full-years binds ?full_years
+    return _insert_values(text, terms) if terms else text
 
 
 def _insert_values(text: str, terms: dict[str, str]) -> str:
     """Each `VALUES ?name { term }` at its declared place, last place first so offsets hold."""
     places = []  # (offset, text before the VALUES, [(name, term)])
-    left = dict(terms)
-    for m in BIND_HERE.finditer(text):
-        names = (m.group("names") or "").split()
-        chosen = [n for n in names if n in left] if names else sorted(left)
+    markers = list(BIND_HERE.finditer(text))
+    named = {n.replace("-", "_") for m in markers for n in (m.group("names") or "").split()}
+    left = {n: t for n, t in terms.items() if n not in named}
+    for m in markers:
+        names = [n.replace("-", "_") for n in (m.group("names") or "").split()]
+        # a marker that names parameters binds them (each may be bound at several places);
+        # the first that names none takes the others
+        chosen = [(n, terms[n]) for n in names if n in terms] if names else [(n, left.pop(n)) for n in sorted(left)]
         line_end = m.end() + 1 if text[m.end() : m.end() + 1] == "\n" else m.end()
-        places.append((line_end, "" if line_end > m.end() else "\n", [(n, left.pop(n)) for n in chosen]))
+        places.append((line_end, "" if line_end > m.end() else "\n", chosen))
     if left:
         where = re.search(r"\bWHERE\s*\{", text, re.I) or re.search(r"\{", text)
         if where is None:
@@ -220,6 +227,10 @@ def _term(name: str, kind: str, value: str) -> str:
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
             raise QueryError(f"parameter {name}: a goods concept such as 'cereals' or 'wheat', got {value!r}")
         return f"<{ID}goods/{value}>"
+    if kind == "flag":
+        if value not in ("yes", "no"):
+            raise QueryError(f"parameter {name}: yes or no, got {value!r}")
+        return "true"
     if kind == "integer":
         if not re.fullmatch(r"-?[0-9]{1,18}", value):
             raise QueryError(f"parameter {name}: an integer, got {value!r}")
