@@ -264,8 +264,9 @@ def same_rows(pushed, nq, name: str, params: list[str]) -> None:
     query_text = shipped_queries()[name].text
     construct = re.search(r"\b(CONSTRUCT|DESCRIBE)\b", query_text, re.I)
     fmt = "ntriples" if construct else "json"
-    local = nkrel("query", name, *params, "--graph", nq, "--format", fmt)
-    remote = nkrel("query", name, *params, "--endpoint", pushed.query, "--format", fmt)
+    # a generous --timeout: this compares rows, not speed (on a loaded machine three runs took over 30 s)
+    local = nkrel("query", name, *params, "--graph", nq, "--format", fmt, "--timeout", "180")
+    remote = nkrel("query", name, *params, "--endpoint", pushed.query, "--format", fmt, "--timeout", "180")
     assert local.returncode in (0, 1), local.stderr
     assert (remote.returncode, remote.stderr) == (local.returncode, local.stderr)
     if construct:
