@@ -26,19 +26,40 @@ NUMBERS = {
 
 
 class Rows(list):
-    """Result rows as dicts (variable -> value), in order; `columns` names the variables."""
+    """Result rows as dicts (variable -> value), in order; `columns` names the variables;
+    `labels` maps each IRI value (as written, id:china) to its rdfs:label where it has one."""
 
-    def __init__(self, columns: list[str], rows: list[dict]):
+    def __init__(self, columns: list[str], rows: list[dict], labels: dict[str, str] | None = None):
         super().__init__(rows)
         self.columns = columns
+        self.labels = labels or {}
 
     def to_dataframe(self):
-        """A pandas DataFrame of the rows (pandas is not a dependency of nkrel: install it)."""
+        """A pandas DataFrame of the rows (pandas is not a dependency of nkrel: install it).
+
+        Numeric columns get numeric dtypes (float64; Int64 where every value is an integer,
+        empty cells as <NA>), and beside each column of IRIs a `<column>_label` column."""
         try:
             import pandas
         except ImportError:
             raise ImportError("to_dataframe() needs pandas: pip install pandas") from None
-        return pandas.DataFrame(list(self), columns=self.columns)
+        data: dict[str, list] = {}
+        for c in self.columns:
+            values = [r.get(c) for r in self]
+            data[c] = _numeric_column(pandas, values)
+            if any(isinstance(v, str) and v in self.labels for v in values):
+                data[f"{c}_label"] = [self.labels.get(v) if isinstance(v, str) else None for v in values]
+        return pandas.DataFrame(data, columns=list(data))
+
+
+def _numeric_column(pandas, values: list):
+    """A pandas Series of numbers when every non-empty value is one, else the values as they are."""
+    present = [v for v in values if v is not None]
+    if not present or not all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in present):
+        return values
+    if all(isinstance(v, int) for v in present):
+        return pandas.array(values, dtype="Int64")
+    return pandas.Series([float(v) if v is not None else float("nan") for v in values], dtype="float64")
 
 
 class Graph:
@@ -96,10 +117,28 @@ class Graph:
             if check:
                 check_query(text, PREFIXES)
             bound = bind_params(text, shipped, params, entities=lambda: entity_names(store))
-            return _plain(store.query(bound, use_default_graph_as_union=True, prefixes=PREFIXES))
+            return _plain(store.query(bound, use_default_graph_as_union=True, prefixes=PREFIXES), store)
 
         answer = run_isolated(work, self.timeout, self.memory_mb, reported=(QueryError, UnsafeQuery))
-        return Rows(list(answer[0]), answer[1]) if type(answer) is tuple else answer
+        return Rows(list(answer[0]), answer[1], answer[2]) if type(answer) is tuple else answer
+
+    def to_networkx(self):
+        """The network as a networkx MultiDiGraph: entities as nodes, one edge per fact and
+        pair of participants, with the same attributes as `nkrel export --format graphml`
+        (lists joined as text, empty values left out)."""
+        import networkx as nx
+
+        from .output.network import _scalar, network_graph
+
+        graph = network_graph(self._store.quads_for_pattern(None, None, None, None))
+        out = nx.MultiDiGraph(name=graph.graph.get("name", "nkrel"))
+        for n, data in graph.nodes(data=True):
+            out.add_node(_scalar(n), **{k: _scalar(v) for k, v in data.items() if v is not None and v != []})
+        renames = {"start": "period_start", "end": "period_end"}  # as the export names them
+        for a, b, key, data in graph.edges(keys=True, data=True):
+            attrs = {renames.get(k, k): _scalar(v) for k, v in data.items() if v is not None and v != []}
+            out.add_edge(_scalar(a), _scalar(b), key=_scalar(key), **attrs)
+        return out
 
     def anomalies(self) -> list[dict]:
         """Every anomaly: type, severity, explanation, the rule or curator that found it,
@@ -123,9 +162,9 @@ SELECT ?fact ?kind ?label ?start ?end ?modality ?document ?quote WHERE {
 ORDER BY ?fact"""
 
 
-def _plain(result):
+def _plain(result, store=None):
     """pyoxigraph results as plain data, for the isolated process to send: a bool, a list
-    of (s, p, o), or (columns, rows)."""
+    of (s, p, o), or (columns, rows, the labels of the IRIs in the rows)."""
     from .sparql.query import _cell
 
     kind = type(result).__name__
@@ -134,8 +173,25 @@ def _plain(result):
     if kind == "QueryTriples":
         return [(_cell(t.subject), _cell(t.predicate), _value(t.object)) for t in result]
     columns = [v.value for v in result.variables]
-    rows = [{c: _value(s[c]) for c in columns} for s in result]
-    return tuple(columns), rows  # made into Rows by the parent: the child's answer is plain data
+    solutions = list(result)
+    rows = [{c: _value(s[c]) for c in columns} for s in solutions]
+    iris = {s[c] for s in solutions for c in columns if type(s[c]).__name__ == "NamedNode"}
+    return tuple(columns), rows, _labels(store, iris) if store is not None else {}  # made into Rows by the parent
+
+
+def _labels(store, iris) -> dict[str, str]:
+    """{IRI as written: its rdfs:label} (the first in order where a term has several)."""
+    import pyoxigraph as ox
+
+    from .sparql.query import _cell
+
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    out = {}
+    for iri in iris:
+        found = sorted(q.object.value for q in store.quads_for_pattern(iri, label, None, None))
+        if found:
+            out[_cell(iri)] = found[0]
+    return out
 
 
 def _value(term):

@@ -68,3 +68,37 @@ def test_a_stale_workspace_is_rebuilt_or_refused(tmp_path):
         nkrel.open(ws.root, rebuild=False)
     g = nkrel.open(ws.root)
     assert g.query("ASK { ?s ?p ?o }") is True
+
+
+# --- notebooks: numeric dtypes, labels beside IRIs, the network ------------------------------
+
+
+def test_to_dataframe_has_numeric_dtypes_and_a_label_beside_each_iri(g):
+    pytest.importorskip("pandas", reason="pandas is in the test extras: pip install -e '.[test]'")
+    df = g.query("trade-by-year", partner="russia").to_dataframe()
+    assert str(df["value"].dtype) == "float64"  # was object (Decimal)
+    assert df["value"].max() == 172.3e6
+    assert list(df.columns[:2]) == ["partner", "partner_label"]
+    assert set(df["partner"]) == {"id:russia"} and set(df["partner_label"]) == {"Russia"}
+    assert df.columns.get_loc("fact_label") == df.columns.get_loc("fact") + 1
+    counts = g.query("SELECT ?kind (COUNT(?f) AS ?n) WHERE { ?f a ?kind } GROUP BY ?kind").to_dataframe()
+    assert str(counts["n"].dtype) == "Int64" and str(counts["kind_label"].dtype) in ("object", "str")
+    assert "n_label" not in counts.columns
+
+
+def test_to_networkx_has_the_attributes_of_the_graphml_export(g, tmp_path):
+    import networkx as nx
+
+    from .conftest import nkrel as run
+
+    net = g.to_networkx()
+    out = tmp_path / "net.graphml"
+    assert run("export", "--format", "graphml", "--output", out).returncode == 0
+    exported = nx.read_graphml(out, force_multigraph=True)
+    assert net.number_of_nodes() == exported.number_of_nodes() > 20
+    assert net.number_of_edges() == exported.number_of_edges()
+    assert dict(net.nodes(data=True)) == dict(exported.nodes(data=True))
+    ours = {k: d for _, _, k, d in net.edges(keys=True, data=True)}
+    theirs = {k: d for _, _, k, d in exported.edges(keys=True, data=True)}
+    assert ours == theirs
+    assert net.nodes["russia"]["label"] == "Russia"

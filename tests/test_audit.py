@@ -252,3 +252,56 @@ def test_1988_peak_of_the_relationship_is_one_claim_stated_by_two_documents(stor
         store, f"SELECT DISTINCT ?doc WHERE {{ ?f nk:states <{rows[0]['claim']}> ; prov:wasDerivedFrom ?doc }}"
     )
     assert len(both) == 2
+
+
+# --- issue 26: the three audit errors and the leaks of outside knowledge ---------------------
+
+DOCUMENT_GRAPHS = "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/nkrel/graph/') && ?g NOT IN (<https://w3id.org/nkrel/graph/reference>, <https://w3id.org/nkrel/graph/entities>, <https://w3id.org/nkrel/graph/ontology>, <https://w3id.org/nkrel/graph/anomalies>))"  # noqa: E501
+
+
+def test_the_turn_of_the_dismissive_policy_is_a_change_of_policy(store):
+    fid = "ei-russia-dismissive-policy-turn"
+    assert kind_of(store, fid) == "Change"
+    assert code(store, fid, "direction") == "turn"
+    assert one_value(store, f"SELECT ?k WHERE {{ <{FACT}{fid}> nk:changeOf ?k }}") == NK + "Policy"
+
+
+def test_the_statistics_of_2006_cover_january_to_march_in_their_time(store):
+    fid = "en-russia-trade-statistics-jan-mar-2006"
+    assert one_value(store, f"SELECT ?s WHERE {{ <{FACT}{fid}> nk:start ?s }}") == "2006-01"
+    assert one_value(store, f"SELECT ?e WHERE {{ <{FACT}{fid}> nk:end ?e }}") == "2006-03"
+    # when they were the only statistics out: the time of the nuclear test, by a link
+    assert one_value(store, f"SELECT ?t WHERE {{ <{FACT}{fid}> nk:atTimeOf ?t }}") == FACT + "en-dprk-nuclear-test-2006"
+
+
+def test_kamaz_is_not_what_the_sanctions_involve(store):
+    rows = select(store, f"SELECT ?f WHERE {{ ?f a nk:Sanction ; nk:involves|nk:party <{ID}kamaz> }}")
+    assert rows == []
+
+
+@pytest.mark.parametrize("fid", ["en-dprk-planned-land-rent-amur-oblast", "en-gazprom-grain-aid-2011"])
+def test_no_source_graph_names_russia_where_the_text_does_not(store, fid):
+    rows = select(store, f"SELECT ?p WHERE {{ GRAPH ?g {{ <{FACT}{fid}> ?p <{ID}russia> }} {DOCUMENT_GRAPHS} }}")
+    assert rows == []
+    # where Gazprom and the Amur Oblast lie is reference data, with its origin
+    place = {"en-dprk-planned-land-rent-amur-oblast": "amur-oblast", "en-gazprom-grain-aid-2011": "gazprom"}[fid]
+    graph = one_value(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{ID}{place}> nk:locatedIn <{ID}russia> }} }}")
+    assert graph == "https://w3id.org/nkrel/graph/reference"
+
+
+def test_no_note_carries_a_date_from_outside_the_texts(store):
+    notes = select(
+        store,
+        "SELECT ?n WHERE { GRAPH ?g { ?s nk:curatorNote|nk:explanation ?n } "
+        "FILTER(?g != <https://w3id.org/nkrel/graph/reference>) }",
+    )
+    assert notes
+    assert not [r["n"] for r in notes if "30 September 1990" in r["n"] or "26 December 1991" in r["n"]]
+
+
+@pytest.mark.parametrize("slip", ["wrong-date", "name-variant"])
+def test_slip_types_for_a_wrong_date_and_for_name_variants(store, slip):
+    from nkrel.ingest.load import SLIP_TYPES
+
+    assert slip in SLIP_TYPES
+    assert select(store, f'SELECT ?t WHERE {{ ?t a nk:AnomalyType ; nk:code "{slip}" ; rdfs:label ?l }}')

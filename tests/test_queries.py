@@ -94,28 +94,42 @@ def test_trade_by_year():
     assert num(one(russia, when="1999")["value"]) == 80e6
     assert num(one(russia, "US$105 million", when="2000")["value"]) == 105e6
     assert num(one(russia, "US$172.3 million", when="2005")["value"]) == 172.3e6
-    nine_months = find(russia, when="2005-01/2005-09")
+    nine_months = find(russia, when="2005-01/2005-09", measure="value")
     assert {(r["direction"], num(r["value"]), r["bound"]) for r in nine_months} == {
         ("Russia -> North Korea", 168.7e6, "exact"),
         ("North Korea -> Russia", 3.6e6, "approximate"),
     }
     fuel = find(russia, commodities="mineral fuel oil")
     assert {(r["when"], num(r["value"])) for r in fuel} == {("2002", 20e6), ("2003", 96e6)}
+    assert {r["measure"] for r in russia} == {"value", "mass", "share"}
+
+
+def test_trade_by_year_gives_every_unit_with_a_unit_column():
+    """Russian grain stated in tonnes: 2002, 2003 and 2005 appear beside 2004 (which also has a US$ value)."""
+    russia = rows("trade-by-year", partner="russia")
+    grain = {(r["when"], num(r["value"]), r["bound"]) for r in russia if r["measure"] == "mass"}
+    assert grain == {("2002", 890, "at-most"), ("2003", 1070, "exact"), ("2004", 34716, "exact"), ("2005", 0, "exact")}
+    assert {r["unit"] for r in russia if r["measure"] == "mass"} == {"tonne"}
+    assert "no more than 890 tons in 2002" in one(russia, when="2002", measure="mass")["quote"]
 
 
 @answers("trade-peak")
-def test_trade_peak():
+def test_trade_peak_is_the_stated_peak_where_a_text_states_one():
     table = rows("trade-peak")
-    peaks = {r["partner"]: (num(r["value"]), r["when"]) for r in table}
-    assert peaks[ID + "china"] == (6.86e9, "2014")
-    assert peaks[ID + "nigeria"] == (2.5e6, "2019")
-    assert peaks[ID + "soviet-union"] == (1.97e9, "1990")  # the text's own slip: see decline-to-larger
-    assert peaks[ID + "russia"] == (172.3e6, "2005")
+    peaks = {r["partner"]: (num(r["value"]), r["when"], r["basis"]) for r in table}
+    # "peaking at $6.86 billion in 2014"
+    assert peaks[ID + "china"] == (6.86e9, "2014", "stated peak")
+    # "during the peak of the Soviet-DPRK trade in the late 1980s": US$1 billion, not the larger 1990 figure
+    assert peaks[ID + "soviet-union"] == (1e9, "1980/1989", "stated peak")
+    # no text states a peak for Russia or Nigeria: the largest value no anomaly disputes, said so;
+    # the 2005 US$172.3 million (the January-September sum, flagged) is not it
+    assert peaks[ID + "russia"] == (105e6, "2000", "largest undisputed value (no peak stated)")
+    assert peaks[ID + "nigeria"] == (2.5e6, "2019", "largest undisputed value (no peak stated)")
+    assert len(table) == 4
     assert one(rows("trade-peak", partner="china"))["quote"] == "peaking at $6.86 billion in 2014"
-    # a figure the graph itself flags says so in its row
-    anomalies = {r["partner"]: r.get("anomaly") for r in table}
-    assert anomalies[ID + "soviet-union"] == "decline-to-larger"
-    assert anomalies[ID + "china"] is None
+    assert "during the peak of the Soviet-DPRK trade" in one(table, partner=ID + "soviet-union")["quote"]
+    # the stated Soviet peak is itself part of a slip (a "drop" to a larger figure): its row says so
+    assert one(table, partner=ID + "soviet-union")["anomaly"] == "decline-to-larger"
 
 
 VALUE_QUERIES = [
@@ -177,6 +191,10 @@ def test_aid():
     assert "5000000 USD" in one(russia, "5m dollars")["quantities"]
     gazprom = one(rows("aid"), "Gazprom")
     assert "10000 tonne" in gazprom["quantities"]
+    # a party in any role: Gazprom's grain (Gazprom, a company in Russia) is Russian aid of 2011
+    russia_2011 = rows("aid", party="russia", year="2011")
+    assert "10000 tonne" in one(russia_2011, "Gazprom")["quantities"]
+    assert one(russia_2011, "50,000 ton of grain on a bilateral basis", quantities="50000 tonne")["from"] == "Russia"
     wheat = one(russia, "50,000 tons of wheat")
     assert wheat["modality"] == "reported" and wheat["when"].startswith("2011")
     china = rows("aid", party="china")
@@ -493,3 +511,111 @@ def test_in_year():
     }
     y2020 = {r["fact"].rsplit("/", 1)[1] for r in rows("in-year", year="2020")}
     assert y2020 == {"ta-nigeria-dprk-relations-improved", "ei-economic-alliance-stronger-since-2014"}
+
+
+# --- parameters bound inside the WHERE clause -----------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in shipped_queries().items() if q.params))
+def test_every_parametrised_query_declares_where_its_parameters_are_bound(name):
+    from nkrel.sparql.query import BIND_HERE, bind_params
+
+    q = shipped_queries()[name]
+    assert BIND_HERE.search(q.text), f"{name}: no '# bind --param here' line"
+    for param, (kind, _) in q.params.items():
+        value = {"entity": "china", "year": "2011", "kind": "State", "goods": "cereals", "flag": "yes"}.get(kind, "x")
+        bound = bind_params(q.text, q, {param: value})
+        values = bound.index(f"VALUES ?{param.replace('-', '_')} ")
+        assert bound.index("WHERE") < values < bound.rindex("}"), "the VALUES block sits inside the WHERE clause"
+        assert "VALUES" not in bound[bound.rindex("}") :], "nothing is appended after the query"
+
+
+def test_a_query_without_a_declared_place_gets_its_parameters_at_the_start_of_where():
+    from nkrel.sparql.query import bind_params
+
+    bound = bind_params("SELECT ?s WHERE { ?s a ?t } ORDER BY ?s", None, {"t": "x", "n": "3"})
+    assert bound == 'SELECT ?s WHERE {\n  VALUES ?n { 3 } VALUES ?t { "x" }\n ?s a ?t } ORDER BY ?s'
+    declared = "SELECT ?s WHERE {\n  ?s a ?t .\n  # bind --param here: t\n  # bind --param here\n}"
+    assert bind_params(declared, None, {"t": "x", "n": "3"}) == (
+        'SELECT ?s WHERE {\n  ?s a ?t .\n  # bind --param here: t\n  VALUES ?t { "x" }\n'
+        "  # bind --param here\n  VALUES ?n { 3 }\n}"
+    )
+
+
+def test_a_party_parameter_keeps_only_facts_that_name_the_party():
+    table = rows("relation-states", party="china")
+    assert len(table) == 5 and all("China" in r.get("parties", "") for r in table)
+
+
+# --- the first query: the text of a shipped query, a hint when nothing is found --------------
+
+
+def test_queries_show_prints_a_shipped_query_that_runs_as_printed(tmp_path):
+    shown = nkrel("queries", "--show", "trade-by-year")
+    assert shown.returncode == 0 and shown.stdout == shipped_queries()["trade-by-year"].text
+    (tmp_path / "mine.rq").write_text(shown.stdout, encoding="utf-8")
+    assert (
+        nkrel("query", tmp_path / "mine.rq", "--format", "csv").stdout
+        == nkrel("query", "trade-by-year", "--format", "csv").stdout
+    )
+    missing = nkrel("queries", "--show", "trade-by-yaer")
+    assert (missing.returncode, missing.stdout) == (2, "")
+    assert "no shipped query named 'trade-by-yaer'; did you mean 'trade-by-year' or " in missing.stderr
+
+
+def test_a_term_the_graph_never_uses_gets_a_hint_and_the_same_exit():
+    result = nkrel("query", "SELECT ?f ?v WHERE { ?f nk:quantity ?q . ?q nk:valeu ?v }")
+    assert result.returncode == 1 and result.stdout.endswith("(0 rows)\n")
+    assert "hint: nk:valeu does not occur in the graph; did you mean nk:Value or schema:value?\n" in result.stderr
+    # a term inside a string or a comment is not a term of the query
+    quiet = nkrel("query", 'SELECT ?f WHERE { ?f rdfs:label "nk:valeu" } # nk:nothing')
+    assert quiet.returncode == 1 and quiet.stderr == ""
+    # a query with rows gets no hint, whatever it names
+    found = nkrel("query", "SELECT ?f WHERE { ?f a nk:TradeFlow OPTIONAL { ?f nk:nothing ?x } } LIMIT 1")
+    assert found.returncode == 0 and found.stderr == ""
+
+
+def test_the_first_query_on_the_fact_finds_nothing_and_points_to_the_quantity_path():
+    """`?f schema:value ?v` silently returned 0 rows: values sit on an nk:quantity node."""
+    result = nkrel("query", "SELECT ?f ?v WHERE { ?f a nk:TradeFlow ; schema:value ?v }")
+    assert result.returncode == 1
+    assert "hint: values, units and measures sit on a quantity node, not on the fact: ?fact nk:quantity ?q" in (
+        result.stderr
+    )
+    right = nkrel("query", "SELECT ?f ?v WHERE { ?f a nk:TradeFlow ; nk:quantity ?q . ?q schema:value ?v }")
+    assert right.returncode == 0 and right.stderr == ""
+
+
+# --- one time model: years and months, whole years only, a partner with its predecessor ------
+
+
+def test_every_dated_fact_has_its_years_and_part_years_their_months():
+    open_ended = {ID + "fact/ta-nigeria-dprk-relations-improved", ID + "fact/ei-economic-alliance-stronger-since-2014"}
+    dated = rows("SELECT ?f ?ey WHERE { ?f nk:year|nk:date|nk:start ?t . OPTIONAL { ?f nk:endYear ?ey } }")
+    assert dated and {r["f"] for r in dated if "ey" not in r} == open_ended  # "since ...": no end
+    months = rows("SELECT ?sm ?em WHERE { fact:en-russia-exports-2005-jan-sep nk:startMonth ?sm ; nk:endMonth ?em }")
+    assert months and all((r["sm"], r["em"]) == ("1", "9") for r in months)
+    assert not rows("SELECT ?f WHERE { ?f nk:year ?y ; nk:startMonth ?m }")  # a year alone is a whole year
+
+
+def test_full_years_leaves_out_part_year_figures():
+    russia = rows("trade-by-year", partner="russia")
+    whole = rows("trade-by-year", partner="russia", **{"full-years": "yes"})
+    assert {r["when"] for r in russia} - {r["when"] for r in whole} == {"2005-01/2005-09"}
+    assert one(whole, "US$172.3 million", when="2005")["value"]  # the whole-year 2005 figure stays
+    assert rows("trade-by-year", partner="russia", **{"full-years": "no"}) == russia
+    bad = nkrel("query", "trade-by-year", "--param", "full-years=maybe")
+    assert bad.returncode == 2 and "parameter full-years: yes or no, got 'maybe'" in bad.stderr
+
+
+def test_a_partner_with_its_predecessor_state():
+    both = rows("trade-by-year", partner="russia", **{"with-predecessors": "yes"})
+    assert {r["partner"] for r in both} == {ID + "russia", ID + "soviet-union"}
+    assert num(one(both, when="1990")["value"]) == 1.97e9
+    assert [r for r in both if r["partner"] == ID + "russia"] == rows("trade-by-year", partner="russia")
+    # a state with no predecessor: the same rows
+    assert rows("trade-by-year", partner="china", **{"with-predecessors": "yes"}) == rows(
+        "trade-by-year", partner="china"
+    )
+    timeline = rows("timeline", partner="russia", **{"with-predecessors": "yes"})
+    assert {r["partnerName"] for r in timeline} == {"Russia", "Soviet Union"}

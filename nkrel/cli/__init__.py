@@ -7,7 +7,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import build, corpus, draft, query, remote, viz
+from . import ask, build, corpus, draft, query, remote, viz
 from .common import interrupted
 
 
@@ -36,7 +36,7 @@ def main():
     """
 
 
-for _module in (build, query, corpus, remote, viz, draft):
+for _module in (build, query, ask, corpus, remote, viz, draft):
     for _command in vars(_module).values():
         if isinstance(_command, click.Command):
             main.add_command(_command)

@@ -84,6 +84,7 @@ def query(query, fmt, graph_file, params, timeout, memory, wide, endpoint, works
 
             source = Source(graph_file) if graph_file else built_source(workspace, no_rebuild)
             output, has_results = _run_locally(text, shipped, bound, fmt, source, timeout, memory, wide)
+        hints = [] if has_results or shipped or endpoint else _hints(text, source, timeout, memory)
     except (QueryError, UnsafeQuery, RunError) as e:
         _query_fail(str(e))
     except KeyboardInterrupt:
@@ -95,7 +96,24 @@ def query(query, fmt, graph_file, params, timeout, memory, wide, endpoint, works
 
         output = for_terminal(output)
     sys.stdout.buffer.write(output)
+    sys.stdout.flush()
+    for hint in hints:
+        click.echo(f"hint: {hint}", err=True)
     sys.exit(0 if has_results else 1)
+
+
+def _hints(text, source, timeout, memory) -> list[str]:
+    """Why a query of the user's found nothing, where the graph can tell: terms it never uses."""
+    from ..sparql.hints import unknown_term_hints
+    from ..sparql.query import PREFIXES, QueryError, open_store, printable
+    from ..sparql.runner import RunError, run_isolated
+
+    try:
+        hints = run_isolated(lambda: unknown_term_hints(open_store(source), text, PREFIXES), timeout, memory,
+                             reported=(QueryError,))  # fmt: skip
+    except (QueryError, RunError):
+        return []  # a hint is a courtesy: the query's own answer stands
+    return [printable(h) for h in hints]
 
 
 def _run_locally(text, shipped, bound, fmt, source, timeout, memory, wide):
@@ -115,17 +133,30 @@ def _run_locally(text, shipped, bound, fmt, source, timeout, memory, wide):
 
 
 @click.command()
-def queries():
+@click.option("--show", metavar="NAME", help="Print the SPARQL text of one shipped query (to copy and adapt).")
+def queries(show):
     """List the shipped queries: name, then what question it answers.
 
     \b
     Examples:
       nkrel queries
+      nkrel queries --show trade-by-year > my-trade.rq
       nkrel query "$(nkrel queries | head -1 | cut -d' ' -f1)"
     """
-    from ..sparql.query import shipped_queries
+    import re
+
+    from ..sparql.query import QueryError, printable, resolve, shipped_queries
 
     shipped = shipped_queries()
+    if show is not None:
+        if show not in shipped:
+            try:
+                resolve(show if re.fullmatch(r"[a-z0-9-]+", show) else "?")  # its error suggests a close name
+            except QueryError as e:
+                _query_fail(str(e))
+            _query_fail(f"no shipped query named {printable(show)!r} (`nkrel queries` lists them)")
+        click.echo(shipped[show].text, nl=False)
+        return
     width = max(map(len, shipped), default=0)
     for name, q in shipped.items():
         params = "".join(f" [--param {p}=...]" for p in q.params)

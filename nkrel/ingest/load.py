@@ -132,7 +132,8 @@ class Slip:
 
 
 SLIP_TYPES = {"misspelling", "garbled", "wrong-name", "inconsistency", "implausible", "missing-date", "ambiguous",
-              "anachronism", "repetition", "grammar", "imprecise", "dangling-reference", "title-mismatch"}  # fmt: skip
+              "anachronism", "repetition", "grammar", "imprecise", "dangling-reference", "title-mismatch",
+              "wrong-date", "name-variant"}  # fmt: skip
 
 
 @dataclass
@@ -200,6 +201,8 @@ class Fact:
     change_direction: str | None = None
     change_of: str | None = None
     role: str | None = None
+    rank: str | None = None  # a code of nk:Rank: the text ranks the figure (the peak, the largest, ...)
+    qualifiers: list[str] = field(default_factory=list)  # codes of nk:Qualifier (unconditional, bilateral, ...)
     about: list[str] = field(default_factory=list)
     topic_of: str | None = None
     causes: list[Cause] = field(default_factory=list)
@@ -645,7 +648,7 @@ def _read_reference(f: _Fields, reader, eid) -> Reference | None:
 FACT_KEYS = {
     "id", "kind", "label", "modality", "parties", "from", "to", "involves", "via", "bypassing", "places",
     "agreement", "time", "quantities", "commodities", "change", "role", "about", "topic_of", "causes",
-    "attributed_to", "at_time_of", "after", "as_stated", "claim", "note", "slips", "evidence",
+    "attributed_to", "at_time_of", "after", "as_stated", "claim", "note", "slips", "evidence", "rank", "qualifiers",
 }  # fmt: skip
 SPAN_KEYS = {"quote", "occurrence"}
 ASSERTED = {"happened", "ongoing", "announced"}  # modalities a cause link never needs
@@ -859,6 +862,10 @@ def _read_fact(entry, reader: _Reader, doc, entities, vocabulary, links) -> Fact
         f.bad(f"unknown role {role!r} (known: {', '.join(sorted(codes['PartnerRole']))})", "role")
     if kind is not None and (kind == "Partnership") != (role is not None):
         f.bad("a Partnership needs a 'role'" if kind == "Partnership" else "'role' belongs to kind Partnership", "role")
+    rank, qualifiers = f.text("rank"), f.text_list("qualifiers")
+    for key, value, list_name in [("rank", rank, "Rank")] + [("qualifiers", q, "Qualifier") for q in qualifiers]:
+        if value is not None and value not in codes[list_name]:
+            f.bad(f"unknown {key} {value!r} (known: {', '.join(sorted(codes[list_name]))})", key)
     about = f.text_list("about")
     for k in about:
         if k not in vocabulary.fact_kinds:
@@ -909,7 +916,8 @@ def _read_fact(entry, reader: _Reader, doc, entities, vocabulary, links) -> Fact
         line=_line(entry) or 0, parties=parties, from_party=(from_party or [None])[0],
         to_party=(to_party or [None])[0], involves=involves, via=via, bypassing=bypassing, places=places,
         agreement=(agreement or [None])[0], time=time, quantities=quantities, commodities=commodities,
-        change_direction=change_direction, change_of=change_of, role=role, about=about, topic_of=topic_of,
+        change_direction=change_direction, change_of=change_of, role=role, rank=rank,
+        qualifiers=qualifiers, about=about, topic_of=topic_of,
         causes=causes, attributions=attributions, at_time_of=at_time_of, after=after, as_stated=dict(as_stated),
         claim=claim, note=note, slips=slips,
     )  # fmt: skip

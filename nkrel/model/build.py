@@ -262,6 +262,10 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary, page_of=None) -> None:
         g.add((s, nk.changeOf, nk[f.change_of]))
     if f.role:
         g.add((s, nk.role, URIRef(codes["PartnerRole"][f.role])))
+    if f.rank:
+        g.add((s, nk.rank, URIRef(codes["Rank"][f.rank])))
+    for q in f.qualifiers:
+        g.add((s, nk.qualifier, URIRef(codes["Qualifier"][q])))
     for kind in f.about:
         g.add((s, nk.about, nk[kind]))
     if f.topic_of:
@@ -316,6 +320,12 @@ def _add_time(g: Graph, s: URIRef, f: Fact) -> None:
         g.add((s, nk.startYear, Literal(t.start_year, datatype=XSD.gYear)))
     if t.end_year:
         g.add((s, nk.endYear, Literal(t.end_year, datatype=XSD.gYear)))
+    # the months where the time covers part of a year: a month or a day (full years have none)
+    first, last = t.date or t.start, t.date or t.end or t.start
+    if first and len(first) >= 7 and t.start_year:
+        g.add((s, nk.startMonth, Literal(int(first[5:7]))))
+    if last and len(last) >= 7 and t.end_year:
+        g.add((s, nk.endMonth, Literal(int(last[5:7]))))
     if t.stated:
         g.add((s, nk.timeAsStated, Literal(t.stated)))
     if t.from_context:

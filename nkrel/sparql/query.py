@@ -64,7 +64,7 @@ def shipped_queries() -> dict[str, ShippedQuery]:
         header = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
         params = {}
         for line in header:
-            m = re.match(r"param:\s*(\w+)\s+(entity|kind|year|goods|integer|string)\s*(.*)", line)
+            m = re.match(r"param:\s*([\w-]+)\s+(entity|kind|year|goods|integer|string|flag)\s*(.*)", line)
             if m:
                 params[m.group(1)] = (m.group(2), m.group(3))
         out[path.stem] = ShippedQuery(path.stem, path, header[0] if header else "", params, text)
@@ -108,26 +108,32 @@ def parse_params(pairs) -> dict[str, str]:
     bound = {}
     for p in pairs:
         name, sep, value = p.partition("=")
-        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*", name):
             raise QueryError(f"--param takes NAME=VALUE with NAME a variable name, got {p!r}")
         bound[name] = value
     return bound
 
 
-def bind_params(text: str, shipped: ShippedQuery | None, params: dict[str, str], entities=None) -> str:
-    """Bind variables with VALUES clauses (works locally and on any endpoint).
+# `# bind --param here`, optionally `: NAME ...`, then an optional remark in parentheses
+BIND_HERE = re.compile(r"^[ \t]*# bind --param here(?::(?P<names>[\w \t-]*))?[ \t]*(?:\(.*\))?[ \t]*$", re.M)
 
-    Most parameters are joined with the results (a VALUES clause after the query).
-    `year` and `goods` parameters are bound first, at the start of the outer WHERE,
-    so that the query's own filters can use them: a year matches every fact whose
-    interval holds it, a goods concept matches its narrower concepts.
+
+def bind_params(text: str, shipped: ShippedQuery | None, params: dict[str, str], entities=None) -> str:
+    """Bind variables with VALUES blocks inside the WHERE clause, where every SPARQL 1.1
+    store reads them alike (a VALUES block after the query is misread by Virtuoso 7.2).
+
+    A query declares the place with a comment line `# bind --param here` (or
+    `# bind --param here: NAME ...` for some parameters only; the first line that names
+    none takes the rest); a query without one gets them at the start of its outer WHERE.
+    A year matches every fact whose interval holds it and a goods concept its narrower
+    concepts because the queries filter on the bound variable, not because of the binding.
 
     entities: a callable giving {id: [label, alias, ...]} of the graph queried, so that
     an entity parameter accepts a label or alias and a typo gets a suggestion."""
     if not params:
         return text
     declared = shipped.params if shipped else {}
-    after, first = [], []
+    terms = {}
     for name, value in sorted(params.items()):
         if shipped and name not in declared:
             known = ", ".join(sorted(declared)) or "none"
@@ -135,17 +141,36 @@ def bind_params(text: str, shipped: ShippedQuery | None, params: dict[str, str],
         kind = declared[name][0] if shipped else _guess_kind(value)
         if kind == "entity" and entities is not None:
             value = resolve_entity(name, value, entities())
-        (first if kind in ("year", "goods") else after).append((name, _term(name, kind, value)))
-    where = re.search(r"\bWHERE\s*\{", text, re.I) if first else None
-    if where:
-        values = " ".join(f"VALUES ?{n} {{ {term} }}" for n, term in first)
-        text = f"{text[: where.end()]}\n  {values}\n{text[where.end() :]}"
-    else:
-        after += first
-    if not after:
-        return text
-    names = " ".join(f"?{n}" for n, _ in after)
-    return f"{text.rstrip()}\nVALUES ({names}) {{ ({' '.join(term for _, term in after)}) }}\n"
+        if kind == "flag" and value == "no":
+            _term(name, kind, value)
+            continue  # a flag that is off binds nothing: the query reads it as unbound
+        terms[name.replace("-", "_")] = _term(name, kind, value)  # full-years binds ?full_years
+    return _insert_values(text, terms) if terms else text
+
+
+def _insert_values(text: str, terms: dict[str, str]) -> str:
+    """Each `VALUES ?name { term }` at its declared place, last place first so offsets hold."""
+    places = []  # (offset, text before the VALUES, [(name, term)])
+    markers = list(BIND_HERE.finditer(text))
+    named = {n.replace("-", "_") for m in markers for n in (m.group("names") or "").split()}
+    left = {n: t for n, t in terms.items() if n not in named}
+    for m in markers:
+        names = [n.replace("-", "_") for n in (m.group("names") or "").split()]
+        # a marker that names parameters binds them (each may be bound at several places);
+        # the first that names none takes the others
+        chosen = [(n, terms[n]) for n in names if n in terms] if names else [(n, left.pop(n)) for n in sorted(left)]
+        line_end = m.end() + 1 if text[m.end() : m.end() + 1] == "\n" else m.end()
+        places.append((line_end, "" if line_end > m.end() else "\n", chosen))
+    if left:
+        where = re.search(r"\bWHERE\s*\{", text, re.I) or re.search(r"\{", text)
+        if where is None:
+            raise QueryError("--param needs a query with a WHERE clause to bind its variables in")
+        places.append((where.end(), "\n", sorted(left.items())))
+    for offset, before, bound in sorted(places, reverse=True):
+        if bound:
+            values = " ".join(f"VALUES ?{n} {{ {term} }}" for n, term in bound)
+            text = f"{text[:offset]}{before}  {values}\n{text[offset:]}"
+    return text
 
 
 def resolve_entity(param: str, value: str, names: dict[str, list[str]]) -> str:
@@ -202,6 +227,10 @@ def _term(name: str, kind: str, value: str) -> str:
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
             raise QueryError(f"parameter {name}: a goods concept such as 'cereals' or 'wheat', got {value!r}")
         return f"<{ID}goods/{value}>"
+    if kind == "flag":
+        if value not in ("yes", "no"):
+            raise QueryError(f"parameter {name}: yes or no, got {value!r}")
+        return "true"
     if kind == "integer":
         if not re.fullmatch(r"-?[0-9]{1,18}", value):
             raise QueryError(f"parameter {name}: an integer, got {value!r}")

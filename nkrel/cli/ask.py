@@ -1,0 +1,58 @@
+"""The ask command: a question in plain words, answered by a shipped query and its evidence."""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+import click
+
+from .common import _query_fail, built_graph_file, handle_errors, no_rebuild_option, stopped, workspace_option
+
+
+@click.command()
+@click.argument("question")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Stop the query after this many seconds.")
+@workspace_option
+@no_rebuild_option
+@handle_errors
+def ask(question, timeout, workspace, no_rebuild):
+    """Ask a question in plain words: it is routed to a shipped query, printed with its
+    parameters, then run; every row carries its quote. No answer without a query: when
+    no query fits, the closest ones are listed (exit 1).
+
+    \b
+    Examples:
+      nkrel ask "What aid did Russia give in 2011?"
+      nkrel ask "Peak of trade with China"
+      nkrel ask "Which agreements did Nigeria sign?"
+    """
+    from ..sparql.ask import route
+    from ..sparql.query import QueryError, entity_names, open_store, run_local, shipped_queries
+    from ..sparql.runner import RunError, Stopped, run_isolated
+
+    shipped = shipped_queries()
+    graph_file = built_graph_file(workspace, no_rebuild)
+    try:
+        names = run_isolated(lambda: entity_names(open_store(graph_file)), timeout, reported=(QueryError,))
+        chosen = route(question, shipped, names)
+        if chosen.query is None:
+            click.echo("No shipped query fits this question; the closest are:")
+            for name in chosen.closest:
+                click.echo(f"  {name}  {shipped[name].description}")
+            sys.exit(1)
+        params = "".join(f" --param {k}={v}" for k, v in sorted(chosen.params.items()))
+        click.echo(f"query: nkrel query {chosen.query}{params}")
+        click.echo(f"       ({shipped[chosen.query].description})\n")
+        q = shipped[chosen.query]
+        output, has_rows = run_isolated(lambda: run_local(graph_file, q.text, "table", q, chosen.params, None),
+                                        timeout, reported=(QueryError,))  # fmt: skip
+    except (QueryError, RunError) as e:
+        _query_fail(str(e))
+    except KeyboardInterrupt:
+        stopped(signal.SIGINT)
+    except Stopped as e:
+        stopped(e.signum)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(output)
+    sys.exit(0 if has_rows else 1)
