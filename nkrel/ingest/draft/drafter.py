@@ -60,6 +60,8 @@ class DraftEntity:
     words: str
     start: int
     cues: list[str]
+    aliases: list[str] | None = None  # default: the words found
+    reference: object | None = None  # founding and dissolution from the gazetteer, with its source
 
 
 @dataclass
@@ -91,14 +93,18 @@ def draft_sentences(doc_id: str, text: str, sentences, index: EntityIndex, cues:
     explanations: list[Explanation] = []
     new_names: dict[str, DraftEntity] = {}
     previous: _Context | None = None
+    pair = main_pair(text, index)
     for s in all_sentences:
-        context = _analyse(s, text, index, cues)
+        context = _analyse(s, text, index, cues, pair)
         if previous is not None and (not _is_content(s, text) or "\n" in text[previous.end : s.start]):
             previous = None  # a heading or a new paragraph: the preceding sentence is no context
         if (s.start, s.end) in todo and not _is_content(s, text):
             explanations.append(_explain(s, text, cues))
         if (s.start, s.end) in todo and _is_content(s, text):
-            drafts += _draft_sentence(s, context, previous, index, cues, text)
+            found = _draft_sentence(s, context, previous, index, cues, text)
+            drafts += found
+            if not found:  # every sentence ends reviewed: one with no fact is proposed as not_facts
+                explanations.append(_no_fact(s, text, cues))
             for n in context.new_names:
                 _propose(new_names, n, index)
         if _is_content(s, text):
@@ -122,6 +128,16 @@ def _explain(s, text: str, cues: Cues) -> Explanation:
     return Explanation(s.start, s.end, body, "heading", ["heading: a short line that does not end like a sentence"])
 
 
+def _no_fact(s, text: str, cues: Cues) -> Explanation:
+    """A sentence with no drafted fact: an opinion, a speculation, else background."""
+    body = text[s.start : s.end]
+    for group, reason in (("OpinionCue", "opinion"), ("SpeculationCue", "speculation")):
+        hit = cues.groups[group].find(body)
+        if hit:
+            return Explanation(s.start, s.end, body, reason, [f"no fact drafted; {reason}: {hit[0][3]!r}"])
+    return Explanation(s.start, s.end, body, "background", ["no fact drafted: no event, figure or two parties"])
+
+
 def ctx_text_before(ctx, pos: int) -> str:
     return ctx.text[max(ctx.start, pos - 12) - ctx.start : pos - ctx.start]
 
@@ -139,11 +155,38 @@ class _Context:
     agents: list[str] = field(default_factory=list)  # set once drafted: the parties it names or takes from before
 
 
-def _analyse(s, text, index: EntityIndex, cues: Cues) -> _Context:
+PAIR_WORDS = re.compile(r"\b(?:[Tt]he two|[Bb]oth) (?:countries|states|nations|sides|governments)\b")
+
+
+def main_pair(text: str, index: EntityIndex) -> list[str]:
+    """The document's two main states: those its title names, then those it names most."""
+    title = text.lstrip().split("\n", 1)[0]
+    counts: dict[str, list[int]] = {}
+    for m in index.find(text):
+        if index.is_a(m.entity, "State"):
+            c = counts.setdefault(m.entity, [0, 0])
+            c[0] += m.start < len(title) + (len(text) - len(text.lstrip()))
+            c[1] += 1
+    return sorted(counts, key=lambda e: (-counts[e][0], -counts[e][1], e))[:2]
+
+
+def _pair_mentions(body: str, pair: list[str], index: EntityIndex) -> list[Mention]:
+    """'The two countries', 'both sides': the document's main pair."""
+    if len(pair) < 2:
+        return []
+    return [
+        Mention(m.start(), m.end(), m.group(), eid, index.entities[eid].type, "the document's main pair")
+        for m in PAIR_WORDS.finditer(body)
+        for eid in pair
+    ]
+
+
+def _analyse(s, text, index: EntityIndex, cues: Cues, pair=()) -> _Context:
     body = text[s.start : s.end]
     known = index.find(body)
     variants, new = index.find_variants(body, 0, known)
-    mentions = [_shift(m, s.start) for m in _resolve(_dedupe(known + variants), body, index, cues)]
+    resolved = _resolve(_dedupe(known + variants), body, index, cues) + _pair_mentions(body, list(pair), index)
+    mentions = [_shift(m, s.start) for m in sorted(resolved, key=lambda m: m.start)]
     events = [(m.start - s.start, m.end - s.start) for m in mentions if index.is_a(m.entity, "HistoricalEvent")]
     times = [_shift(t, s.start) for t in find_times(body, cues, events)]
     masked = [(t.start - s.start, t.end - s.start) for t in times if not t.vague or t.stated[:1].isdigit()]
@@ -300,7 +343,8 @@ def _draft(
         extra = [m for m in _agents(outer, index, text) if m.entity not in {a.entity for a in agents}]
         if extra:
             why.append("parties from the rest of the sentence")
-        if len(agents) + len(extra) < 2 and previous is not None and (context_cue or not agents or directed):
+        borrow = context_cue or directed or (not agents and (kind_cue or group))  # never for a bare sentence
+        if len(agents) + len(extra) < 2 and previous is not None and borrow:
             have = {a.entity for a in agents + extra}
             earlier = [Mention(-1, -1, "", e, index.entities[e].type, "context") for e in previous.agents]
             earlier = [m for m in _agents(earlier, index) if m.entity not in have]

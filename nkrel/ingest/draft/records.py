@@ -144,7 +144,12 @@ def _dump_plain(data) -> str:
 
 
 def entity_record(e: DraftEntity) -> dict:
-    return {"id": e.id, "type": e.type, "label": e.label, "aliases": [e.words]}
+    out = {"id": e.id, "type": e.type, "label": e.label, "aliases": list(e.aliases or [e.words])}
+    ref = e.reference
+    if ref is not None:
+        dates = {k: str(getattr(ref, k)) for k in ("founded", "dissolved") if getattr(ref, k)}
+        out["reference"] = {**dates, "origin": ref.origin}
+    return out
 
 
 def draft_file_text(result: DraftSet, text: str, entities: dict, taken_ids: set[str], v2: bool = False) -> str:
@@ -171,7 +176,7 @@ def draft_file_text(result: DraftSet, text: str, entities: dict, taken_ids: set[
     for e in result.entities:
         rec = CommentedMap({"status": "draft", "cues": _flow(e.cues)})
         for k, v in entity_record(e).items():
-            rec[k] = _flow(v) if isinstance(v, list) else v
+            rec[k] = _flow(v) if isinstance(v, list) else (_flow_map(v) if isinstance(v, dict) else v)
         new_entities.append(rec)
     explanations = []
     for x in result.explanations:
@@ -192,8 +197,8 @@ def draft_file_text(result: DraftSet, text: str, entities: dict, taken_ids: set[
     head = (
         f"# Drafts for {result.document}, proposed by `nkrel draft`; the build never reads this file.\n"
         f"# Review them with `nkrel review {result.document}`: accepted drafts move to the fact file,\n"
-        "# rejected ones to its not_facts. Proposed not_facts (headings, page chrome) go to not_facts\n"
-        "# and proposed entities (last) to entities.yaml when accepted.\n"
+        "# rejected ones to its not_facts, with the proposed entities they name (entities.yaml).\n"
+        "# Proposed not_facts (headings, sentences with no fact) go to not_facts when accepted.\n"
     )
     return head + out.getvalue()
 
