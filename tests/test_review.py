@@ -229,3 +229,45 @@ def test_kill_mid_review_corrupts_nothing(drafted):
     assert r.returncode == 0, r.stderr
     r = nkrel("review", "vn-test", "--accept-all", "--corpus", drafted)  # and the review goes on
     assert r.stdout == "Done: 5 accepted, 0 rejected, 0 discarded, 1 line(s) explained; 0 draft(s) left.\n", r.stderr
+
+
+# ---- issue 21: proposed entities are reviewed first, with the drafts naming them --------------
+
+
+def test_an_edited_entity_id_leaves_no_pending_duplicate_and_the_drafts_follow_it(tmp_path):
+    from nkrel.ingest.review import open_review
+
+    ws = tmp_path / "ws"
+    assert nkrel("init", ws).returncode == 0
+    text = tmp_path / "bg.txt"
+    text.write_text("North Korea and Bulgaria\n\nBulgaria provided assistance to North Korea during the war.\n")
+    assert (
+        nkrel("add-document", text, "--id", "bg", "--title", "North Korea and Bulgaria", "--workspace", ws).returncode
+        == 0
+    )
+    assert nkrel("draft", "bg", "--workspace", ws).returncode == 0
+    review = open_review(ws / "corpus", "bg")
+    proposal = next(e for e in review.proposed_entities() if e["id"] == "bulgaria")
+    edited = dict(proposal, id="people-s-republic-of-bulgaria", label="People's Republic of Bulgaria")
+    review.accept_entity(proposal, edited)
+    assert [e["id"] for e in review.proposed_entities()] == ["north-korea"]
+    assert review.pending()[0]["from"] == "people-s-republic-of-bulgaria"
+    r = nkrel("review", "bg", "--accept-all", "--workspace", ws)
+    assert r.returncode == 0, r.stderr
+    assert nkrel("build", "--workspace", ws).returncode == 0
+
+
+def test_interactive_review_shows_proposed_entities_first(tmp_path):
+    ws = tmp_path / "ws"
+    assert nkrel("init", ws).returncode == 0
+    text = tmp_path / "bg.txt"
+    text.write_text("North Korea and Bulgaria\n\nBulgaria provided assistance to North Korea during the war.\n")
+    assert (
+        nkrel("add-document", text, "--id", "bg", "--title", "North Korea and Bulgaria", "--workspace", ws).returncode
+        == 0
+    )
+    assert nkrel("draft", "bg", "--workspace", ws).returncode == 0
+    r = nkrel("review", "bg", "--workspace", ws, input="a\na\na\na\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.index("proposed entity bulgaria") < r.stdout.index("Aid")
+    assert nkrel("build", "--workspace", ws).returncode == 0

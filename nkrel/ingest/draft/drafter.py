@@ -155,6 +155,7 @@ class _Context:
     agents: list[str] = field(default_factory=list)  # set once drafted: the parties it names or takes from before
 
 
+REFERENCE_MARK = re.compile(r"\[[^\[\]\n]{1,40}\]")
 PAIR_WORDS = re.compile(r"\b(?:[Tt]he two|[Bb]oth) (?:countries|states|nations|sides|governments)\b")
 
 
@@ -191,6 +192,7 @@ def _analyse(s, text, index: EntityIndex, cues: Cues, pair=()) -> _Context:
     times = [_shift(t, s.start) for t in find_times(body, cues, events)]
     masked = [(t.start - s.start, t.end - s.start) for t in times if not t.vague or t.stated[:1].isdigit()]
     masked += [(m.start - s.start, m.end - s.start) for m in mentions]
+    masked += [m.span() for m in REFERENCE_MARK.finditer(body)]  # "[3]", "[needs update]": no figures
     quantities = [_shift(q, s.start) for q in find_quantities(body, cues, masked)]
     return _Context(body, s.start, s.end, mentions, quantities, times, [_shift(n, s.start) for n in new])
 
