@@ -440,6 +440,8 @@ def _roles(draft: Draft, mentions, agents, index: EntityIndex, cues: Cues, text:
         elif not index.is_a(m.entity, "Agent") or index.is_a(m.entity, "Person"):
             if m.entity not in involves:
                 involves.append(m.entity)
+    if draft.kind in ("Signing", "AgreementInForce", "Withdrawal") and draft.agreement is None:
+        draft.agreement = _agreement_as_stated(draft, index, text)
     ids = [a.entity for a in agents]
     if draft.kind in cues.directed_kinds and len(set(ids)) >= 2:
         same = [m for m in mentions if m.entity in ids and m not in agents and not _in_brackets(text, m.start)]
@@ -451,6 +453,33 @@ def _roles(draft: Draft, mentions, agents, index: EntityIndex, cues: Cues, text:
         draft.parties = ids
     draft.places = places
     draft.involves = [i for i in involves if i not in ids]
+
+
+AGREEMENT = re.compile(
+    r"(?:[A-Z][\w’'-]*\s+|(?:economic|trade|technical|cultural|scientific|military|friendship|cooperation|"
+    r"co-operation|mutual|visa|tourism|health|media|information|bilateral|defence|defense)\s+){0,5}"
+    r"(?:[Aa]greements?|[Tt]reaty|[Mm]emorandum of [Uu]nderstanding|MoU|MOU|[Pp]rotocol|[Aa]ccord|[Pp]act)\b"
+)  # fmt: skip
+AGREEMENT_TYPES = (("memorandum", "MemorandumOfUnderstanding"), ("mou", "MemorandumOfUnderstanding"),
+                   ("treaty", "Treaty"), ("protocol", "Protocol"), ("cooperation", "CooperationAgreement"))  # fmt: skip
+
+
+def _agreement_as_stated(draft: Draft, index: EntityIndex, text: str) -> str | None:
+    """A signing names its agreement: one the text names but no entity has is proposed, named
+    as stated ("a technical cooperation agreement"), for the reviewer to confirm."""
+    from .mentions import slug
+
+    m = AGREEMENT.search(text, draft.start, draft.end)
+    if not m:
+        return None
+    words = m.group()
+    kind = next((t for w, t in AGREEMENT_TYPES if w in words.lower()), "Agreement")
+    year = sorted(draft.time.years())[0] if draft.time and draft.time.years() else ""
+    eid = slug(f"{draft.document} {words} {year}")
+    if eid not in index.entities:
+        index.entities[eid] = Entity(eid, kind, words[0].upper() + words[1:], [words])
+    draft.cues.append(f"agreement named as stated: {words!r}")
+    return eid
 
 
 def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str, sentence) -> tuple[str, str] | None:
@@ -485,6 +514,11 @@ def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str, sente
             target = target or first
             source = source or second
         draft.cues.append(f"direction: {verb[3]!r}")
+    if draft.kind == "Embassy":  # the state that keeps it, and the one it is in ("an embassy in Havana")
+        hosts = [a for a in agents if re.search(r"\bin\s+(?:the\s+)?$", text[max(0, a.start - 8) : a.start])]
+        if hosts:
+            target = hosts[0]
+            source = next((a for a in agents if a.entity != target.entity), None)
     borrowed = [a for a in agents if a.start < 0 and a is not source and a is not target]
     if (source is None) != (target is None) and len(borrowed) == 1:
         source, target = (source, borrowed[0]) if source else (borrowed[0], target)
