@@ -151,6 +151,7 @@ class _Context:
     quantities: list[Quantity]
     times: list[Time]
     new_names: list[NewName]
+    pair: list[str] = field(default_factory=list)  # the document's main pair of states
     last_time: Time | None = None  # the last dated time of the paragraph up to this sentence
     agents: list[str] = field(default_factory=list)  # set once drafted: the parties it names or takes from before
 
@@ -194,7 +195,8 @@ def _analyse(s, text, index: EntityIndex, cues: Cues, pair=()) -> _Context:
     masked += [(m.start - s.start, m.end - s.start) for m in mentions]
     masked += [m.span() for m in REFERENCE_MARK.finditer(body)]  # "[3]", "[needs update]": no figures
     quantities = [_shift(q, s.start) for q in find_quantities(body, cues, masked)]
-    return _Context(body, s.start, s.end, mentions, quantities, times, [_shift(n, s.start) for n in new])
+    new = [_shift(n, s.start) for n in new]
+    return _Context(body, s.start, s.end, mentions, quantities, times, new, list(pair))
 
 
 def _shift(item, offset):
@@ -340,6 +342,11 @@ def _draft(
     agents = _agents(mentions, index, text)
     context_cue = cues.groups["ContextCue"].find(text, start, end)
     directed = kind_cue is not None and kind_cue[2] in cues.directed_kinds
+    if len(agents) == 1 and kind_cue and kind_cue[2] == "Visit" and agents[0].entity in ctx.pair:
+        # "Cuban leader Fidel Castro visited in 1986": the other state of the document is the host
+        other = next(e for e in ctx.pair if e != agents[0].entity)
+        agents.append(Mention(end, end, "", other, index.entities[other].type, "the document's other state"))
+        why.append(f"host {other}: the document's other main state")
     if len(agents) < 2:
         outer = [m for m in ctx.mentions if not start <= m.start < end]
         extra = [m for m in _agents(outer, index, text) if m.entity not in {a.entity for a in agents}]
@@ -510,6 +517,8 @@ def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str, sente
         if verb[2] == "ForwardCue":
             source = source or first or (second if target and second is not target else None)
             target = target or (second if second is not source else None)
+            if source is None and len(after) > 1 and after[0] is target:  # "visiting Pyongyang, a Cuban delegation"
+                source = after[1]
         else:
             target = target or first
             source = source or second
