@@ -91,6 +91,7 @@ def strict(keys: list[dict], drafts: list[dict]) -> dict:
     spans = [k for k in keys if any(overlap(k, d) >= 0.5 * (k["end"] - k["start"]) for d in drafts)]
     out["span_recall"] = (len(spans), len(keys))
     out["wrong"] = [(k, d, f) for k, d, f in pairs if not all(f.values())]
+    out["right_ids"] = [k["id"] for k, _, f in pairs if all(f.values())]
     out["missed"] = [k for i, k in enumerate(keys) if i not in used_k]
     return out
 

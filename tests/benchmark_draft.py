@@ -288,7 +288,10 @@ def main(argv=None) -> int:
     if args.strict or args.devset:
         lines = list(STRICT_HEAD)
         if args.strict:
-            lines += strict_table("shipped texts (3)", strict_shipped())
+            shipped = strict_shipped()
+            lines += strict_table("shipped texts (3)", shipped)
+            if args.misses:
+                lines += [f"RIGHT {i}" for i in sorted(shipped["right_ids"])]
         if args.devset:
             result, timing = strict_devset(args.keys, args.devset)
             lines += strict_table(f"{args.devset} half ({result.get('texts', 0)} texts)", result)

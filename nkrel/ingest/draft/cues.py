@@ -40,7 +40,15 @@ class CueList:
     def _key(self) -> tuple[tuple[str, str], ...]:
         key = self.__dict__.get("_pairs")
         if key is None:
-            key = tuple(sorted((w, t) for t, words in self.terms.items() for w in words))
+            # a word that is a cue of two terms reads as the higher-ranked one, whatever the
+            # order the terms were read in (a set's order changed with the hash seed)
+            best: dict[str, str] = {}
+            for t, words in sorted(self.terms.items()):
+                for w in words:
+                    old = best.get(w.lower())
+                    if old is None or self.ranks.get(t, 0) > self.ranks.get(old, 0):
+                        best[w.lower()] = t
+            key = tuple(sorted((w, t) for t, words in self.terms.items() for w in words if best[w.lower()] == t))
             object.__setattr__(self, "_pairs", key)
         return key
 

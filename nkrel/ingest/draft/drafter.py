@@ -95,7 +95,8 @@ def draft_sentences(doc_id: str, text: str, sentences, index: EntityIndex, cues:
     previous: _Context | None = None
     pair = main_pair(text, index)
     for s in all_sentences:
-        context = _analyse(s, text, index, cues, pair)
+        recent = [e for e in (previous.agents if previous else []) if index.is_a(e, "State")]
+        context = _analyse(s, text, index, cues, recent[:2] if len(recent) >= 2 else pair)
         if previous is not None and (not _is_content(s, text) or "\n" in text[previous.end : s.start]):
             previous = None  # a heading or a new paragraph: the preceding sentence is no context
         if (s.start, s.end) in todo and not _is_content(s, text):
@@ -173,7 +174,7 @@ def main_pair(text: str, index: EntityIndex) -> list[str]:
 
 
 def _pair_mentions(body: str, pair: list[str], index: EntityIndex) -> list[Mention]:
-    """'The two countries', 'both sides': the document's main pair."""
+    """'The two countries', 'both sides': the two states just named, else the document's main pair."""
     if len(pair) < 2:
         return []
     return [
@@ -187,7 +188,9 @@ def _analyse(s, text, index: EntityIndex, cues: Cues, pair=()) -> _Context:
     body = text[s.start : s.end]
     known = index.find(body)
     variants, new = index.find_variants(body, 0, known)
-    resolved = _resolve(_dedupe(known + variants), body, index, cues) + _pair_mentions(body, list(pair), index)
+    resolved = _resolve(_dedupe(known + variants), body, index, cues)
+    if len({m.entity for m in resolved if index.is_a(m.entity, "State")}) < 2:  # else the pair is named
+        resolved += _pair_mentions(body, list(pair), index)
     mentions = [_shift(m, s.start) for m in sorted(resolved, key=lambda m: m.start)]
     events = [(m.start - s.start, m.end - s.start) for m in mentions if index.is_a(m.entity, "HistoricalEvent")]
     times = [_shift(t, s.start) for t in find_times(body, cues, events)]
@@ -352,7 +355,8 @@ def _draft(
         extra = [m for m in _agents(outer, index, text) if m.entity not in {a.entity for a in agents}]
         if extra:
             why.append("parties from the rest of the sentence")
-        borrow = context_cue or directed or (not agents and (kind_cue or group))  # never for a bare sentence
+        # never for a sentence that names nothing and says no event ("The weather was fine.")
+        borrow = context_cue or directed or (not agents and (kind_cue or group or mentions))
         if len(agents) + len(extra) < 2 and previous is not None and borrow:
             have = {a.entity for a in agents + extra}
             earlier = [Mention(-1, -1, "", e, index.entities[e].type, "context") for e in previous.agents]

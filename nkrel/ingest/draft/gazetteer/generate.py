@@ -13,9 +13,9 @@ demonyms or capitals, and country_converter 1.3.2 fails to load with pandas 2.
 from __future__ import annotations
 
 import re
-from collections import Counter
 import sys
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
