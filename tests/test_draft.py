@@ -217,6 +217,16 @@ def test_benchmark_meets_the_targets():
         assert total and hit / total >= target, (key, hit, total)
 
 
+def test_no_loss_on_the_shipped_texts_measured_strictly():
+    """Issue 21: drafts right in every field (kind, parties, direction, figures, year) on the
+    shipped texts are no fewer than main's before the change."""
+    sys.path.insert(0, str(REPO / "tests"))
+    import benchmark_draft
+
+    result = benchmark_draft.strict_shipped()
+    assert result["right"] >= benchmark_draft.STRICT_BASELINE, result["right"]
+
+
 # ---- the command ------------------------------------------------------------------------
 
 

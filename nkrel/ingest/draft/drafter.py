@@ -566,8 +566,8 @@ def _time(draft: Draft, group, region, ctx: _Context, previous, context_cue) -> 
         chosen = earlier[-1]
         draft.cues.append("time from earlier in the sentence")
     if (chosen is None or chosen.month) and previous is not None and previous.last_time is not None:
-        standing = draft.kind in ("RelationState", "Policy") or draft.modality != "happened"  # rarely dated
-        if chosen is None and (context_cue or (not ctx.times and not standing)):
+        # a year from another sentence only with an explicit anchor ("the same year", "a year later")
+        if chosen is None and context_cue:
             chosen = previous.last_time
             draft.time_from_context = True
             draft.cues.append("time from the preceding sentences of the paragraph")
