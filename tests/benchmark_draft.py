@@ -273,6 +273,46 @@ def strict_table(name: str, r: dict) -> list[str]:
     ]
 
 
+def pathological_texts() -> dict[str, str]:
+    """The inputs of issue 21 that took quadratic time: long sentences of figures and dates,
+    a name followed by 50,000 spaces."""
+
+    def numbers(n: int) -> str:
+        items = ", ".join(f"{1950 + i % 70}: {i % 97}.5 million rubles on January {i % 28 + 1}" for i in range(n))
+        return f"North Korea exported to China {items}."
+
+    return {"4 KB sentence of numbers and dates": numbers(95), "11 KB sentence": numbers(260),
+            "a name, then 50,000 spaces": "Kim Il Sung" + " " * 50_000 + "visited China."}  # fmt: skip
+
+
+def timing_table() -> list[str]:
+    """Seconds to draft each pathological text in an empty workspace, and per KB."""
+    import subprocess
+    import tempfile
+    import time
+
+    from nkrel.ingest.draft import draft_document, load
+
+    lines = ["| input | size | drafting | per KB |", "|---|---|---|---|"]
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Path(tmp) / "ws"
+        subprocess.run(["nkrel", "init", str(ws)], check=True, capture_output=True)
+        for i, text in enumerate(pathological_texts().values()):
+            path = Path(tmp) / f"t{i}.txt"
+            path.write_text(f"Title {i}\n\n{text}\n", encoding="utf-8")
+            subprocess.run(["nkrel", "add-document", str(path), "--id", f"t{i}", "--title", f"Title {i}",
+                            "--workspace", str(ws)], check=True, capture_output=True)  # fmt: skip
+        corpus, vocabulary = load(ws / "corpus")
+        draft_document(corpus, vocabulary, "t0")  # warm: the ontology, cues and gazetteer read once
+        for i, (name, text) in enumerate(pathological_texts().items()):
+            began = time.perf_counter()
+            draft_document(corpus, vocabulary, f"t{i}")
+            took = time.perf_counter() - began
+            kb = len(text.encode("utf-8")) / 1024
+            lines.append(f"| {name} | {kb:.1f} KB | {took:.2f} s | {took / kb:.3f} s |")
+    return lines
+
+
 STRICT_HEAD = [
     "| set | strict recall | strict precision | span recall | kind | parties | direction | figures | year | year where the key has none |",
     "|---|---|---|---|---|---|---|---|---|---|",
@@ -284,10 +324,14 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--misses", action="store_true", help="list unmatched curated facts and disagreeing pairs")
     parser.add_argument("--strict", action="store_true", help="strict scores on the shipped texts")
+    parser.add_argument("--timing", action="store_true", help="drafting time on the inputs that were quadratic")
     parser.add_argument("--devset", choices=["tune", "heldout"], help="strict scores on a half of the development set")
     parser.add_argument("--keys", type=Path, default=Path(__file__).resolve().parent / "drafting",
                         help="the development set's folder (sources.yaml, texts/, keys/)")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.timing:
+        print("\n".join(timing_table()))
+        return 0
     if args.strict or args.devset:
         lines = list(STRICT_HEAD)
         if args.strict:

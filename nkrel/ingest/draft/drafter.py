@@ -23,6 +23,7 @@ CLAUSE_BREAK = re.compile(
     r";\s+|,\s+(?=(?:yet|whereas|while|but|however|although|which|as|when|and|where|notably|especially)\s)"
 )  # fmt: skip
 MIN_CLAUSE_WORDS = 4
+MAX_QUOTE = 600  # characters; quoting back further made long lists of figures quadratic
 
 
 @dataclass
@@ -301,10 +302,19 @@ def _draft_sentence(s, ctx: _Context, previous, index: EntityIndex, cues: Cues, 
             lo = groups[i - 1][-1].end if i else c_start
             hi = groups[i + 1][0].start if i + 1 < len(groups) else c_end
             end = c_end if i + 1 == len(groups) else _segment_end(group, ctx.times, hi, text)
-            draft = _draft(s, c_start, end, group, (lo, hi), ctx, previous, index, cues, text)
+            # a figure of a very long list quotes from the figure before it, not from the clause start
+            long = group and end - c_start > MAX_QUOTE
+            begin = _segment_start(text, lo, group[0].start) if long else c_start
+            draft = _draft(s, begin, end, group, (lo, hi), ctx, previous, index, cues, text)
             if draft:
                 out.append(draft)
     return out
+
+
+def _segment_start(text: str, lo: int, figure: int) -> int:
+    """Where a figure's own words begin: after the separator that follows the previous figure."""
+    cut = re.search(r"[,;]\s*", text[lo:figure])
+    return lo + cut.end() if cut else lo
 
 
 def _quantity_groups(qs: list[Quantity], text: str) -> list[list[Quantity]]:
@@ -345,9 +355,9 @@ def _draft(
     agents = _agents(mentions, index, text)
     context_cue = cues.groups["ContextCue"].find(text, start, end)
     directed = kind_cue is not None and kind_cue[2] in cues.directed_kinds
-    if len(agents) == 1 and kind_cue and kind_cue[2] == "Visit" and agents[0].entity in ctx.pair:
+    other = next((e for e in ctx.pair if agents and e != agents[0].entity), None)
+    if len(agents) == 1 and kind_cue and kind_cue[2] == "Visit" and agents[0].entity in ctx.pair and other:
         # "Cuban leader Fidel Castro visited in 1986": the other state of the document is the host
-        other = next(e for e in ctx.pair if e != agents[0].entity)
         agents.append(Mention(end, end, "", other, index.entities[other].type, "the document's other state"))
         why.append(f"host {other}: the document's other main state")
     if len(agents) < 2:
@@ -409,8 +419,10 @@ def _draft(
     )
     if borrowed_before:  # the quote shows what the draft takes from earlier in its sentence
         first = min(x.start for x in borrowed_before)
-        draft.start = next((c for c in _clause_starts(s, text, ctx) if c <= first), s.start)
-        draft.quote = text[draft.start : draft.end]
+        start = next((c for c in _clause_starts(s, text, ctx) if c <= first), s.start)
+        if end - start <= MAX_QUOTE:  # in a very long sentence each figure quotes its own words only
+            draft.start = start
+            draft.quote = text[draft.start : draft.end]
     _era(draft, index)
     return draft
 
@@ -601,6 +613,10 @@ def _era(draft: Draft, index: EntityIndex) -> None:
         return
     year = min(years)
     predecessors = {e.successor: e.id for e in index.entities.values() if e.successor}
+    if not any(getattr(draft, r) in predecessors for r in ("from_party", "to_party")) and not any(
+        p in predecessors for p in draft.parties
+    ):
+        return
     mentions = {m.entity: m.words for m in index.find(draft.quote)}
     for role in ("from_party", "to_party"):
         eid = getattr(draft, role)

@@ -16,6 +16,16 @@ DRAFT_KEYS = ("status", "cues")  # what a draft has beyond a fact record
 KIND_LABELS = {"RelationState": "state of relations"}  # others: the class name in words
 
 
+def occurrences(quote: str, text: str) -> list[int]:
+    """Where the quote starts in the text, non-overlapping as the loader counts them (a plain
+    search: compiling each long quote as a pattern grew with the square of a sentence)."""
+    out, at = [], text.find(quote)
+    while at >= 0 and quote:
+        out.append(at)
+        at = text.find(quote, at + len(quote))
+    return out
+
+
 def drafts_path(corpus_dir: Path, doc_id: str) -> Path:
     return Path(corpus_dir) / "drafts" / f"{doc_id}.yaml"
 
@@ -53,7 +63,7 @@ def fact_record(d: Draft, fact_id: str, label: str, text: str, v2: bool = False)
     if d.as_stated:
         rec["as_stated"] = dict(d.as_stated)
     evidence: dict = {"quote": d.quote}
-    starts = [m.start() for m in re.finditer(re.escape(d.quote), text)]
+    starts = occurrences(d.quote, text)
     if len(starts) > 1:
         evidence["occurrence"] = starts.index(d.start) + 1
     rec["evidence"] = evidence
@@ -86,7 +96,7 @@ def _v2_record(d: Draft, fact_id: str, label: str, text: str) -> dict:
             rec["involves"] = [i for i in rec.get("involves", []) if i != d.attributed_to] or None
             if rec["involves"] is None:
                 del rec["involves"]
-        starts = [m.start() for m in re.finditer(re.escape(text[s:e]), text)]
+        starts = occurrences(text[s:e], text)
         if len(starts) > 1:
             attribution["occurrence"] = starts.index(s) + 1
         rec["attributed_to"] = [attribution]
@@ -181,7 +191,7 @@ def draft_file_text(result: DraftSet, text: str, entities: dict, taken_ids: set[
     explanations = []
     for x in result.explanations:
         rec = CommentedMap({"status": "draft", "cues": _flow(x.cues), "quote": x.quote})
-        starts = [m.start() for m in re.finditer(re.escape(x.quote), text)]
+        starts = occurrences(x.quote, text)
         if len(starts) > 1:
             rec["occurrence"] = starts.index(x.start) + 1
         rec["reason"] = x.reason
