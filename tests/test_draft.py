@@ -236,10 +236,14 @@ def test_draft_review_build_on_a_new_document_gives_a_valid_graph(new_document, 
     r = nkrel("draft", "vn-test", "--corpus", new_document)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(
-        "6 draft(s), 1 line(s) proposed for not_facts and 1 proposed entity for 7 sentence(s) not yet cited or explained"
+        "6 draft(s), 1 line(s) proposed for not_facts and 2 proposed entities for 7 sentence(s) not yet cited or explained"
     )
     drafts = (new_document / "drafts" / "vn-test.yaml").read_text(encoding="utf-8")
-    assert drafts.count("status: draft") == 8 and "id: vietnam" in drafts and "reason: heading" in drafts
+    assert drafts.count("status: draft") == 9 and "reason: heading" in drafts
+    import yaml
+
+    proposed = {e["id"]: e["type"] for e in yaml.safe_load(drafts)["entities"]}
+    assert proposed["vietnam"] == "State"  # from the gazetteer, typed (it was a guessed new name)
     assert {p.name: p.read_bytes() for p in (new_document / "facts").iterdir()} == before  # curated files untouched
     out = tmp_path / "graphs"
     r = nkrel("build", "--corpus", new_document, "--out", out, "--allow-uncovered")
