@@ -174,15 +174,16 @@ def main_pair(text: str, index: EntityIndex) -> list[str]:
     return sorted(counts, key=lambda e: (-counts[e][0], -counts[e][1], e))[:2]
 
 
-def _pair_mentions(body: str, pair: list[str], index: EntityIndex) -> list[Mention]:
+def _pair_mentions(body: str, pair: list[str], index: EntityIndex, named: list[Mention]) -> list[Mention]:
     """'The two countries', 'both sides': the two states just named, else the document's main pair."""
     if len(pair) < 2:
         return []
-    return [
-        Mention(m.start(), m.end(), m.group(), eid, index.entities[eid].type, "the document's main pair")
-        for m in PAIR_WORDS.finditer(body)
-        for eid in pair
-    ]
+    out = []
+    for m in PAIR_WORDS.finditer(body):
+        near = {n.entity for n in named if abs(n.start - m.start()) < 80 and index.is_a(n.entity, "State")}
+        if len(near) < 2:  # else the pair is named beside it ("between North Korea and Russia, the two countries")
+            out += [Mention(m.start(), m.end(), m.group(), e, index.entities[e].type, "the main pair") for e in pair]
+    return out
 
 
 def _analyse(s, text, index: EntityIndex, cues: Cues, pair=()) -> _Context:
@@ -190,8 +191,7 @@ def _analyse(s, text, index: EntityIndex, cues: Cues, pair=()) -> _Context:
     known = index.find(body)
     variants, new = index.find_variants(body, 0, known)
     resolved = _resolve(_dedupe(known + variants), body, index, cues)
-    if len({m.entity for m in resolved if index.is_a(m.entity, "State")}) < 2:  # else the pair is named
-        resolved += _pair_mentions(body, list(pair), index)
+    resolved += _pair_mentions(body, list(pair), index, resolved)
     mentions = [_shift(m, s.start) for m in sorted(resolved, key=lambda m: m.start)]
     events = [(m.start - s.start, m.end - s.start) for m in mentions if index.is_a(m.entity, "HistoricalEvent")]
     times = [_shift(t, s.start) for t in find_times(body, cues, events)]
