@@ -133,6 +133,8 @@ ACTIONS = {"a": "accept", "e": "edit", "r": "reject", "d": "discard", "s": "skip
 def _interactive(review) -> int:
     from ..ingest.review import REASONS, ReviewError, parse_record, record_text
 
+    if not _review_entities(review):
+        return 0
     pending = review.pending()
     refused = 0
     for n, entry in enumerate(pending, 1):
@@ -183,14 +185,37 @@ def _interactive(review) -> int:
             review.accept_not_fact(line)
         elif answer == "d":
             review.drop_not_fact(line)
+    return refused
+
+
+def _review_entities(review) -> bool:
+    """Proposed entities first (a draft names them): accept, edit, discard or skip each.
+    False when the reviewer quits."""
+    from ..ingest.review import ReviewError, parse_record, record_text
+
     for entity in review.proposed_entities():
         click.echo(f"\nproposed entity {entity.get('id')}: {entity.get('type')} {entity.get('label')!r}")
         click.echo(f"  cues: {'; '.join(entity.get('cues') or [])}")
-        answer = click.prompt("  [a]ccept [d]iscard [s]kip [q]uit", type=click.Choice(["a", "d", "s", "q"]))
-        if answer == "q":
-            break
-        if answer == "a":
-            review.accept_entity(entity)
-        elif answer == "d":
-            review.drop_entity(entity)
-    return refused
+        click.echo("  record:\n" + "\n".join("    " + line for line in record_text(entity).splitlines()))
+        while True:
+            answer = click.prompt(
+                "  [a]ccept [e]dit [d]iscard [s]kip [q]uit", type=click.Choice(["a", "e", "d", "s", "q"]),
+                show_choices=False,
+            )  # fmt: skip
+            if answer == "q":
+                return False
+            if answer == "d":
+                review.drop_entity(entity)
+            if answer in ("d", "s"):
+                break
+            try:
+                edited = None
+                if answer == "e":
+                    text = click.edit(record_text(entity), extension=".yaml", require_save=False)
+                    edited = parse_record(text if text is not None else record_text(entity))
+                review.accept_entity(entity, edited)
+                click.echo("  accepted")
+                break
+            except ReviewError as e:
+                click.echo(f"  not accepted: {e}")
+    return True

@@ -1,8 +1,9 @@
 """Coverage: every sentence of every document is cited by a fact or explained.
 
 Sentences are found by a small, deterministic splitter: each non-blank line, cut
-after a full stop, question or exclamation mark that is followed by a space and a
-capital letter, digit or opening quote.
+after a full stop, question or exclamation mark (and any reference markers such as
+"[3]") that is followed by a space and a capital letter, digit or opening quote, but
+not after an abbreviation ("U.S.", "Dr.", "Jan.", "No.") or an initial.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from dataclasses import dataclass, field
 
 from .load import Corpus
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’]?\s+(?=[A-Z0-9“\"‘(])")
+# after the stop: a closing quote, reference markers ("[3]", "[needs update]"), then a space
+_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’]?(?:\[[^\[\]\n]{1,40}\])*\s+(?=[A-Z0-9“\"‘(])")
+# a full stop after these is no sentence's end ("the U.S. Treasury", "Dr. Kim", "Jan. 5", "J. Smith")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:U\.S|U\.N|U\.K|D\.P\.R\.K|e\.g|i\.e|Dr|Mr|Mrs|Ms|Prof|Gen|Lt|Col|Capt|Sgt|Gov|Sen|Rep|St|Jr|Sr|No|Nos"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|Inc|Ltd|Corp|Co|approx|est)|(?<![\w.])[A-Z])\.$"
+)
 
 
 @dataclass
@@ -57,6 +64,8 @@ def split_sentences(doc_id: str, text: str) -> list[Sentence]:
         base = line.start() + lead
         pos = 0
         for cut in _SENTENCE_END.finditer(body):
+            if _ABBREVIATION.search(body, max(0, cut.start() - 12), cut.start()):
+                continue
             sentences.append(Sentence(doc_id, base + pos, base + cut.start(), body[pos : cut.start()]))
             pos = cut.end()
         sentences.append(Sentence(doc_id, base + pos, base + len(body), body[pos:]))

@@ -255,6 +255,9 @@ NON_FACT_REASONS = {
     "unrelated-teaser",
     "unrelated-quotation",
     "opinion",
+    "background",  # context the text gives with no fact of its own (proposed by `nkrel draft`)
+    "speculation",
+    "outside-topic",
 }
 
 

@@ -105,6 +105,12 @@ class Review:
         known = set(self.corpus.entities)
         return [e for e in self._drafts_data().get("entities") or [] if e.get("id") not in known]
 
+    def _entities(self) -> dict:
+        """The corpus's entities and the proposed ones (accepted with the first draft naming them)."""
+        from .draft.proposals import as_entities
+
+        return {**as_entities(self.proposed_entities()), **self.corpus.entities}
+
     def sentence_of(self, entry) -> str:
         """The sentence (or sentences) around a draft's quote, for the reviewer."""
         from .coverage import split_sentences
@@ -130,7 +136,7 @@ class Review:
             record = parse_yaml(record_text(entry))
         except YamlError as e:
             return [Problem(self.drafts_path.name, None, entry.get("id"), str(e))]
-        found = verify_record(record, self.drafts_path, self.corpus_dir, doc, self.corpus.entities, self.vocabulary)
+        found = verify_record(record, self.drafts_path, self.corpus_dir, doc, self._entities(), self.vocabulary)
         fid = entry.get("id")
         taken = {f.id for f in self.corpus.facts} | {f.get("id") for f in self._facts_data().get("facts") or []}
         if fid in taken:
@@ -145,9 +151,13 @@ class Review:
         if problems:
             return problems
         if record.get("id") != entry.get("id"):  # renamed: the draft takes its new id first, so that
-            entry = self._rename(entry, record.get("id"))  # a review cut after the fact's write finds it done
+            entry = self._rename_draft(entry, record.get("id"))  # a review cut after the fact's write finds it done
         from ruamel.yaml.comments import CommentedMap
 
+        named = set(record_ids(record))
+        for proposal in self.proposed_entities():  # first: the fact's entities exist before the fact
+            if proposal.get("id") in named:
+                self.accept_entity(proposal)
         facts = self._facts_data()
         if not facts.get("facts"):
             facts["facts"] = []
@@ -184,20 +194,44 @@ class Review:
         self._remove(entry)
         self.counts["discarded"] += 1
 
-    def accept_entity(self, entry) -> None:
-        """Append a proposed entity to entities.yaml (comments kept) and drop the proposal."""
+    def accept_entity(self, entry, edited=None) -> None:
+        """Append a proposed entity (or its edited record) to entities.yaml (comments kept) and
+        drop the proposal; an edited id is carried into the pending drafts that name the old one."""
         from ruamel.yaml.comments import CommentedMap
 
+        record = edited if edited is not None else entry
+        self._check_entity(record)
         path = self.corpus_dir / "entities.yaml"
         data = _load_rt(path)
-        if any(e.get("id") == entry.get("id") for e in data["entities"]):
-            raise ReviewError(f"entities.yaml already has an entity {entry.get('id')!r}")
+        if not data.get("entities"):
+            data["entities"] = []
+        if any(e.get("id") == record.get("id") for e in data["entities"]):
+            raise ReviewError(f"entities.yaml already has an entity {record.get('id')!r}")
         clean = CommentedMap()
-        for k, v in strip_draft(entry).items():
+        for k, v in strip_draft(record).items():
             clean[k] = v
         data["entities"].append(clean)
         atomic_write(path, _dump(data))
-        self._remove(entry, "entities")
+        from .draft.proposals import as_entities
+
+        self.corpus.entities.update(as_entities([record]))
+        self._remove(entry, "entities", rename=(entry.get("id"), record.get("id")))
+
+    def _check_entity(self, record) -> None:
+        """What the loader would refuse in an entity record: its id, type and aliases."""
+        from .load import SLUG
+
+        eid, etype = record.get("id"), record.get("type")
+        if not isinstance(eid, str) or not SLUG.match(eid):
+            raise ReviewError(f"entity id {eid!r} must be lower-case words joined by '-'")
+        if etype not in self.vocabulary.entity_types:
+            raise ReviewError(
+                f"entity {eid}: unknown type {etype!r} (known: {', '.join(sorted(self.vocabulary.entity_types))})"
+            )
+        texts = [d.text for d in self.corpus.documents.values()]
+        for alias in record.get("aliases") or []:
+            if not any(str(alias) in t for t in texts):
+                raise ReviewError(f"entity {eid}: alias {alias!r} occurs in no document")
 
     def drop_entity(self, entry) -> None:
         self._remove(entry, "entities")
@@ -205,7 +239,7 @@ class Review:
     def drop_not_fact(self, entry) -> None:
         self._remove(entry, "not_facts")
 
-    def _rename(self, entry, new_id: str):
+    def _rename_draft(self, entry, new_id: str):
         """Give the draft its edited id in the drafts file; return it as renamed."""
         data = self._drafts_data()
         for item in data.get("drafts") or []:
@@ -215,7 +249,7 @@ class Review:
                 return item
         return entry
 
-    def _remove(self, entry, key: str = "drafts") -> None:
+    def _remove(self, entry, key: str = "drafts", rename: tuple | None = None) -> None:
         data = self._drafts_data()
         items = data.get(key) or []
         same = ("id",) if key != "not_facts" else ("quote", "occurrence")
@@ -223,6 +257,9 @@ class Review:
             if all(item.get(k) == entry.get(k) for k in same):
                 del items[i]
                 break
+        if rename and rename[0] != rename[1]:
+            for draft in data.get("drafts") or []:
+                _rename(draft, *rename)
         atomic_write(self.drafts_path, _dump(data))
 
 
@@ -239,6 +276,30 @@ def open_review(corpus_dir: Path, doc_id: str) -> Review:
         raise ReviewError(f"no drafts for {doc_id}: run `nkrel draft {doc_id}` first")
     entry = next(e for e in read_yaml(corpus_dir / "documents.yaml")["documents"] if e.get("id") == doc_id)
     return Review(corpus_dir, doc_id, corpus, vocabulary, corpus_dir / entry["facts"], path)
+
+
+ID_LISTS, ID_FIELDS = ("parties", "involves", "places"), ("from", "to", "agreement")
+
+
+def record_ids(record) -> list[str]:
+    """Every entity id a fact record names."""
+    out = [i for key in ID_LISTS for i in record.get(key) or []]
+    out += [record[key] for key in ID_FIELDS if record.get(key)]
+    out += [a.get("by") for a in record.get("attributed_to") or [] if isinstance(a, dict) and a.get("by")]
+    return out
+
+
+def _rename(record, old: str, new: str) -> None:
+    """An entity id changed in review, changed in a pending draft too."""
+    for key in ID_LISTS:
+        if isinstance(record.get(key), list):
+            record[key][:] = [new if i == old else i for i in record[key]]
+    for key in ID_FIELDS:
+        if record.get(key) == old:
+            record[key] = new
+    for a in record.get("attributed_to") or []:
+        if isinstance(a, dict) and a.get("by") == old:
+            a["by"] = new
 
 
 def record_text(entry) -> str:

@@ -45,13 +45,20 @@ def draft_document(corpus: Corpus, vocabulary, doc_id: str, every_sentence: bool
         todo = split_sentences(doc_id, doc.text)
     else:
         todo = [s for s in coverage(corpus).sentences if s.document == doc_id and s.status == "uncovered"]
+    from dataclasses import replace
+
     from .fit import fit_to_shapes
+    from .gazetteer import gazetteer
+    from .proposals import named_ids, propose_used_entities
 
     cues = read_cues()
     words = {w.lower() for lst in (cues.kinds, cues.units, cues.modalities) for ws in lst.terms.values() for w in ws}
-    index = EntityIndex(corpus.entities, vocabulary, words)
+    index = EntityIndex(corpus.entities, vocabulary, words, gazetteer())
     result = draft_sentences(doc_id, doc.text, todo, index, cues)
-    fit_to_shapes(result, corpus, vocabulary)
+    used = {eid for d in result.drafts for eid in named_ids(d)}
+    entities = {eid: e for eid, e in index.entities.items() if eid in index.known or eid in used}
+    fit_to_shapes(result, replace(corpus, entities=entities), vocabulary)
+    propose_used_entities(result, index, doc.text)
     return result
 
 
@@ -61,7 +68,8 @@ def write_drafts(corpus_dir: Path, corpus: Corpus, result: DraftSet, vocabulary=
 
     taken = {f.id for f in corpus.facts}
     v2 = vocabulary is not None and is_v2(vocabulary)
-    text = draft_file_text(result, corpus.documents[result.document].text, corpus.entities, taken, v2)
+    proposed = {e.id: e for e in result.entities}
+    text = draft_file_text(result, corpus.documents[result.document].text, {**proposed, **corpus.entities}, taken, v2)
     path = drafts_path(corpus_dir, result.document)
     atomic_write(path, text.encode("utf-8"))
     return path
@@ -85,13 +93,16 @@ def check_drafts(corpus_dir: Path, corpus: Corpus, vocabulary, doc_id: str) -> l
     if data.get("document") != doc_id:
         reader.problem(data, None, f"expected 'document: {doc_id}' at the top")
         return problems
+    from .proposals import as_entities
+
     taken = {f.id for f in corpus.facts}
     doc = corpus.documents[doc_id]
+    entities = {**as_entities(data.get("entities")), **corpus.entities}  # accepted with the drafts naming them
     for entry in data.get("drafts") or []:
         if not isinstance(entry, dict):
             reader.problem(entry, None, "each draft must be a mapping")
             continue
-        problems += verify_record(entry, path, corpus_dir, doc, corpus.entities, vocabulary)
+        problems += verify_record(entry, path, corpus_dir, doc, entities, vocabulary)
         fid = entry.get("id")
         if fid in taken:
             reader.problem(entry, fid, "a fact with this id already exists", "id")

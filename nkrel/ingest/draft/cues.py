@@ -4,6 +4,7 @@ direction, bound, unit and time. The words are data; this module only indexes th
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -21,16 +22,35 @@ class CueList:
 
     @property
     def pattern(self) -> re.Pattern:
-        return _compile(tuple(sorted((w, t) for t, words in self.terms.items() for w in words)))
+        return _compile(self._key)
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str, str]]:
-        lookup = {w.lower(): t for t, words in self.terms.items() for w in words}
-        out = []
-        if not lookup:  # a code list this ontology does not have
-            return out
-        for m in self.pattern.finditer(text, start, len(text) if end is None else end):
-            out.append((m.start(), m.end(), lookup[m.group().lower()], m.group()))
-        return out
+        end = len(text) if end is None else end
+        if start == 0 and end == len(text):
+            return list(self._matches(text))
+        # the whole text is searched once and its matches kept: drafting asks about many
+        # windows of one long sentence, and searching each afresh grew with its square
+        found = self._matches(text)
+        return [m for m in found[bisect_left(found, (start,)) :] if m[1] <= end]
+
+    def _matches(self, text: str) -> tuple[tuple[int, int, str, str], ...]:
+        return _all_matches(self._key, text)
+
+    @property
+    def _key(self) -> tuple[tuple[str, str], ...]:
+        key = self.__dict__.get("_pairs")
+        if key is None:
+            # a word that is a cue of two terms reads as the higher-ranked one, whatever the
+            # order the terms were read in (a set's order changed with the hash seed)
+            best: dict[str, str] = {}
+            for t, words in sorted(self.terms.items()):
+                for w in words:
+                    old = best.get(w.lower())
+                    if old is None or self.ranks.get(t, 0) > self.ranks.get(old, 0):
+                        best[w.lower()] = t
+            key = tuple(sorted((w, t) for t, words in self.terms.items() for w in words if best[w.lower()] == t))
+            object.__setattr__(self, "_pairs", key)
+        return key
 
     def best(self, text: str, start: int = 0, end: int | None = None):
         """The match whose term has the highest rank (then the longest words, then the first)."""
@@ -38,6 +58,14 @@ class CueList:
         if not found:
             return None
         return max(found, key=lambda m: (self.ranks.get(m[2], 0), m[1] - m[0], -m[0]))
+
+
+@lru_cache(maxsize=256)
+def _all_matches(pairs: tuple[tuple[str, str], ...], text: str) -> tuple[tuple[int, int, str, str], ...]:
+    if not pairs:  # a code list this ontology does not have
+        return ()
+    lookup = {w.lower(): t for w, t in pairs}
+    return tuple((m.start(), m.end(), lookup[m.group().lower()], m.group()) for m in _compile(pairs).finditer(text))
 
 
 @lru_cache(maxsize=64)

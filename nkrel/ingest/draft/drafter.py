@@ -23,6 +23,7 @@ CLAUSE_BREAK = re.compile(
     r";\s+|,\s+(?=(?:yet|whereas|while|but|however|although|which|as|when|and|where|notably|especially)\s)"
 )  # fmt: skip
 MIN_CLAUSE_WORDS = 4
+MAX_QUOTE = 600  # characters; quoting back further made long lists of figures quadratic
 
 
 @dataclass
@@ -60,6 +61,8 @@ class DraftEntity:
     words: str
     start: int
     cues: list[str]
+    aliases: list[str] | None = None  # default: the words found
+    reference: object | None = None  # founding and dissolution from the gazetteer, with its source
 
 
 @dataclass
@@ -91,14 +94,19 @@ def draft_sentences(doc_id: str, text: str, sentences, index: EntityIndex, cues:
     explanations: list[Explanation] = []
     new_names: dict[str, DraftEntity] = {}
     previous: _Context | None = None
+    pair = main_pair(text, index)
     for s in all_sentences:
-        context = _analyse(s, text, index, cues)
+        recent = [e for e in (previous.agents if previous else []) if index.is_a(e, "State")]
+        context = _analyse(s, text, index, cues, recent[:2] if len(recent) >= 2 else pair)
         if previous is not None and (not _is_content(s, text) or "\n" in text[previous.end : s.start]):
             previous = None  # a heading or a new paragraph: the preceding sentence is no context
         if (s.start, s.end) in todo and not _is_content(s, text):
             explanations.append(_explain(s, text, cues))
         if (s.start, s.end) in todo and _is_content(s, text):
-            drafts += _draft_sentence(s, context, previous, index, cues, text)
+            found = _draft_sentence(s, context, previous, index, cues, text)
+            drafts += found
+            if not found:  # every sentence ends reviewed: one with no fact is proposed as not_facts
+                explanations.append(_no_fact(s, text, cues))
             for n in context.new_names:
                 _propose(new_names, n, index)
         if _is_content(s, text):
@@ -122,6 +130,16 @@ def _explain(s, text: str, cues: Cues) -> Explanation:
     return Explanation(s.start, s.end, body, "heading", ["heading: a short line that does not end like a sentence"])
 
 
+def _no_fact(s, text: str, cues: Cues) -> Explanation:
+    """A sentence with no drafted fact: an opinion, a speculation, else background."""
+    body = text[s.start : s.end]
+    for group, reason in (("OpinionCue", "opinion"), ("SpeculationCue", "speculation")):
+        hit = cues.groups[group].find(body)
+        if hit:
+            return Explanation(s.start, s.end, body, reason, [f"no fact drafted; {reason}: {hit[0][3]!r}"])
+    return Explanation(s.start, s.end, body, "background", ["no fact drafted: no event, figure or two parties"])
+
+
 def ctx_text_before(ctx, pos: int) -> str:
     return ctx.text[max(ctx.start, pos - 12) - ctx.start : pos - ctx.start]
 
@@ -135,21 +153,54 @@ class _Context:
     quantities: list[Quantity]
     times: list[Time]
     new_names: list[NewName]
+    pair: list[str] = field(default_factory=list)  # the document's main pair of states
     last_time: Time | None = None  # the last dated time of the paragraph up to this sentence
     agents: list[str] = field(default_factory=list)  # set once drafted: the parties it names or takes from before
 
 
-def _analyse(s, text, index: EntityIndex, cues: Cues) -> _Context:
+REFERENCE_MARK = re.compile(r"\[[^\[\]\n]{1,40}\]")
+PAIR_WORDS = re.compile(r"\b(?:[Tt]he two|[Bb]oth) (?:countries|states|nations|sides|governments)\b")
+
+
+def main_pair(text: str, index: EntityIndex) -> list[str]:
+    """The document's two main states: those its title names, then those it names most."""
+    title = text.lstrip().split("\n", 1)[0]
+    counts: dict[str, list[int]] = {}
+    for m in index.find(text):
+        if index.is_a(m.entity, "State"):
+            c = counts.setdefault(m.entity, [0, 0])
+            c[0] += m.start < len(title) + (len(text) - len(text.lstrip()))
+            c[1] += 1
+    return sorted(counts, key=lambda e: (-counts[e][0], -counts[e][1], e))[:2]
+
+
+def _pair_mentions(body: str, pair: list[str], index: EntityIndex, named: list[Mention]) -> list[Mention]:
+    """'The two countries', 'both sides': the two states just named, else the document's main pair."""
+    if len(pair) < 2:
+        return []
+    out = []
+    for m in PAIR_WORDS.finditer(body):
+        near = {n.entity for n in named if abs(n.start - m.start()) < 80 and index.is_a(n.entity, "State")}
+        if len(near) < 2:  # else the pair is named beside it ("between North Korea and Russia, the two countries")
+            out += [Mention(m.start(), m.end(), m.group(), e, index.entities[e].type, "the main pair") for e in pair]
+    return out
+
+
+def _analyse(s, text, index: EntityIndex, cues: Cues, pair=()) -> _Context:
     body = text[s.start : s.end]
     known = index.find(body)
     variants, new = index.find_variants(body, 0, known)
-    mentions = [_shift(m, s.start) for m in _resolve(_dedupe(known + variants), body, index, cues)]
+    resolved = _resolve(_dedupe(known + variants), body, index, cues)
+    resolved += _pair_mentions(body, list(pair), index, resolved)
+    mentions = [_shift(m, s.start) for m in sorted(resolved, key=lambda m: m.start)]
     events = [(m.start - s.start, m.end - s.start) for m in mentions if index.is_a(m.entity, "HistoricalEvent")]
     times = [_shift(t, s.start) for t in find_times(body, cues, events)]
     masked = [(t.start - s.start, t.end - s.start) for t in times if not t.vague or t.stated[:1].isdigit()]
     masked += [(m.start - s.start, m.end - s.start) for m in mentions]
+    masked += [m.span() for m in REFERENCE_MARK.finditer(body)]  # "[3]", "[needs update]": no figures
     quantities = [_shift(q, s.start) for q in find_quantities(body, cues, masked)]
-    return _Context(body, s.start, s.end, mentions, quantities, times, [_shift(n, s.start) for n in new])
+    new = [_shift(n, s.start) for n in new]
+    return _Context(body, s.start, s.end, mentions, quantities, times, new, list(pair))
 
 
 def _shift(item, offset):
@@ -251,10 +302,19 @@ def _draft_sentence(s, ctx: _Context, previous, index: EntityIndex, cues: Cues, 
             lo = groups[i - 1][-1].end if i else c_start
             hi = groups[i + 1][0].start if i + 1 < len(groups) else c_end
             end = c_end if i + 1 == len(groups) else _segment_end(group, ctx.times, hi, text)
-            draft = _draft(s, c_start, end, group, (lo, hi), ctx, previous, index, cues, text)
+            # a figure of a very long list quotes from the figure before it, not from the clause start
+            long = group and end - c_start > MAX_QUOTE
+            begin = _segment_start(text, lo, group[0].start) if long else c_start
+            draft = _draft(s, begin, end, group, (lo, hi), ctx, previous, index, cues, text)
             if draft:
                 out.append(draft)
     return out
+
+
+def _segment_start(text: str, lo: int, figure: int) -> int:
+    """Where a figure's own words begin: after the separator that follows the previous figure."""
+    cut = re.search(r"[,;]\s*", text[lo:figure])
+    return lo + cut.end() if cut else lo
 
 
 def _quantity_groups(qs: list[Quantity], text: str) -> list[list[Quantity]]:
@@ -295,12 +355,19 @@ def _draft(
     agents = _agents(mentions, index, text)
     context_cue = cues.groups["ContextCue"].find(text, start, end)
     directed = kind_cue is not None and kind_cue[2] in cues.directed_kinds
+    other = next((e for e in ctx.pair if agents and e != agents[0].entity), None)
+    if len(agents) == 1 and kind_cue and kind_cue[2] == "Visit" and agents[0].entity in ctx.pair and other:
+        # "Cuban leader Fidel Castro visited in 1986": the other state of the document is the host
+        agents.append(Mention(end, end, "", other, index.entities[other].type, "the document's other state"))
+        why.append(f"host {other}: the document's other main state")
     if len(agents) < 2:
         outer = [m for m in ctx.mentions if not start <= m.start < end]
         extra = [m for m in _agents(outer, index, text) if m.entity not in {a.entity for a in agents}]
         if extra:
             why.append("parties from the rest of the sentence")
-        if len(agents) + len(extra) < 2 and previous is not None and (context_cue or not agents or directed):
+        # never for a sentence that names nothing and says no event ("The weather was fine.")
+        borrow = context_cue or directed or (not agents and (kind_cue or group or mentions))
+        if len(agents) + len(extra) < 2 and previous is not None and borrow:
             have = {a.entity for a in agents + extra}
             earlier = [Mention(-1, -1, "", e, index.entities[e].type, "context") for e in previous.agents]
             earlier = [m for m in _agents(earlier, index) if m.entity not in have]
@@ -352,8 +419,10 @@ def _draft(
     )
     if borrowed_before:  # the quote shows what the draft takes from earlier in its sentence
         first = min(x.start for x in borrowed_before)
-        draft.start = next((c for c in _clause_starts(s, text, ctx) if c <= first), s.start)
-        draft.quote = text[draft.start : draft.end]
+        start = next((c for c in _clause_starts(s, text, ctx) if c <= first), s.start)
+        if end - start <= MAX_QUOTE:  # in a very long sentence each figure quotes its own words only
+            draft.start = start
+            draft.quote = text[draft.start : draft.end]
     _era(draft, index)
     return draft
 
@@ -394,6 +463,8 @@ def _roles(draft: Draft, mentions, agents, index: EntityIndex, cues: Cues, text:
         elif not index.is_a(m.entity, "Agent") or index.is_a(m.entity, "Person"):
             if m.entity not in involves:
                 involves.append(m.entity)
+    if draft.kind in ("Signing", "AgreementInForce", "Withdrawal") and draft.agreement is None:
+        draft.agreement = _agreement_as_stated(draft, index, text)
     ids = [a.entity for a in agents]
     if draft.kind in cues.directed_kinds and len(set(ids)) >= 2:
         same = [m for m in mentions if m.entity in ids and m not in agents and not _in_brackets(text, m.start)]
@@ -405,6 +476,33 @@ def _roles(draft: Draft, mentions, agents, index: EntityIndex, cues: Cues, text:
         draft.parties = ids
     draft.places = places
     draft.involves = [i for i in involves if i not in ids]
+
+
+AGREEMENT = re.compile(
+    r"(?:[A-Z][\w’'-]*\s+|(?:economic|trade|technical|cultural|scientific|military|friendship|cooperation|"
+    r"co-operation|mutual|visa|tourism|health|media|information|bilateral|defence|defense)\s+){0,5}"
+    r"(?:[Aa]greements?|[Tt]reaty|[Mm]emorandum of [Uu]nderstanding|MoU|MOU|[Pp]rotocol|[Aa]ccord|[Pp]act)\b"
+)  # fmt: skip
+AGREEMENT_TYPES = (("memorandum", "MemorandumOfUnderstanding"), ("mou", "MemorandumOfUnderstanding"),
+                   ("treaty", "Treaty"), ("protocol", "Protocol"), ("cooperation", "CooperationAgreement"))  # fmt: skip
+
+
+def _agreement_as_stated(draft: Draft, index: EntityIndex, text: str) -> str | None:
+    """A signing names its agreement: one the text names but no entity has is proposed, named
+    as stated ("a technical cooperation agreement"), for the reviewer to confirm."""
+    from .mentions import slug
+
+    m = AGREEMENT.search(text, draft.start, draft.end)
+    if not m:
+        return None
+    words = m.group()
+    kind = next((t for w, t in AGREEMENT_TYPES if w in words.lower()), "Agreement")
+    year = sorted(draft.time.years())[0] if draft.time and draft.time.years() else ""
+    eid = slug(f"{draft.document} {words} {year}")
+    if eid not in index.entities:
+        index.entities[eid] = Entity(eid, kind, words[0].upper() + words[1:], [words])
+    draft.cues.append(f"agreement named as stated: {words!r}")
+    return eid
 
 
 def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str, sentence) -> tuple[str, str] | None:
@@ -435,10 +533,17 @@ def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str, sente
         if verb[2] == "ForwardCue":
             source = source or first or (second if target and second is not target else None)
             target = target or (second if second is not source else None)
+            if source is None and len(after) > 1 and after[0] is target:  # "visiting Pyongyang, a Cuban delegation"
+                source = after[1]
         else:
             target = target or first
             source = source or second
         draft.cues.append(f"direction: {verb[3]!r}")
+    if draft.kind == "Embassy":  # the state that keeps it, and the one it is in ("an embassy in Havana")
+        hosts = [a for a in agents if re.search(r"\bin\s+(?:the\s+)?$", text[max(0, a.start - 8) : a.start])]
+        if hosts:
+            target = hosts[0]
+            source = next((a for a in agents if a.entity != target.entity), None)
     borrowed = [a for a in agents if a.start < 0 and a is not source and a is not target]
     if (source is None) != (target is None) and len(borrowed) == 1:
         source, target = (source, borrowed[0]) if source else (borrowed[0], target)
@@ -473,8 +578,8 @@ def _time(draft: Draft, group, region, ctx: _Context, previous, context_cue) -> 
         chosen = earlier[-1]
         draft.cues.append("time from earlier in the sentence")
     if (chosen is None or chosen.month) and previous is not None and previous.last_time is not None:
-        standing = draft.kind in ("RelationState", "Policy") or draft.modality != "happened"  # rarely dated
-        if chosen is None and (context_cue or (not ctx.times and not standing)):
+        # a year from another sentence only with an explicit anchor ("the same year", "a year later")
+        if chosen is None and context_cue:
             chosen = previous.last_time
             draft.time_from_context = True
             draft.cues.append("time from the preceding sentences of the paragraph")
@@ -508,6 +613,10 @@ def _era(draft: Draft, index: EntityIndex) -> None:
         return
     year = min(years)
     predecessors = {e.successor: e.id for e in index.entities.values() if e.successor}
+    if not any(getattr(draft, r) in predecessors for r in ("from_party", "to_party")) and not any(
+        p in predecessors for p in draft.parties
+    ):
+        return
     mentions = {m.entity: m.words for m in index.find(draft.quote)}
     for role in ("from_party", "to_party"):
         eid = getattr(draft, role)

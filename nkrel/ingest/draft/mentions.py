@@ -9,12 +9,26 @@ from dataclasses import dataclass
 from ..load import SLUG, Entity
 
 FUZZY_SCORE = 90  # rapidfuzz ratio (0-100) at which a name is read as a spelling variant
-NAME = re.compile(r"(?<![\w’'-])[A-Z][\w’'.-]*[\w](?:\s+(?:of|the|for|and|de|in)?\s*[A-Z][\w’'.-]*[\w])*")
+# a capitalised word, then more joined by one space or a small word; never a run of
+# spaces ("\s+...?\s*" backtracked over 50,000 spaces in quadratic time)
+NAME = re.compile(r"(?<![\w’'-])[A-Z][\w’'.-]*[\w](?:\s(?:(?:of|the|for|and|de|in)\s)?[A-Z][\w’'.-]*[\w])*")
 NOT_NAMES = {"The", "A", "An", "In", "On", "By", "After", "During", "Between", "From", "Since", "Both", "Over", "As",
              "It", "Its", "They", "Their", "This", "That", "These", "We", "Of", "But", "However", "Although", "Most",
              "Major", "Few", "Also", "Around", "Much", "Under", "Maybe", "Following", "Throughout", "Relations",
              "Trade", "Read", "Famous", "Focusing", "Experts", "While", "Because", "At", "With", "For", "Check",
              "Home"}  # fmt: skip
+
+
+WORD = re.compile(r"\w+|[^\w\s]")  # a run of letters and digits, or one other character
+
+
+def _first_word(name: str) -> str:
+    m = WORD.match(name)
+    return m.group() if m else name
+
+
+def _wordy(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 @dataclass
@@ -36,10 +50,13 @@ class NewName:
 
 
 class EntityIndex:
-    """Labels and aliases of the known entities, matched verbatim and longest first."""
+    """Labels and aliases of the known entities, and of the gazetteer's entities the
+    workspace does not have yet (a workspace's own name for a thing wins), matched verbatim
+    and longest first."""
 
-    def __init__(self, entities: dict[str, Entity], vocabulary, common_words=()):
-        self.entities = entities
+    def __init__(self, entities: dict[str, Entity], vocabulary, common_words=(), gazetteer=None):
+        self.known = set(entities)  # the workspace's own entities; the others are proposed when used
+        self.entities = dict(entities)
         self.vocabulary = vocabulary
         self.names: dict[str, list[str]] = {}
         for e in entities.values():
@@ -47,22 +64,40 @@ class EntityIndex:
                 ids = self.names.setdefault(name, [])
                 if e.id not in ids:
                     ids.append(e.id)
+        own_names = set(self.names)
+        for e in (gazetteer or {}).values():
+            if e.id in self.entities:
+                continue
+            self.entities[e.id] = e
+            for name in [e.label, *e.aliases]:
+                if name not in own_names:
+                    ids = self.names.setdefault(name, [])
+                    if e.id not in ids:
+                        ids.append(e.id)
         # type names and cue words ("State", "Rubles") are no names of their own
         self.common_words = {t.lower() for t in vocabulary.entity_types} | set(common_words)
-        words = sorted(self.names, key=len, reverse=True)
-        self.pattern = re.compile("|".join(rf"(?<![\w]){re.escape(w)}(?![\w])" for w in words)) if words else None
+        self.by_first: dict[str, list[str]] = {}  # a name's first word -> its names, longest first
+        for name in sorted(self.names, key=len, reverse=True):
+            self.by_first.setdefault(_first_word(name), []).append(name)
 
     def is_a(self, eid: str, ancestor: str) -> bool:
         return self.vocabulary.is_a(self.entities[eid].type, ancestor)
 
     def find(self, text: str) -> list[Mention]:
+        """Every name in the text, leftmost and longest first, in one pass over its words."""
         out = []
-        if self.pattern is None:
-            return out
-        for m in self.pattern.finditer(text):
-            for eid in self.names[m.group()]:
-                cue = "label" if self.entities[eid].label == m.group() else "alias"
-                out.append(Mention(m.start(), m.end(), m.group(), eid, self.entities[eid].type, cue))
+        pos = 0
+        for w in WORD.finditer(text):
+            if w.start() < pos or (w.start() and _wordy(text[w.start() - 1])):
+                continue
+            for name in self.by_first.get(w.group(), ()):
+                end = w.start() + len(name)
+                if text.startswith(name, w.start()) and not (end < len(text) and _wordy(text[end])):
+                    for eid in self.names[name]:
+                        cue = "label" if self.entities[eid].label == name else "alias"
+                        out.append(Mention(w.start(), end, name, eid, self.entities[eid].type, cue))
+                    pos = end
+                    break
         return out
 
     def find_variants(

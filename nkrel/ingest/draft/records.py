@@ -16,6 +16,16 @@ DRAFT_KEYS = ("status", "cues")  # what a draft has beyond a fact record
 KIND_LABELS = {"RelationState": "state of relations"}  # others: the class name in words
 
 
+def occurrences(quote: str, text: str) -> list[int]:
+    """Where the quote starts in the text, non-overlapping as the loader counts them (a plain
+    search: compiling each long quote as a pattern grew with the square of a sentence)."""
+    out, at = [], text.find(quote)
+    while at >= 0 and quote:
+        out.append(at)
+        at = text.find(quote, at + len(quote))
+    return out
+
+
 def drafts_path(corpus_dir: Path, doc_id: str) -> Path:
     return Path(corpus_dir) / "drafts" / f"{doc_id}.yaml"
 
@@ -53,7 +63,7 @@ def fact_record(d: Draft, fact_id: str, label: str, text: str, v2: bool = False)
     if d.as_stated:
         rec["as_stated"] = dict(d.as_stated)
     evidence: dict = {"quote": d.quote}
-    starts = [m.start() for m in re.finditer(re.escape(d.quote), text)]
+    starts = occurrences(d.quote, text)
     if len(starts) > 1:
         evidence["occurrence"] = starts.index(d.start) + 1
     rec["evidence"] = evidence
@@ -86,7 +96,7 @@ def _v2_record(d: Draft, fact_id: str, label: str, text: str) -> dict:
             rec["involves"] = [i for i in rec.get("involves", []) if i != d.attributed_to] or None
             if rec["involves"] is None:
                 del rec["involves"]
-        starts = [m.start() for m in re.finditer(re.escape(text[s:e]), text)]
+        starts = occurrences(text[s:e], text)
         if len(starts) > 1:
             attribution["occurrence"] = starts.index(s) + 1
         rec["attributed_to"] = [attribution]
@@ -144,7 +154,12 @@ def _dump_plain(data) -> str:
 
 
 def entity_record(e: DraftEntity) -> dict:
-    return {"id": e.id, "type": e.type, "label": e.label, "aliases": [e.words]}
+    out = {"id": e.id, "type": e.type, "label": e.label, "aliases": list(e.aliases or [e.words])}
+    ref = e.reference
+    if ref is not None:
+        dates = {k: str(getattr(ref, k)) for k in ("founded", "dissolved") if getattr(ref, k)}
+        out["reference"] = {**dates, "origin": ref.origin}
+    return out
 
 
 def draft_file_text(result: DraftSet, text: str, entities: dict, taken_ids: set[str], v2: bool = False) -> str:
@@ -171,12 +186,12 @@ def draft_file_text(result: DraftSet, text: str, entities: dict, taken_ids: set[
     for e in result.entities:
         rec = CommentedMap({"status": "draft", "cues": _flow(e.cues)})
         for k, v in entity_record(e).items():
-            rec[k] = _flow(v) if isinstance(v, list) else v
+            rec[k] = _flow(v) if isinstance(v, list) else (_flow_map(v) if isinstance(v, dict) else v)
         new_entities.append(rec)
     explanations = []
     for x in result.explanations:
         rec = CommentedMap({"status": "draft", "cues": _flow(x.cues), "quote": x.quote})
-        starts = [m.start() for m in re.finditer(re.escape(x.quote), text)]
+        starts = occurrences(x.quote, text)
         if len(starts) > 1:
             rec["occurrence"] = starts.index(x.start) + 1
         rec["reason"] = x.reason
@@ -192,8 +207,8 @@ def draft_file_text(result: DraftSet, text: str, entities: dict, taken_ids: set[
     head = (
         f"# Drafts for {result.document}, proposed by `nkrel draft`; the build never reads this file.\n"
         f"# Review them with `nkrel review {result.document}`: accepted drafts move to the fact file,\n"
-        "# rejected ones to its not_facts. Proposed not_facts (headings, page chrome) go to not_facts\n"
-        "# and proposed entities (last) to entities.yaml when accepted.\n"
+        "# rejected ones to its not_facts, with the proposed entities they name (entities.yaml).\n"
+        "# Proposed not_facts (headings, sentences with no fact) go to not_facts when accepted.\n"
     )
     return head + out.getvalue()
 
