@@ -12,17 +12,18 @@ import pytest
 
 from nkrel import workspace
 from nkrel.model import vocabulary
+from nkrel.pipeline import build_and_publish
 
 
 @pytest.fixture
 def ws(session_workspace, tmp_path) -> workspace.Workspace:
-    """A copy of the session's built workspace: its corpus and build.json (no store)."""
+    """A copy of the session's built workspace: its corpus and its sealed build (times kept,
+    so the seal still verifies)."""
     root = tmp_path / "ws"
     root.mkdir()
     shutil.copy(session_workspace / "nkrel.toml", root)
     shutil.copytree(session_workspace / "corpus", root / "corpus")
-    (root / "graphs").mkdir()
-    shutil.copy(session_workspace / "graphs" / "build.json", root / "graphs")
+    shutil.copytree(session_workspace / "graphs", root / "graphs", symlinks=True)
     return workspace.load(root)
 
 
@@ -104,16 +105,10 @@ def test_texts_and_fact_files_kept_outside_texts_and_facts_count_too(ws, monkeyp
         path.rename(corpus / "sources" / path.name)
         documents = documents.replace(str(path.relative_to(corpus)), f"sources/{path.name}")
     (corpus / "documents.yaml").write_text(documents, encoding="utf-8")
-    (ws.graphs_dir / "build.json").write_text(_record_now(ws), encoding="utf-8")  # as a build would record it
+    build_and_publish(ws.corpus_dir, ws.graphs_dir)  # a build records the files where they now are
     assert workspace.staleness(ws) is None
     for path in (corpus / "sources" / text.name, corpus / "sources" / facts.name):
         undo = append(path, " ")
         assert workspace.staleness(ws) == "the corpus changed since the last build", path.name
         undo()
         assert workspace.staleness(ws) is None
-
-
-def _record_now(ws) -> str:
-    import json
-
-    return json.dumps(workspace.build_record(ws.corpus_dir))

@@ -82,7 +82,7 @@ def push(store_url, workspace, corpus, graph_file, no_rebuild, dry_run, user, ti
     except QueryError as e:
         raise click.BadParameter(str(e), param_hint="STORE_URL") from None
     password = None
-    store_url, url_user, url_password = _credentials_out_of(store_url)
+    request_url, url_user, url_password = _credentials_out_of(store_url)  # store_url stays for messages (masked)
     user = user if user is not None else url_user
     if user is not None:
         if ":" in user:
@@ -116,7 +116,7 @@ def push(store_url, workspace, corpus, graph_file, no_rebuild, dry_run, user, ti
             click.echo(str(result.status) if result.pushed else f"failed: {result.reason}", err=True)
 
     start = time.monotonic()
-    results = push_graphs(store_url, graphs, user=user, password=password, timeout=timeout, progress=progress)
+    results = push_graphs(request_url, graphs, user=user, password=password, timeout=timeout, progress=progress)
     elapsed = time.monotonic() - start
     pushed = [r for r in results if r.pushed]
     failed = [r for r in results if not r.pushed]

@@ -16,7 +16,6 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..model.vocabulary import Vocabulary
-from .extract.plain import control_character
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
@@ -394,10 +393,6 @@ def _load_documents(root: Path, problems: list[Problem]):
         digest = hashlib.sha256(raw).hexdigest()
         if digest != entry["sha256"]:
             reader.problem(entry, doc_id, f"{entry['file']} has sha256 {digest}, not the recorded one", "file")
-            continue
-        where = control_character(text)
-        if where:
-            reader.problem(entry, doc_id, f"{entry['file']} holds a control character ({where})", "file")
             continue
         source = _read_source(root, entry.get("source"), text, reader, doc_id)
         if source is False:

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from nkrel.output.publish import MANIFEST, publish
+from nkrel.output.seal import SEAL
 
 
 def tree(root: Path) -> dict[str, tuple]:
@@ -51,7 +52,7 @@ def test_dot_files_dot_folders_and_symlinks_survive_a_rebuild(tmp_path):
     before = tree(out)
     publish({"nkrel.ttl": b"second\n", "network.html": b"<p>second</p>\n"}, out, {"nkrel": "2"})
     after = tree(out)
-    ours = {"nkrel.ttl", "network.html", MANIFEST}
+    ours = {"nkrel.ttl", "network.html", MANIFEST, SEAL}
     assert {k: v for k, v in after.items() if k not in ours} == {k: v for k, v in before.items() if k not in ours}
     assert set(after) == set(before)
     assert (out / "nkrel.ttl").read_bytes() == b"second\n" and (out / "latest.ttl").read_bytes() == b"second\n"
@@ -65,4 +66,4 @@ def test_a_name_nkrel_stops_writing_is_not_mistaken_for_a_persons(tmp_path):
     publish({"nkrel.ttl": b"a\n", "old-format.xml": b"<x/>\n"}, out, {"nkrel": "1"})
     (out / ".nojekyll").write_bytes(b"")
     publish({"nkrel.ttl": b"b\n"}, out, {"nkrel": "2"})
-    assert sorted(p.name for p in out.iterdir()) == [".nojekyll", MANIFEST, "nkrel.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == [SEAL, ".nojekyll", MANIFEST, "nkrel.ttl"]

@@ -1,8 +1,10 @@
-"""What a source text may hold: the one rule the corpus reader and add-document share.
+"""What add-document accepts as a new source text.
 
-A text is UTF-8 without control characters other than tab, line feed and carriage
-return: a NUL or an escape byte is never an author's word, would reach a terminal
-as a command (ESC) and cannot be written in the YAML files that list the sentences.
+A new text is UTF-8 without control characters other than tab, line feed and carriage
+return: a NUL or an escape byte is never an author's word, would reach a terminal as a
+command (ESC) and cannot be written in the YAML fact file that add-document starts with
+every sentence. The corpus reader itself still reads a text that holds one (a corpus
+received from elsewhere is evidence as it is): everything nkrel prints escapes it.
 """
 
 from __future__ import annotations
