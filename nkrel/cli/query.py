@@ -85,7 +85,9 @@ def query(query, fmt, graph_file, params, timeout, memory, wide, endpoint, works
             source = Source(graph_file) if graph_file else built_source(workspace, no_rebuild)
             output, has_results = _run_locally(text, shipped, bound, fmt, source, timeout, memory, wide)
         hints = [] if has_results or shipped or endpoint else _hints(text, source, timeout, memory)
-    except (QueryError, UnsafeQuery, RunError) as e:
+    except UnsafeQuery as e:
+        _query_fail(_unquoted(str(e)) if _names_another_file(query) else str(e))
+    except (QueryError, RunError) as e:
         _query_fail(str(e))
     except KeyboardInterrupt:
         stopped(signal.SIGINT)
@@ -100,6 +102,21 @@ def query(query, fmt, graph_file, params, timeout, memory, wide, endpoint, works
     for hint in hints:
         click.echo(f"hint: {hint}", err=True)
     sys.exit(0 if has_results else 1)
+
+
+def _names_another_file(query: str) -> bool:
+    """QUERY names a file that is not a .rq file (a link to a secret, say): its words are
+    not quoted back in an error."""
+    from ..sparql.query import _is_file, shipped_queries
+
+    return "\n" not in query and query not in shipped_queries() and not query.endswith(".rq") and _is_file(query)
+
+
+def _unquoted(message: str) -> str:
+    where, sep, _ = message.partition(": ")
+    if where.startswith("SPARQL syntax error at"):
+        return f"{where}: the file is not SPARQL (its words are not shown: name a .rq file to see them)"
+    return message
 
 
 def _hints(text, source, timeout, memory) -> list[str]:

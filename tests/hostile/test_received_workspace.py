@@ -385,3 +385,15 @@ def test_a_users_error_in_the_child_comes_back_as_its_own_class_and_nothing_else
     monkeypatch.setattr(runner, "encode", lambda payload: b'["reported",[7,"boo"]]')
     with pytest.raises(runner.RunError, match="not well-formed data"):
         runner.run_isolated(lambda: 1, timeout=20, reported=(QueryError,))
+
+
+def test_a_query_argument_naming_another_file_never_quotes_its_words(tmp_path):
+    secret = tmp_path / "notes"
+    secret.write_text("hunter2:x:0:0 private words\n", encoding="utf-8")
+    result = nkrel("query", secret, "--graph", tmp_path / "none.nt")
+    assert result.returncode == 2 and "SPARQL syntax error at line 1" in result.stderr, result.stderr
+    assert "hunter2" not in result.stderr and "private" not in result.stderr
+    mine = tmp_path / "mine.rq"
+    mine.write_text("hunter2:x:0:0 private words\n", encoding="utf-8")
+    result = nkrel("query", mine, "--graph", tmp_path / "none.nt")
+    assert "'words' is not valid here" in result.stderr  # a .rq file is the user's own: the token at fault shown
