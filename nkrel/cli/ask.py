@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .common import _query_fail, built_graph_file, handle_errors, no_rebuild_option, stopped, workspace_option
+from .common import _query_fail, built_source, handle_errors, no_rebuild_option, stopped, workspace_option
 
 
 @click.command()
@@ -32,9 +32,9 @@ def ask(question, timeout, workspace, no_rebuild):
     from ..sparql.runner import RunError, Stopped, run_isolated
 
     shipped = shipped_queries()
-    graph_file = built_graph_file(workspace, no_rebuild)
+    source = built_source(workspace, no_rebuild)
     try:
-        names = run_isolated(lambda: entity_names(open_store(graph_file)), timeout, reported=(QueryError,))
+        names = run_isolated(lambda: entity_names(open_store(source)), timeout, reported=(QueryError,))
         chosen = route(question, shipped, names)
         if chosen.query is None:
             click.echo("No shipped query fits this question; the closest are:")
@@ -45,8 +45,8 @@ def ask(question, timeout, workspace, no_rebuild):
         click.echo(f"query: nkrel query {chosen.query}{params}")
         click.echo(f"       ({shipped[chosen.query].description})\n")
         q = shipped[chosen.query]
-        output, has_rows = run_isolated(lambda: run_local(graph_file, q.text, "table", q, chosen.params, None),
-                                        timeout, reported=(QueryError,))  # fmt: skip
+        work = lambda: run_local(source, q.text, "table", q, chosen.params, None, check=False)  # noqa: E731
+        output, has_rows = run_isolated(work, timeout, reported=(QueryError,))
     except (QueryError, RunError) as e:
         _query_fail(str(e))
     except KeyboardInterrupt:
@@ -54,5 +54,9 @@ def ask(question, timeout, workspace, no_rebuild):
     except Stopped as e:
         stopped(e.signum)
     sys.stdout.flush()
+    if sys.stdout.isatty():
+        from ..sparql.query import for_terminal
+
+        output = for_terminal(output)
     sys.stdout.buffer.write(output)
     sys.exit(0 if has_rows else 1)
