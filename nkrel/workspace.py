@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import sys
 import sysconfig
 from dataclasses import dataclass
@@ -212,12 +213,29 @@ def corpus_digest(corpus_dir: Path) -> str:
         paths += sorted(p for p in (corpus_dir / sub).rglob("*") if p.is_file())
     paths += sorted(set(_listed_files(corpus_dir)) - set(paths))  # kept elsewhere in the corpus
     for path in paths:
-        digest.update(str(path.relative_to(corpus_dir)).encode("utf-8") + b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"missing")
+        digest.update(str(path.relative_to(corpus_dir)).encode("utf-8") + b"\0" + _file_digest(path))
     return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> bytes:
+    """sha256 of a regular file, read in blocks; a marker for anything else. A FIFO or a
+    device (a link to /dev/zero) is never read: the build refuses it with its own message."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return b"missing"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b"not a regular file"
+        os.set_blocking(fd, True)
+        h = hashlib.sha256()
+        for block in iter(lambda: os.read(fd, 1 << 20), b""):
+            h.update(block)
+        return h.digest()
+    except OSError:
+        return b"unreadable"
+    finally:
+        os.close(fd)
 
 
 def _listed_files(corpus_dir: Path) -> list[Path]:

@@ -119,5 +119,7 @@ def test_passwords_in_urls_are_never_printed(hostile):
     for args in (["push", secret_url, "--dry-run"], ["push", secret_url],
                  ["query", "ASK { ?s ?p ?o }", "--endpoint", secret_url]):  # fmt: skip
         result = nkrel(*args, timeout=60)
-        assert "s3cret-pw" not in result.stdout + result.stderr, (args, result.stdout, result.stderr)
-        assert "analyst:***@" in result.stdout + result.stderr
+        shown = result.stdout + result.stderr
+        assert "s3cret-pw" not in shown, (args, result.stdout, result.stderr)
+        # the URL is named masked, or (a push, which sends user:password as HTTP authentication) without them
+        assert "analyst:***@" in shown or (args[:2] == ["push", secret_url] and url.split("//")[1] in shown), shown
