@@ -66,17 +66,19 @@ def test_refusals_change_nothing(corpus_copy, tmp_path):
     before = {p: p.read_bytes() for p in corpus_copy.rglob("*") if p.is_file()}
     shipped = corpus_copy / "texts" / "000_faedcd902345ce2a.txt"
     cases = [
-        ([shipped, "--id", "again", "--title", "t"], "already in the corpus as 'trade-agreements'"),
-        ([tmp_path / "missing.txt", "--id", "x", "--title", "t"], "cannot read"),
-        ([shipped, "--id", "Bad Id", "--title", "t"], "must be a slug"),
+        ([shipped, "--id", "again", "--title", "t"], "already in the corpus as 'trade-agreements'", 1),
+        # a missing file named on the command line is a usage error (README, exit codes)
+        ([tmp_path / "missing.txt", "--id", "x", "--title", "t"], "cannot read", 2),
+        ([shipped, "--id", "Bad Id", "--title", "t"], "must be a slug", 1),
     ]
     latin1 = tmp_path / "latin1.txt"
     latin1.write_bytes("caf\xe9".encode("latin-1"))
-    cases.append(([latin1, "--id", "latin", "--title", "t"], "is not UTF-8 text"))
-    for args, message in cases:
+    cases.append(([latin1, "--id", "latin", "--title", "t"], "is not UTF-8 text", 1))
+    for args, message, code in cases:
         result = nkrel("add-document", *args, "--corpus", corpus_copy)
-        assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
-        assert "nothing was changed" in result.stderr
+        assert result.returncode == code and message in result.stderr and "Traceback" not in result.stderr
+        if code == 1:  # refused after reading: says so; a usage error stops before anything
+            assert "nothing was changed" in result.stderr
     assert {p: p.read_bytes() for p in corpus_copy.rglob("*") if p.is_file()} == before
 
 
