@@ -3,6 +3,7 @@ per-document results, the process pool and the on-disk Oxigraph store."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import random
 import shutil
@@ -98,18 +99,20 @@ def test_no_prefixed_name_needs_an_escape(built):
         assert "\\/" not in text and "nkid:fact/" not in text
 
 
-def _union_report(quads) -> list[str]:
+def _union_report(quads, prepared: bool = True) -> list[str]:
     """What pySHACL says about the union of every graph (how validation worked before)."""
     import pyshacl
     from rdflib import Graph
 
-    from nkrel.model.validate import _lines, read_shapes
+    from nkrel.model.validate import _lines, prepared_queries, read_shapes
 
     g = Graph()
     for name in quads.names():
         for t in quads.graphs[name]:
             g.add(tuple(term(x) for x in t))
-    _, report, _ = pyshacl.validate(g, shacl_graph=read_shapes(), inference="none", allow_warnings=True)
+    # rdflib parsing each SPARQL constraint once: 10x faster, the same report (tested below)
+    with prepared_queries() if prepared else contextlib.nullcontext():
+        _, report, _ = pyshacl.validate(g, shacl_graph=read_shapes(), inference="none", allow_warnings=True)
     return sorted(set(_lines(report)))
 
 
@@ -175,6 +178,18 @@ def test_validation_per_document_reports_what_the_union_reports(built, name):
     expected = _union_report(quads)
     assert expected, "the mutation broke no shape: the test would prove nothing"
     assert validate_dataset(quads).problems == expected
+
+
+def test_prepared_queries_give_pyshacl_the_report_it_gives_without_them(built):
+    """nkrel lets rdflib parse each SPARQL text once while pySHACL runs; the report must
+    be the one pySHACL writes when rdflib parses the text for every focus node."""
+    # an end year before the start breaks a SPARQL constraint (nksh:IntervalInOrder), whose
+    # query runs once per focus node with $this bound: a reused query must not keep a binding
+    quads = _mutated(built, "interval", lambda t, g: t[1] == NK + "endYear>",
+                     lambda t: [(t[0], t[1], f'"1000"^^<{XSD}gYear>')])  # fmt: skip
+    plain = _union_report(quads, prepared=False)
+    assert any("is not after its nk:endYear" in line for line in plain), plain
+    assert _union_report(quads) == plain
 
 
 def test_the_quick_check_passes_the_shipped_graph_without_pyshacl(built, monkeypatch):

@@ -162,12 +162,15 @@ def violations(ds, focus, node_shape) -> set[str]:
     validated (through the targeted shapes that reach it)."""
     import pyshacl
 
+    from nkrel.model.validate import prepared_queries
+
     found = set()
     # pyshacl's focus_nodes mode misses violations nested under sh:node (0.40): validate a
     # small graph around each root instead, with every shape
     for root in sorted({root for root, _ in roots(ds, node_shape, focus)} or {focus}, key=str):
-        _, report, _ = pyshacl.validate(local_graph(ds, root), shacl_graph=SHAPES, inference="none",
-                                        allow_warnings=True)  # fmt: skip
+        with prepared_queries():  # the same report, 10x faster (tests/test_scale.py)
+            _, report, _ = pyshacl.validate(local_graph(ds, root), shacl_graph=SHAPES, inference="none",
+                                            allow_warnings=True)  # fmt: skip
         for result in report.subjects(SH.resultSeverity, SH.Violation):
             if (None, SH.detail, result) in report:
                 continue  # named below, from the result that holds it
