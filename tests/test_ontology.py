@@ -35,10 +35,12 @@ def test_data_dictionary_lists_exactly_the_ontology_kinds():
 
 
 V2_CLASSES = ["Event", "Change", "Partnership", "Designation", "MeetingTopic", "Cooperation", "Publication",
-              "LandAvailability", "CauseLink", "Attribution", "Goods", "Currency", "ReferenceStatement"]  # fmt: skip
+              "LandAvailability", "CauseLink", "Attribution", "Goods", "Currency", "ReferenceStatement",
+              "OfficeHolding"]  # fmt: skip
 V2_PROPERTIES = ["startYear", "endYear", "cause", "qualifiedCause", "causeFact", "attributedTo", "qualifiedAttribution",
                  "speaker", "direction", "changeOf", "role", "about", "topicOf", "via", "bypasses", "atTimeOf", "after",
-                 "goods", "matchEvidence"]  # fmt: skip
+                 "goods", "matchEvidence", "rank", "rankAsStated", "qualifier", "qualifierAsStated", "recognitionScope",
+                 "scopeAsStated", "office", "holder", "officeKind", "officeOf"]  # fmt: skip
 
 
 def test_every_v2_term_is_defined_and_has_a_shape():
@@ -103,9 +105,10 @@ def test_shapes_refuse_broken_v2_data(data, message):
 def test_data_dictionary_lists_the_v2_code_lists():
     vocabulary = read_vocabulary(Graph().parse(ontology_path()))
     readme = (default_corpus_dir() / "README.md").read_text(encoding="utf-8")
-    for code_list in ("ChangeDirection", "PartnerRole", "Goods", "Modality"):
+    for code_list in ("ChangeDirection", "PartnerRole", "Goods", "Modality", "Rank", "Qualifier", "RecognitionScope",
+                      "OfficeKind"):  # fmt: skip
         for code in vocabulary.codes[code_list]:
             assert f"`{code}`" in readme, (code_list, code)
     for field in ("causes", "attributed_to", "change", "role", "topic_of", "about", "via", "bypassing", "at_time_of",
-                  "after", "commodities", "reference", "wikidata_verified", "decade"):  # fmt: skip
+                  "after", "commodities", "reference", "wikidata_verified", "decade", "rank", "qualifiers", "scope", "offices"):  # fmt: skip
         assert f"`{field}`" in readme, field

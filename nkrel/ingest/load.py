@@ -165,6 +165,25 @@ class Commodity:
 
 
 @dataclass
+class Coded:
+    """A code of a code list (a rank, a qualifier, a recognition scope) with the words
+    of the text that give it."""
+
+    code: str
+    stated: str
+
+
+@dataclass
+class Office:
+    """An office a person holds, as the text states it (“the North's premier”)."""
+
+    person: str  # entity id (Person)
+    kind: str  # code of nk:OfficeKind
+    of: str | None  # entity id (State) whose office it is, where the text says
+    stated: str  # the words of the text
+
+
+@dataclass
 class Cause:
     fact: str  # id of the fact or event given as the cause
     span: Span  # the words that give it
@@ -200,8 +219,10 @@ class Fact:
     change_direction: str | None = None
     change_of: str | None = None
     role: str | None = None
-    rank: str | None = None  # a code of nk:Rank: the text ranks the figure (the peak, the largest, ...)
-    qualifiers: list[str] = field(default_factory=list)  # codes of nk:Qualifier (unconditional, bilateral, ...)
+    rank: Coded | None = None  # a code of nk:Rank: the text ranks the figure (the peak, the largest, ...)
+    qualifiers: list[Coded] = field(default_factory=list)  # codes of nk:Qualifier (unconditional, bilateral, ...)
+    scope: Coded | None = None  # a code of nk:RecognitionScope: what a recognition recognises
+    offices: list[Office] = field(default_factory=list)
     about: list[str] = field(default_factory=list)
     topic_of: str | None = None
     causes: list[Cause] = field(default_factory=list)
@@ -647,6 +668,7 @@ FACT_KEYS = {
     "id", "kind", "label", "modality", "parties", "from", "to", "involves", "via", "bypassing", "places",
     "agreement", "time", "quantities", "commodities", "change", "role", "about", "topic_of", "causes",
     "attributed_to", "at_time_of", "after", "as_stated", "claim", "note", "slips", "evidence", "rank", "qualifiers",
+    "scope", "offices",
 }  # fmt: skip
 SPAN_KEYS = {"quote", "occurrence"}
 ASSERTED = {"happened", "ongoing", "announced"}  # modalities a cause link never needs
@@ -860,10 +882,15 @@ def _read_fact(entry, reader: _Reader, doc, entities, vocabulary, links) -> Fact
         f.bad(f"unknown role {role!r} (known: {', '.join(sorted(codes['PartnerRole']))})", "role")
     if kind is not None and (kind == "Partnership") != (role is not None):
         f.bad("a Partnership needs a 'role'" if kind == "Partnership" else "'role' belongs to kind Partnership", "role")
-    rank, qualifiers = f.text("rank"), f.text_list("qualifiers")
-    for key, value, list_name in [("rank", rank, "Rank")] + [("qualifiers", q, "Qualifier") for q in qualifiers]:
-        if value is not None and value not in codes[list_name]:
-            f.bad(f"unknown {key} {value!r} (known: {', '.join(sorted(codes[list_name]))})", key)
+    rank = _coded(f.mapping("rank"), reader, fid, "rank", codes["Rank"], in_quotes)
+    scope = _coded(f.mapping("scope"), reader, fid, "scope", codes["RecognitionScope"], in_quotes)
+    qualifiers = [_coded(b, reader, fid, "qualifier", codes["Qualifier"], in_quotes) for b in f.mappings("qualifiers")]
+    if any(c is False for c in [rank, scope, *qualifiers]):
+        f.ok = False
+    if scope and kind is not None and kind != "Recognition":
+        f.bad("'scope' belongs to kind Recognition", "scope")
+    offices = [_office(b, reader, fid, entities, codes["OfficeKind"], in_quotes) for b in f.mappings("offices")]
+    f.ok = f.ok and all(offices)
     about = f.text_list("about")
     for k in about:
         if k not in vocabulary.fact_kinds:
@@ -915,10 +942,38 @@ def _read_fact(entry, reader: _Reader, doc, entities, vocabulary, links) -> Fact
         to_party=(to_party or [None])[0], involves=involves, via=via, bypassing=bypassing, places=places,
         agreement=(agreement or [None])[0], time=time, quantities=quantities, commodities=commodities,
         change_direction=change_direction, change_of=change_of, role=role, rank=rank,
-        qualifiers=qualifiers, about=about, topic_of=topic_of,
+        qualifiers=qualifiers, scope=scope, offices=offices, about=about, topic_of=topic_of,
         causes=causes, attributions=attributions, at_time_of=at_time_of, after=after, as_stated=dict(as_stated),
         claim=claim, note=note, slips=slips,
     )  # fmt: skip
+
+
+def _coded(block, reader, fid, key, known: dict, in_quotes):
+    """A {code, stated} block: None when there is none, False when it is refused."""
+    if block is None:
+        return None
+    cf = _Fields(block, reader, fid, {"code", "stated"}, f"{key} field")
+    code, stated = cf.text("code", True), cf.text("stated", True)
+    if code is not None and code not in known:
+        cf.bad(f"unknown {key} {code!r} (known: {', '.join(sorted(known))})", "code")
+    if stated is not None and not in_quotes(stated):
+        cf.bad(f"{key} words {_clip(stated)} are not in a quote", "stated")
+    return Coded(code, stated) if cf.ok else False
+
+
+def _office(block, reader, fid, entities, known: dict, in_quotes) -> Office | None:
+    """An {person, office, of?, stated} block: the office a person holds, in the text's words."""
+    of_ = _Fields(block, reader, fid, {"person", "office", "of", "stated"}, "office field")
+    person, kind = of_.text("person", True), of_.text("office", True)
+    state, stated = of_.text("of"), of_.text("stated", True)
+    for key, eid, etype in (("person", person, "Person"), ("of", state, "State")):
+        if eid is not None and (eid not in entities or entities[eid].type != etype):
+            of_.bad(f"'{key}' must name a {etype}, got {_clip(eid)}", key)
+    if kind is not None and kind not in known:
+        of_.bad(f"unknown office {kind!r} (known: {', '.join(sorted(known))})", "office")
+    if stated is not None and not in_quotes(stated):
+        of_.bad(f"office words {_clip(stated)} are not in a quote", "stated")
+    return Office(person, kind, state, stated) if of_.ok else None
 
 
 def _span(block, reader, fid, doc, what) -> Span | None:

@@ -262,10 +262,7 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary, page_of=None) -> None:
         g.add((s, nk.changeOf, nk[f.change_of]))
     if f.role:
         g.add((s, nk.role, URIRef(codes["PartnerRole"][f.role])))
-    if f.rank:
-        g.add((s, nk.rank, URIRef(codes["Rank"][f.rank])))
-    for q in f.qualifiers:
-        g.add((s, nk.qualifier, URIRef(codes["Qualifier"][q])))
+    _add_coded(g, s, f, codes)
     for kind in f.about:
         g.add((s, nk.about, nk[kind]))
     if f.topic_of:
@@ -304,6 +301,27 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary, page_of=None) -> None:
     for i, span in enumerate(f.spans, 1):
         # the first span keeps the IRI of v1 (.../evidence); further ones are numbered
         _add_evidence(g, s, span, URIRef(f"{s}/evidence" + (f"/{i}" if i > 1 else "")), page_of)
+
+
+def _add_coded(g: Graph, s: URIRef, f: Fact, codes) -> None:
+    """Ranks, qualifiers, recognition scope and offices: each a code beside the text's words."""
+    for prop, words, list_name, items in (
+        (nk.rank, nk.rankAsStated, "Rank", [f.rank] if f.rank else []),
+        (nk.qualifier, nk.qualifierAsStated, "Qualifier", f.qualifiers),
+        (nk.recognitionScope, nk.scopeAsStated, "RecognitionScope", [f.scope] if f.scope else []),
+    ):
+        for c in items:
+            g.add((s, prop, URIRef(codes[list_name][c.code])))
+            g.add((s, words, Literal(c.stated)))
+    for o in f.offices:
+        node = URIRef(f"{s}/office/{o.person}")
+        g.add((s, nk.office, node))
+        g.add((node, RDF.type, nk.OfficeHolding))
+        g.add((node, nk.holder, entity_iri(o.person)))
+        g.add((node, nk.officeKind, URIRef(codes["OfficeKind"][o.kind])))
+        if o.of:
+            g.add((node, nk.officeOf, entity_iri(o.of)))
+        g.add((node, nk.asStated, Literal(o.stated)))
 
 
 def _add_time(g: Graph, s: URIRef, f: Fact) -> None:

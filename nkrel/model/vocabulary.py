@@ -64,7 +64,7 @@ def read_vocabulary(graph) -> Vocabulary:
     types = {n: a for n, a in closure.items() if "Entity" in a and n != "Entity"}
     codes: dict[str, dict[str, str]] = {}
     code_lists = ("Unit", "Measure", "Bound", "Modality", "AnomalyType", "Severity", "ChangeDirection", "PartnerRole",
-                  "Goods", "Rank", "Qualifier")  # fmt: skip
+                  "Goods", "Rank", "Qualifier", "RecognitionScope", "OfficeKind")  # fmt: skip
     for list_name in code_lists:
         members = graph.subjects(RDF.type, URIRef(NK + list_name))
         codes[list_name] = {str(graph.value(m, URIRef(NK + "code"))): str(m) for m in members}

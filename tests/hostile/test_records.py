@@ -19,7 +19,7 @@ PEAK = """  - id: ta-china-dprk-trade-peak-2014
     kind: TradeFlow
     label: China–North Korea trade peaked at $6.86 billion in 2014
     modality: happened
-    rank: peak
+    rank: {code: peak, stated: "peaking"}
     parties: [china, north-korea]
     time: {year: 2014}
     quantities:
