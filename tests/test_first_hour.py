@@ -273,3 +273,28 @@ def test_ctrl_c_while_adding_a_document_leaves_the_corpus_as_it_was(tmp_path, co
     assert result.exit_code == 130 and "the document was not added" in result.stderr
     assert calls == ["new.txt", "new-doc.yaml", "documents.yaml"]
     assert {p.relative_to(corpus_copy): p.read_bytes() for p in corpus_copy.rglob("*") if p.is_file()} == before
+
+
+def _table(text: str) -> list[dict]:
+    """The rows of a text table as nkrel prints it, split at its ruler's column starts."""
+    lines = text.splitlines()
+    starts = [m.start() for m in re.finditer(r"-+", lines[1])]
+    cells = lambda line: [line[a:b].strip() for a, b in zip(starts, [*starts[1:], None], strict=True)]  # noqa: E731
+    head = cells(lines[0])
+    return [dict(zip(head, cells(line), strict=True)) for line in lines[2:] if line and not line.startswith("(")]
+
+
+def test_the_readmes_sample_output_is_what_the_command_prints():
+    """The README's `nkrel query trade-peak --wide` table (fact and anomaly left out) is
+    the table nkrel prints today: it was stale once, showing a peak the query no longer
+    gives."""
+    block = README.split("$ nkrel query trade-peak --wide", 1)[1].split("```", 1)[0]
+    shown = _table(block.split("\n", 1)[1])
+    result = nkrel("query", "trade-peak", "--wide")
+    assert result.returncode == 0, result.stderr
+    printed = [{k: v for k, v in row.items() if k not in ("fact", "anomaly")} for row in _table(result.stdout)]
+    assert len(shown) == len(printed) == 4
+    for readme_row, row in zip(shown, printed, strict=True):
+        quote = readme_row.pop("quote")
+        assert quote and row.pop("quote").startswith(quote.rstrip("…"))
+        assert readme_row == row
