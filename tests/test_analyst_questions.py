@@ -107,11 +107,11 @@ QUESTIONS = {
     ),
     "basargin-office": (
         "lookup",
-        "What office did Viktor Basargin hold, and of which state?",
-        "SELECT DISTINCT ?kind ?state WHERE { ?f nk:office ?o . ?o nk:holder id:viktor-basargin ; "
-        "nk:officeKind ?kind ; nk:officeOf ?state }",
+        "What office did Viktor Basargin hold?",
+        "SELECT DISTINCT ?kind WHERE { ?f nk:office ?o . ?o nk:holder id:viktor-basargin ; nk:officeKind ?kind }",
         # "A Russian economic delegation, led by Minister of Regional Development Viktor Basargin"
-        {("nk:Minister", "id:russia")},
+        # (whose minister the text does not say: the office has no nk:officeOf)
+        {("nk:Minister",)},
     ),
     "dprk-premier-2011": (
         "lookup",
@@ -162,11 +162,13 @@ QUESTIONS = {
         # "North Korea ranks low as a source of imports to China"
         {("nk:Low",)},
     ),
-    "nigeria-main-exports": (
+    "nigeria-exports-2019-goods": (
         "lookup",
-        "Which goods were the most frequent of Nigeria's exports to North Korea?",
-        "SELECT ?g WHERE { ?f a nk:TradeFlow ; nk:rank nk:Largest ; nk:fromParty id:nigeria ; nk:goods ?g }",
+        "Which goods does the text name among Nigeria's 2019 exports to North Korea?",
+        "SELECT DISTINCT ?g WHERE { ?f a nk:TradeFlow ; nk:fromParty id:nigeria ; nk:toParty id:north-korea ; "
+        "nk:year '2019'^^xsd:gYear ; nk:goods ?g }",
         # "Nigeria exported $505,000 worth of products, with copper and aluminum being the most frequent"
+        # ("most frequent" is how often, not a rank: kept in the quote)
         {("goods:copper",), ("goods:aluminium",)},
     ),
     "only-defence-treaty": (
@@ -316,9 +318,9 @@ QUESTIONS = {
     # ---- multi-hop ----------------------------------------------------------------------
     "office-holder-visit": (
         "multi-hop",
-        "Which holder of a Russian office led a visit to North Korea, and in which year?",
-        "SELECT ?who ?kind ?y WHERE { ?f a nk:Visit ; nk:toParty id:north-korea ; nk:year ?y ; nk:office ?o . "
-        "?o nk:holder ?who ; nk:officeKind ?kind ; nk:officeOf id:russia }",
+        "Which office holder led a Russian visit to North Korea, with what office, and in which year?",
+        "SELECT ?who ?kind ?y WHERE { ?f a nk:Visit ; nk:fromParty id:russia ; nk:toParty id:north-korea ; "
+        "nk:year ?y ; nk:office ?o . ?o nk:holder ?who ; nk:officeKind ?kind }",
         # "A Russian economic delegation, led by Minister of Regional Development Viktor Basargin,
         # was in North Korea" (2011)
         {("id:viktor-basargin", "nk:Minister", "2011")},
@@ -363,8 +365,8 @@ QUESTIONS = {
         "?f a nk:AgreementInForce ; nk:agreement ?a ; nk:about ?about }",
         # "the countries signed an Intergovernmental Treaty on Friendship ... where they established
         # favourable conditions regarding legal, financial and economic partnerships to promote trade
-        # and general collaboration"
-        {("nk:Partnership",), ("nk:TradeFlow",), ("nk:Cooperation",)},
+        # and general collaboration" (trade and collaboration as purposes: coded as Cooperation)
+        {("nk:Partnership",), ("nk:Cooperation",)},
     ),
     "topics-of-2023-summit": (
         "multi-hop",
@@ -511,8 +513,9 @@ QUESTIONS = {
         "Which facts of the encyclopedia extract rest on garbled words?",
         "SELECT DISTINCT ?f WHERE { ?a nk:anomalyType nk:Garbled ; nk:concerns ?f . "
         "?f prov:wasDerivedFrom doc:encyclopedia-economic-relations }",
-        # "the town border of Khasan"; "On 2 February Interfax report, further quoted"
-        {("fact:en-wheat-deliveries-khasan-september-2011",), ("fact:en-russia-possible-more-humanitarian-aid",)},
+        # "the town border of Khasan" ("On 2 February Interfax report, further quoted" lacks an
+        # article and has a stray comma: a grammar slip, not garbled)
+        {("fact:en-wheat-deliveries-khasan-september-2011",)},
     ),
 }
 
