@@ -539,11 +539,10 @@ def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str, sente
             target = target or first
             source = source or second
         draft.cues.append(f"direction: {verb[3]!r}")
-    if draft.kind == "Embassy":  # the state that keeps it, and the one it is in ("an embassy in Havana")
-        hosts = [a for a in agents if re.search(r"\bin\s+(?:the\s+)?$", text[max(0, a.start - 8) : a.start])]
-        if hosts:
-            target = hosts[0]
-            source = next((a for a in agents if a.entity != target.entity), None)
+    if draft.kind == "Embassy":
+        source, target = _embassy_sides(agents, text, source, target)
+    if draft.kind == "Partnership" and verb is None:
+        source, target = _ally_sides(agents, text, source, target)
     borrowed = [a for a in agents if a.start < 0 and a is not source and a is not target]
     if (source is None) != (target is None) and len(borrowed) == 1:
         source, target = (source, borrowed[0]) if source else (borrowed[0], target)
@@ -551,6 +550,38 @@ def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str, sente
     if source and target and source.entity != target.entity:
         return source.entity, target.entity
     return None
+
+
+EMBASSY_HOST = re.compile(r"\bin\s+(?:the\s+)?(?:(?:capital|city)(?:\s+city)?(?:\s+of)?,?\s+)?$")
+EMBASSY_AFTER = re.compile(r"(?:[’']s)?\s+(?:[Ee]mbassy|[Ee]mbassies|[Cc]onsulate)")
+
+
+def _embassy_sides(agents: list[Mention], text: str, source, target):
+    """The state that keeps an embassy, and the one it is in: "an embassy in Havana", "in the
+    capital of Malabo" (host); "a North Korean embassy", "Cuba's embassy" (keeper)."""
+    hosts = [a for a in agents if a.start >= 0 and EMBASSY_HOST.search(text[max(0, a.start - 30) : a.start])]
+    keepers = [a for a in agents if a.end >= 0 and EMBASSY_AFTER.match(text, a.end) and a not in hosts]
+    if hosts:
+        target = hosts[0]
+    if keepers:
+        source = keepers[0]
+    if (hosts or keepers) and source is not None and target is not None and source.entity == target.entity:
+        source = None
+    if hosts and source is None:
+        source = next((a for a in agents if a.entity != target.entity), None)
+    if keepers and target is None:
+        target = next((a for a in agents if a.entity != source.entity), None)
+    return source, target
+
+
+def _ally_sides(agents: list[Mention], text: str, source, target):
+    """"Cuba has been one of North Korea's most consistent allies": the state whose ally it is
+    (named with 's) is the destination, the ally the source."""
+    owners = [a for a in agents if a.end >= 0 and re.match(r"[’']s\b", text[a.end : a.end + 3])]
+    others = [a for a in agents if a not in owners and (not owners or a.entity != owners[0].entity)]
+    if owners and others and others[0].start < owners[0].start:
+        return others[0], owners[0]
+    return source, target
 
 
 def _time(draft: Draft, group, region, ctx: _Context, previous, context_cue) -> None:
