@@ -21,6 +21,7 @@ from .times import Time, find_times
 
 CLAUSE_BREAK = re.compile(
     r";\s+|,\s+(?=(?:yet|whereas|while|but|however|although|which|as|when|and|where|notably|especially)\s)"
+    r"|\s+(?=(?:while|whereas)\s)"  # "Pakistan has an embassy in Pyongyang while North Korea maintains one"
 )  # fmt: skip
 MIN_CLAUSE_WORDS = 4
 MAX_QUOTE = 600  # characters; quoting back further made long lists of figures quadratic
@@ -540,9 +541,13 @@ def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str, sente
             source = source or second
         draft.cues.append(f"direction: {verb[3]!r}")
     if draft.kind == "Embassy":
-        source, target = _embassy_sides(agents, text, source, target)
+        source, target = _embassy_sides(agents, text, source, target, draft.kind_at)
     if draft.kind == "Partnership" and verb is None:
         source, target = _ally_sides(agents, text, source, target)
+    if verb is None and source is None and target is None and draft.kind in SUBJECT_KINDS:
+        source, target = _subject_sides(agents, draft.kind_at)
+        if source:
+            draft.cues.append(f"direction: {source.entity} is the subject before the event word")
     borrowed = [a for a in agents if a.start < 0 and a is not source and a is not target]
     if (source is None) != (target is None) and len(borrowed) == 1:
         source, target = (source, borrowed[0]) if source else (borrowed[0], target)
@@ -552,14 +557,30 @@ def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str, sente
     return None
 
 
+# kinds whose subject acts on the other party: "North Korea built a reactor in Syria",
+# "North Korean officials traveled to the site", "Malaysia expelled the diplomats"
+SUBJECT_KINDS = frozenset({"Project", "Visit", "MilitarySupport", "Aid", "Labour", "Policy", "Change", "Investment"})
+
+
+def _subject_sides(agents: list[Mention], cue_at: int):
+    """The party named first, before the event word, is the source; the next other party the
+    destination. None when no party comes before the event word."""
+    named = sorted((a for a in agents if a.start >= 0), key=lambda a: a.start)
+    if not named or named[0].start > cue_at:
+        return None, None
+    other = next((a for a in named[1:] + [a for a in agents if a.start < 0] if a.entity != named[0].entity), None)
+    return (named[0], other) if other else (None, None)
+
+
 EMBASSY_HOST = re.compile(r"\bin\s+(?:the\s+)?(?:(?:capital|city)(?:\s+city)?(?:\s+of)?,?\s+)?$")
 EMBASSY_AFTER = re.compile(r"(?:[’']s)?\s+(?:[Ee]mbassy|[Ee]mbassies|[Cc]onsulate)")
 
 
-def _embassy_sides(agents: list[Mention], text: str, source, target):
+def _embassy_sides(agents: list[Mention], text: str, source, target, cue_at: int):
     """The state that keeps an embassy, and the one it is in: "an embassy in Havana", "in the
     capital of Malabo" (host); "a North Korean embassy", "Cuba's embassy" (keeper)."""
     hosts = [a for a in agents if a.start >= 0 and EMBASSY_HOST.search(text[max(0, a.start - 30) : a.start])]
+    hosts = [a for a in hosts if a.start > cue_at] or hosts  # the place after "embassy" is where it is
     keepers = [a for a in agents if a.end >= 0 and EMBASSY_AFTER.match(text, a.end) and a not in hosts]
     if hosts:
         target = hosts[0]
