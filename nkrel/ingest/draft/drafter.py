@@ -22,6 +22,7 @@ from .times import Time, find_times
 CLAUSE_BREAK = re.compile(
     r";\s+|,\s+(?=(?:yet|whereas|while|but|however|although|which|as|when|and|where|notably|especially)\s)"
     r"|\s+(?=(?:while|whereas)\s)"  # "Pakistan has an embassy in Pyongyang while North Korea maintains one"
+    r"|\s+(?=and\s+[A-Z])"  # "Cuba has an embassy in Pyongyang and North Korea one in Havana" (each side long)
 )  # fmt: skip
 MIN_CLAUSE_WORDS = 4
 MAX_QUOTE = 600  # characters; quoting back further made long lists of figures quadratic
@@ -378,6 +379,7 @@ def _draft(
         for m in extra:
             if len(agents) < 2 and m.entity not in {a.entity for a in agents}:
                 agents.append(m)
+    agents = _main_pair_first(agents, ctx.pair, why)
     if kind_cue:
         kind = kind_cue[2]
         why.append(f"kind {kind}: {kind_cue[3]!r}")
@@ -426,6 +428,16 @@ def _draft(
             draft.quote = text[draft.start : draft.end]
     _era(draft, index)
     return draft
+
+
+def _main_pair_first(agents: list[Mention], pair, why: list[str]) -> list[Mention]:
+    """A clause naming both states of the document's main pair and a third one is about the
+    pair; the third is background ("opposing American power", "the Seoul Olympics")."""
+    ids = {a.entity for a in agents}
+    if len(ids) > 2 and len(pair) == 2 and set(pair) <= ids:
+        why.append(f"parties: the document's main pair, not {sorted(ids - set(pair))}")
+        return [a for a in agents if a.entity in pair]
+    return agents
 
 
 def _clause_starts(s, text, ctx) -> list[int]:
