@@ -608,8 +608,8 @@ def _embassy_sides(agents: list[Mention], text: str, source, target, cue_at: int
 
 
 def _ally_sides(agents: list[Mention], text: str, source, target):
-    """"Cuba has been one of North Korea's most consistent allies": the state whose ally it is
-    (named with 's) is the destination, the ally the source."""
+    """The state whose ally it is (named with 's) is the destination, the ally the source:
+    "Cuba has been one of North Korea's most consistent allies"."""
     owners = [a for a in agents if a.end >= 0 and re.match(r"[’']s\b", text[a.end : a.end + 3])]
     others = [a for a in agents if a not in owners and (not owners or a.entity != owners[0].entity)]
     if owners and others and others[0].start < owners[0].start:
