@@ -433,6 +433,8 @@ The Laotian embassy is located in the capital city of Pyongyang.
 Laos has been one of North Korea's closest allies.
 North Korea built a cement factory in Laos in 1978.
 Laos and North Korea forged close relations against American power.
+Under guidance from the Workers' Party of Korea, the ruling party of Laos was renamed in 1972.
+Laos recognized North Korea as the sole government of Korea and both states established diplomatic relations in 1975.
 """
 
 
@@ -468,6 +470,12 @@ def laos_drafts(tmp_path_factory) -> dict[str, list[tuple]]:
             [("Embassy", [], "laos", "north-korea"), ("Embassy", [], "north-korea", "laos")],
         ),
         ("Laos and North Korea forged", [("RelationState", ["laos", "north-korea"], None, None)]),  # not the US
+        # a cue inside a name ("Workers'") is no event: renamed, not Labour
+        ("Under guidance", [("Designation", ["laos", "workers-party-of-korea"], None, None)]),
+        (
+            "Laos recognized North Korea",  # split before "and both states"
+            [("Recognition", [], "laos", "north-korea"), ("DiplomaticRelations", ["laos", "north-korea"], None, None)],
+        ),
     ],
 )
 def test_kind_direction_and_clauses_from_the_event(laos_drafts, sentence, expected):

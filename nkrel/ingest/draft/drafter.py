@@ -22,7 +22,8 @@ from .times import Time, find_times
 CLAUSE_BREAK = re.compile(
     r";\s+|,\s+(?=(?:yet|whereas|while|but|however|although|which|as|when|and|where|notably|especially)\s)"
     r"|\s+(?=(?:while|whereas)\s)"  # "Pakistan has an embassy in Pyongyang while North Korea maintains one"
-    r"|\s+(?=and\s+[A-Z])"  # "Cuba has an embassy in Pyongyang and North Korea one in Havana" (each side long)
+    r"|\s+(?=and\s+(?:[A-Z]|both\s|the\s+two\s))"  # "Cuba has an embassy in Pyongyang and North Korea one in
+    # Havana", "... and both states established relations" (each side long enough, naming its own party)
 )  # fmt: skip
 MIN_CLAUSE_WORDS = 4
 MAX_QUOTE = 600  # characters; quoting back further made long lists of figures quadratic
@@ -276,7 +277,9 @@ def _clauses(s, text: str, context: _Context) -> list[tuple[int, int]]:
         right = body[m.end() : right_end]
         left_start = cuts[-1]
         items = context.mentions + context.quantities
-        has_own = any(m.end() + s.start <= x.start < right_end + s.start for x in items)
+        has_own = any(m.end() + s.start <= x.start < right_end + s.start for x in items) or bool(
+            PAIR_WORDS.search(right)  # "and both states established relations": the pair just named
+        )
         left_own = any(left_start <= x.start < m.start() + s.start for x in items)
         long_enough = len(left.split()) >= MIN_CLAUSE_WORDS and len(right.split()) >= MIN_CLAUSE_WORDS + 1
         if long_enough and has_own and left_own:
@@ -352,7 +355,7 @@ def _draft(
 ) -> Draft | None:
     quote = text[start:end]
     why: list[str] = []
-    kind_cue = cues.kinds.best(text, start, end) or cues.kinds.best(text, s.start, s.end)
+    kind_cue = _kind_cue(cues, text, (start, end), (s.start, s.end), ctx.mentions)
     mentions = [m for m in ctx.mentions if start <= m.start < end]
     agents = _agents(mentions, index, text)
     context_cue = cues.groups["ContextCue"].find(text, start, end)
@@ -428,6 +431,17 @@ def _draft(
             draft.quote = text[draft.start : draft.end]
     _era(draft, index)
     return draft
+
+
+def _kind_cue(cues: Cues, text: str, clause, sentence, mentions: list[Mention]):
+    """The highest-ranked kind cue of the clause, else of its sentence; a cue inside a name
+    ("the Workers' Party of Korea", "Bernama News Agency") is no event."""
+    names = [(m.start, m.end) for m in mentions if m.end > m.start]
+    for lo, hi in (clause, sentence):
+        found = [c for c in cues.kinds.find(text, lo, hi) if not any(a <= c[0] and c[1] <= b for a, b in names)]
+        if found:
+            return max(found, key=lambda m: (cues.kinds.ranks.get(m[2], 0), m[1] - m[0], -m[0]))
+    return None
 
 
 def _main_pair_first(agents: list[Mention], pair, why: list[str]) -> list[Mention]:
