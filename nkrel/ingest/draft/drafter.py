@@ -21,9 +21,10 @@ from .times import Time, find_times
 
 CLAUSE_BREAK = re.compile(
     r";\s+|,\s+(?=(?:yet|whereas|while|but|however|although|which|as|when|and|where|notably|especially)\s)"
-    r"|\s+(?=(?:while|whereas)\s)"  # "Pakistan has an embassy in Pyongyang while North Korea maintains one"
-    r"|\s+(?=and\s+(?:[A-Z]|both\s|the\s+two\s))"  # "Cuba has an embassy in Pyongyang and North Korea one in
-    # Havana", "... and both states established relations" (each side long enough, naming its own party)
+    r"|(?<=\S)\s+(?=(?:while|whereas)\s)"  # "Pakistan has an embassy in Pyongyang while North Korea maintains one"
+    r"|(?<=\S)\s+(?=and\s+(?:[A-Z]|both\s|the\s+two\s))"  # "Cuba has an embassy in Pyongyang and North Korea one in
+    # Havana", "... and both states established relations" (each side long enough, naming its own party);
+    # (?<=\S): a run of spaces is tried once, not from each of its spaces (that grew with its square)
 )  # fmt: skip
 MIN_CLAUSE_WORDS = 4
 MAX_QUOTE = 600  # characters; quoting back further made long lists of figures quadratic
