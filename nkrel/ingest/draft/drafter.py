@@ -21,6 +21,10 @@ from .times import Time, find_times
 
 CLAUSE_BREAK = re.compile(
     r";\s+|,\s+(?=(?:yet|whereas|while|but|however|although|which|as|when|and|where|notably|especially)\s)"
+    r"|(?<=\S)\s+(?=(?:while|whereas)\s)"  # "Pakistan has an embassy in Pyongyang while North Korea maintains one"
+    r"|(?<=\S)\s+(?=and\s+(?:[A-Z]|both\s|the\s+two\s))"  # "Cuba has an embassy in Pyongyang and North Korea one in
+    # Havana", "... and both states established relations" (each side long enough, naming its own party);
+    # (?<=\S): a run of spaces is tried once, not from each of its spaces (that grew with its square)
 )  # fmt: skip
 MIN_CLAUSE_WORDS = 4
 MAX_QUOTE = 600  # characters; quoting back further made long lists of figures quadratic
@@ -274,7 +278,9 @@ def _clauses(s, text: str, context: _Context) -> list[tuple[int, int]]:
         right = body[m.end() : right_end]
         left_start = cuts[-1]
         items = context.mentions + context.quantities
-        has_own = any(m.end() + s.start <= x.start < right_end + s.start for x in items)
+        has_own = any(m.end() + s.start <= x.start < right_end + s.start for x in items) or bool(
+            PAIR_WORDS.search(right)  # "and both states established relations": the pair just named
+        )
         left_own = any(left_start <= x.start < m.start() + s.start for x in items)
         long_enough = len(left.split()) >= MIN_CLAUSE_WORDS and len(right.split()) >= MIN_CLAUSE_WORDS + 1
         if long_enough and has_own and left_own:
@@ -350,7 +356,7 @@ def _draft(
 ) -> Draft | None:
     quote = text[start:end]
     why: list[str] = []
-    kind_cue = cues.kinds.best(text, start, end) or cues.kinds.best(text, s.start, s.end)
+    kind_cue = _kind_cue(cues, text, (start, end), (s.start, s.end), ctx.mentions)
     mentions = [m for m in ctx.mentions if start <= m.start < end]
     agents = _agents(mentions, index, text)
     context_cue = cues.groups["ContextCue"].find(text, start, end)
@@ -377,6 +383,7 @@ def _draft(
         for m in extra:
             if len(agents) < 2 and m.entity not in {a.entity for a in agents}:
                 agents.append(m)
+    agents = _main_pair_first(agents, ctx.pair, why)
     if kind_cue:
         kind = kind_cue[2]
         why.append(f"kind {kind}: {kind_cue[3]!r}")
@@ -425,6 +432,27 @@ def _draft(
             draft.quote = text[draft.start : draft.end]
     _era(draft, index)
     return draft
+
+
+def _kind_cue(cues: Cues, text: str, clause, sentence, mentions: list[Mention]):
+    """The highest-ranked kind cue of the clause, else of its sentence; a cue inside a name
+    ("the Workers' Party of Korea", "Bernama News Agency") is no event."""
+    names = [(m.start, m.end) for m in mentions if m.end > m.start]
+    for lo, hi in (clause, sentence):
+        found = [c for c in cues.kinds.find(text, lo, hi) if not any(a <= c[0] and c[1] <= b for a, b in names)]
+        if found:
+            return max(found, key=lambda m: (cues.kinds.ranks.get(m[2], 0), m[1] - m[0], -m[0]))
+    return None
+
+
+def _main_pair_first(agents: list[Mention], pair, why: list[str]) -> list[Mention]:
+    """A clause naming both states of the document's main pair and a third one is about the
+    pair; the third is background ("opposing American power", "the Seoul Olympics")."""
+    ids = {a.entity for a in agents}
+    if len(ids) > 2 and len(pair) == 2 and set(pair) <= ids:
+        why.append(f"parties: the document's main pair, not {sorted(ids - set(pair))}")
+        return [a for a in agents if a.entity in pair]
+    return agents
 
 
 def _clause_starts(s, text, ctx) -> list[int]:
@@ -539,11 +567,14 @@ def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str, sente
             target = target or first
             source = source or second
         draft.cues.append(f"direction: {verb[3]!r}")
-    if draft.kind == "Embassy":  # the state that keeps it, and the one it is in ("an embassy in Havana")
-        hosts = [a for a in agents if re.search(r"\bin\s+(?:the\s+)?$", text[max(0, a.start - 8) : a.start])]
-        if hosts:
-            target = hosts[0]
-            source = next((a for a in agents if a.entity != target.entity), None)
+    if draft.kind == "Embassy":
+        source, target = _embassy_sides(agents, text, source, target, draft.kind_at)
+    if draft.kind == "Partnership" and verb is None:
+        source, target = _ally_sides(agents, text, source, target)
+    if verb is None and source is None and target is None and draft.kind in SUBJECT_KINDS:
+        source, target = _subject_sides(agents, draft.kind_at)
+        if source:
+            draft.cues.append(f"direction: {source.entity} is the subject before the event word")
     borrowed = [a for a in agents if a.start < 0 and a is not source and a is not target]
     if (source is None) != (target is None) and len(borrowed) == 1:
         source, target = (source, borrowed[0]) if source else (borrowed[0], target)
@@ -551,6 +582,54 @@ def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str, sente
     if source and target and source.entity != target.entity:
         return source.entity, target.entity
     return None
+
+
+# kinds whose subject acts on the other party: "North Korea built a reactor in Syria",
+# "North Korean officials traveled to the site", "Malaysia expelled the diplomats"
+SUBJECT_KINDS = frozenset({"Project", "Visit", "MilitarySupport", "Aid", "Labour", "Policy", "Change", "Investment"})
+
+
+def _subject_sides(agents: list[Mention], cue_at: int):
+    """The party named first, before the event word, is the source; the next other party the
+    destination. None when no party comes before the event word."""
+    named = sorted((a for a in agents if a.start >= 0), key=lambda a: a.start)
+    if not named or named[0].start > cue_at:
+        return None, None
+    other = next((a for a in named[1:] + [a for a in agents if a.start < 0] if a.entity != named[0].entity), None)
+    return (named[0], other) if other else (None, None)
+
+
+EMBASSY_HOST = re.compile(r"\bin\s+(?:the\s+)?(?:(?:capital|city)(?:\s+city)?(?:\s+of)?,?\s+)?$")
+EMBASSY_AFTER = re.compile(r"(?:[’']s)?\s+(?:[Ee]mbassy|[Ee]mbassies|[Cc]onsulate)")
+
+
+def _embassy_sides(agents: list[Mention], text: str, source, target, cue_at: int):
+    """The state that keeps an embassy, and the one it is in: "an embassy in Havana", "in the
+    capital of Malabo" (host); "a North Korean embassy", "Cuba's embassy" (keeper)."""
+    hosts = [a for a in agents if a.start >= 0 and EMBASSY_HOST.search(text[max(0, a.start - 30) : a.start])]
+    hosts = [a for a in hosts if a.start > cue_at] or hosts  # the place after "embassy" is where it is
+    keepers = [a for a in agents if a.end >= 0 and EMBASSY_AFTER.match(text, a.end) and a not in hosts]
+    if hosts:
+        target = hosts[0]
+    if keepers:
+        source = keepers[0]
+    if (hosts or keepers) and source is not None and target is not None and source.entity == target.entity:
+        source = None
+    if hosts and source is None:
+        source = next((a for a in agents if a.entity != target.entity), None)
+    if keepers and target is None:
+        target = next((a for a in agents if a.entity != source.entity), None)
+    return source, target
+
+
+def _ally_sides(agents: list[Mention], text: str, source, target):
+    """The state whose ally it is (named with 's) is the destination, the ally the source:
+    "Cuba has been one of North Korea's most consistent allies"."""
+    owners = [a for a in agents if a.end >= 0 and re.match(r"[’']s\b", text[a.end : a.end + 3])]
+    others = [a for a in agents if a not in owners and (not owners or a.entity != owners[0].entity)]
+    if owners and others and others[0].start < owners[0].start:
+        return others[0], owners[0]
+    return source, target
 
 
 def _time(draft: Draft, group, region, ctx: _Context, previous, context_cue) -> None:

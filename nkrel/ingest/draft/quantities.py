@@ -103,6 +103,11 @@ def find_quantities(text: str, cues: Cues, masked: list[tuple[int, int]] = ()) -
         word = m.group(1).lower()
         unit, measure = ("percent", "share") if word == "half" else ("count", "count")
         add(Quantity(m.start(), m.end(), m.group(), Decimal(MULTIPLIERS[word]), unit, measure, cue=f"{m.group()!r}"))
+    # A group's size: "a 103-man work brigade", "a 12-member delegation"
+    for m in re.finditer(r"(?<![\w.,$-])(\d[\d,]*)-(?:man|men|member|strong|person)\b", text):
+        value = number_value(m.group(1))
+        if value is not None:
+            add(Quantity(m.start(), m.end(), m.group(), value, "count", "count", cue=f"count {m.group()!r}"))
     # Counts: any other number that is not a year, an ordinal or part of a name
     for m in re.finditer(rf"(?<![\w.,$-])({NUMBER})(?![\w%$-]|[.,]\d)", text, re.IGNORECASE):
         words = m.group(1).strip()

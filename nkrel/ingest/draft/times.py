@@ -70,6 +70,10 @@ def find_times(text: str, cues: Cues, events: list[tuple[int, int]] = ()) -> lis
     for m in re.finditer(rf"{lead}{Y}\s*[–-]\s*{Y}\b", text, re.IGNORECASE):
         if m.group(1) <= m.group(2):
             add(Time(m.start(), m.end(), m.group(), period=(m.group(1), m.group(2))))
+    for m in re.finditer(rf"{lead}{Y}\s*[–-]\s*(\d\d)(?![\d%])", text, re.IGNORECASE):  # "the 2018–19 talks"
+        end = m.group(1)[:2] + m.group(2)
+        if m.group(1) < end:
+            add(Time(m.start(), m.end(), m.group(), period=(m.group(1), end)))
     for m in re.finditer(r"(?i:in\s+|during\s+)?(?i:the\s+)?(?:(early|mid|late)[\s-]+)?(1[6-9]\d|20\d)0s\b", text):
         lo, hi = DECADE_PARTS.get((m.group(1) or "").lower(), (0, 9))
         decade = int(m.group(2) + "0")
