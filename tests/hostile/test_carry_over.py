@@ -114,6 +114,10 @@ def test_leftovers_of_an_interrupted_build_are_removed(tmp_path):
     (tmp_path / ".other.new-abc").mkdir()  # another folder's: not ours to remove
     publish({"x.ttl": b"x\n"}, out, {})
     assert sorted(p.name for p in tmp_path.iterdir()) == [".other.new-abc", ".site.lock", "site"]
+    for name in (".site.new-file", ".site.old-file"):  # one that cannot be removed does not stop a build
+        (tmp_path / name).write_text("not a folder")
+    publish({"x.ttl": b"y\n"}, out, {})
+    assert (out / "x.ttl").read_bytes() == b"y\n"
 
 
 def test_folders_written_beforehand_are_moved_in_and_sealed(tmp_path):
