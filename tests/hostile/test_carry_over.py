@@ -41,6 +41,8 @@ def put_things(out: Path, outside: Path) -> None:
     (out / ".well-known" / "security.txt").write_text("Contact: mailto:me@example.org\n")
     (out / ".well-known" / ".hidden").write_text("deeper\n")
     (out / ".well-known" / "latest").symlink_to("../nkrel.ttl")
+    (out / ".well-known" / "outside").symlink_to(outside)  # a link to a folder, inside a folder: kept a link
+    (out / ".well-known" / "gone").symlink_to("no-such-file")
     (out / "NOTES.md").write_text("mine\n")
     (out / "latest.ttl").symlink_to("nkrel.ttl")  # a link to one of nkrel's files
     (out / "elsewhere").symlink_to(outside)  # a link to a folder outside: never copied
@@ -63,6 +65,27 @@ def test_dot_files_dot_folders_and_symlinks_survive_a_rebuild(tmp_path):
     assert (out / "nkrel.ttl").read_bytes() == b"second\n" and (out / "latest.ttl").read_bytes() == b"second\n"
     assert (outside / "secret.txt").read_text() == "not to be copied\n"
     assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
+
+
+def test_without_hard_links_the_copies_are_the_same(tmp_path, monkeypatch):
+    """Another file system (or one without hard links): what a person put there is copied, links as links."""
+    import nkrel.output.publish as module
+
+    out, outside = tmp_path / "site", tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("not to be copied\n")
+    publish({"nkrel.ttl": b"first\n"}, out, {"nkrel": "1"})
+    put_things(out, outside)
+    before = tree(out)
+
+    def no_link(*args, **kwargs):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(module.os, "link", no_link)
+    publish({"nkrel.ttl": b"second\n"}, out, {"nkrel": "2"})
+    after = tree(out)
+    ours = {"nkrel.ttl", MANIFEST, SEAL}
+    assert {k: v for k, v in after.items() if k not in ours} == {k: v for k, v in before.items() if k not in ours}
 
 
 def test_a_name_nkrel_stops_writing_is_not_mistaken_for_a_persons(tmp_path):
@@ -158,6 +181,11 @@ def test_what_counts_as_a_build_folder(tmp_path):
     early.mkdir()
     (early / "x.ttl").write_text("old")
     assert (publish({"x.ttl": b"new\n"}, early, {}) / "x.ttl").read_bytes() == b"new\n"
+    sealed = tmp_path / "sealed"  # its build.json lost, its seal left: still nkrel's names only
+    sealed.mkdir()
+    (sealed / "x.ttl").write_text("old")
+    (sealed / SEAL).write_text("{}")
+    assert (publish({"x.ttl": b"new\n"}, sealed, {}) / "x.ttl").read_bytes() == b"new\n"
     empty = tmp_path / "empty"
     empty.mkdir()
     publish({"x.ttl": b"x\n"}, empty, {})
@@ -183,6 +211,11 @@ def test_a_failed_write_changes_nothing_and_leaves_nothing(tmp_path):
         publish({"x.ttl": failing()}, out, {"nkrel": "2"})
     assert (out / "x.ttl").read_bytes() == b"1\n" and read_manifest(out)["nkrel"] == "1"
     assert not [p for p in tmp_path.iterdir() if ".new-" in p.name]
+
+
+def test_missing_parent_folders_are_made(tmp_path):
+    out = publish({"x.ttl": b"x\n"}, tmp_path / "a" / "b" / "site", {})
+    assert (out / "x.ttl").read_bytes() == b"x\n"
 
 
 def test_a_parent_that_cannot_be_made_is_a_clear_error(tmp_path):
