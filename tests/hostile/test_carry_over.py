@@ -255,3 +255,14 @@ def test_on_linux_the_builds_are_exchanged_in_one_step(tmp_path, monkeypatch):
     publish({"x.ttl": b"2\n"}, out, {})
     assert (out / "x.ttl").read_bytes() == b"2\n"
     assert out not in renamed and [p.name.startswith(".site.new-") for p in renamed] == [True]
+
+
+def test_a_build_folder_whose_name_holds_dot_new_keeps_one_previous_build(tmp_path):
+    """The previous build is renamed by the suffix nkrel added, not by the first ".new-" in
+    the name: else each build left one more folder that no later build removed."""
+    out = tmp_path / "site.new-1"
+    for n in range(1, 4):
+        publish({"x.ttl": f"{n}\n".encode()}, out, {})
+    beside = sorted(p.name for p in tmp_path.iterdir() if p.name != ".site.new-1.lock")
+    assert len(beside) == 2 and beside[1] == "site.new-1" and beside[0].startswith(".site.new-1.old-"), beside
+    assert (tmp_path / beside[0] / "x.ttl").read_bytes() == b"2\n"
