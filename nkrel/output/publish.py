@@ -67,7 +67,8 @@ def publish(files: dict, out_dir: Path, manifest: dict, extra_dirs: dict[str, Pa
             _fsync_dir(stage)
             _swap(stage, out_dir)
             if stage.exists():  # now the previous build: kept for readers still on it
-                os.rename(stage, stage.with_name(stage.name.replace(".new-", ".old-", 1)))
+                suffix = stage.name[len(f".{out_dir.name}.new-") :]  # the name may hold ".new-" too
+                os.rename(stage, stage.with_name(f".{out_dir.name}.old-{suffix}"))
         except OSError as e:
             raise PublishError(
                 f"cannot write the build into {out_dir}: {e.strerror or e}; nothing was changed"
