@@ -20,6 +20,7 @@ system-deps:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	[ -e /usr/include/linux/audit.h ] || missing="$$missing linux-libc-dev"; \
 	if [ -n "$$missing" ]; then \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \

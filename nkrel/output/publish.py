@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import glob
 import json
 import os
 import shutil
@@ -180,9 +181,9 @@ def _swap(stage: Path, out_dir: Path) -> None:
 
 def _remove_leftovers(parent: Path, name: str) -> None:
     """Folders an interrupted build left behind (the lock is held: no build is running)."""
-    for leftover in parent.glob(f".{name}.new-*"):
+    for leftover in parent.glob(f".{glob.escape(name)}.new-*"):  # a name may hold [ ] * ?
         shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in parent.glob(f".{name}.old-*"):
+    for leftover in parent.glob(f".{glob.escape(name)}.old-*"):
         shutil.rmtree(leftover, ignore_errors=True)
 
 

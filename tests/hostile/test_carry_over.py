@@ -266,3 +266,15 @@ def test_a_build_folder_whose_name_holds_dot_new_keeps_one_previous_build(tmp_pa
     beside = sorted(p.name for p in tmp_path.iterdir() if p.name != ".site.new-1.lock")
     assert len(beside) == 2 and beside[1] == "site.new-1" and beside[0].startswith(".site.new-1.old-"), beside
     assert (tmp_path / beside[0] / "x.ttl").read_bytes() == b"2\n"
+
+
+def test_leftovers_of_a_build_folder_named_with_glob_characters_are_removed(tmp_path):
+    """An interrupted build of `site[1]` leaves `.site[1].new-*`; the next build removes it
+    (the name went into glob() unescaped, where `[1]` matches "1", not "[1]")."""
+    out = tmp_path / "site[1]"
+    leftover = tmp_path / ".site[1].new-interrupted"
+    leftover.mkdir()
+    (leftover / "x.ttl").write_bytes(b"half\n")
+    publish({"x.ttl": b"1\n"}, out, {})
+    assert not leftover.exists()
+    assert (out / "x.ttl").read_bytes() == b"1\n"

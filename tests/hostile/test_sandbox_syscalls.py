@@ -209,7 +209,7 @@ def test_the_syscall_numbers_are_the_kernels(machine):
     """Both CPUs' tables, checked against the kernel's headers (linux-libc-dev): the one
     not running here is never exercised by the tests above."""
     if not Path(HEADERS[machine]).is_file() or not Path("/usr/include/linux/audit.h").is_file():
-        pytest.skip("no kernel headers here (apt install linux-libc-dev)")
+        pytest.fail("no kernel headers here: `make test-deps` installs them (Debian's linux-libc-dev)")
     arch, numbers = sandbox._ARCHES[machine]
     defines = _defines(HEADERS[machine])
     assert numbers == {name: int(defines[f"__NR_{name}"]) for name in numbers}
