@@ -102,3 +102,58 @@ def test_to_networkx_has_the_attributes_of_the_graphml_export(g, tmp_path):
     theirs = {k: d for _, _, k, d in exported.edges(keys=True, data=True)}
     assert ours == theirs
     assert net.nodes["russia"]["label"] == "Russia"
+
+
+# --- values, labels and limits (mutation testing of nkrel/api.py, 2026-12-07) ---------------
+
+TINY = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix id: <https://w3id.org/nkrel/id/> .
+id:a rdfs:label "b", "a" ; id:n "7"^^xsd:nonNegativeInteger ; id:d "2.5"^^xsd:double ; id:f "0.5"^^xsd:float ;
+     id:t true ; id:u "USD" .
+id:b id:n "12x"^^xsd:integer ; id:d "12x"^^xsd:decimal ; id:t false ; id:u "KPW" .
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tiny") / "tiny.ttl"
+    path.write_text(TINY, encoding="utf-8")
+    return nkrel.open(graph=path)
+
+
+def test_literals_of_each_datatype_become_python_values(tiny):
+    # kills: `except (ValueError, ArithmeticError)` losing either (an ill-typed number was a
+    # traceback), `== "true"` as `!=`, and the NUMBERS entries read wrong
+    rows = tiny.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(?p != rdfs:label) } ORDER BY ?s ?p")
+    got = {(r["s"], r["p"]): r["o"] for r in rows}
+    assert got == {
+        ("id:a", "id:n"): 7, ("id:a", "id:d"): 2.5, ("id:a", "id:f"): 0.5, ("id:a", "id:t"): True,
+        ("id:a", "id:u"): "USD", ("id:b", "id:n"): "12x", ("id:b", "id:d"): "12x", ("id:b", "id:t"): False,
+        ("id:b", "id:u"): "KPW",
+    }  # fmt: skip
+    assert type(got["id:a", "id:n"]) is int and type(got["id:a", "id:t"]) is bool
+
+
+def test_an_iri_with_several_labels_gets_the_first_in_order(tiny):
+    rows = tiny.query("SELECT ?s WHERE { ?s id:n ?n }")
+    assert rows.labels == {"id:a": "a"}  # id:b has no label
+
+
+def test_construct_gives_triples(tiny):
+    triples = tiny.query("CONSTRUCT { ?s id:x ?o } WHERE { ?s id:n ?o }")
+    assert sorted(triples, key=str) == [("id:a", "id:x", 7), ("id:b", "id:x", "12x")]
+
+
+def test_to_dataframe_keeps_booleans_and_labels_only_iris(tiny):
+    pytest.importorskip("pandas", reason="pandas is in the test extras: pip install -e '.[test]'")
+    df = tiny.query("SELECT ?s ?t ?u WHERE { ?s id:t ?t ; id:u ?u } ORDER BY ?s").to_dataframe()
+    assert list(df.columns) == ["s", "s_label", "t", "u"]
+    assert list(df["t"]) == [True, False] and str(df["t"].dtype) != "Int64"
+
+
+def test_the_api_has_the_limits_of_nkrel_query(g):
+    from nkrel.cli.query import query
+
+    defaults = {p.name: p.default for p in query.params}
+    assert (g.timeout, g.memory_mb) == (defaults["timeout"], defaults["memory"]) == (30.0, 2048)
