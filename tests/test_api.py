@@ -123,8 +123,8 @@ def tiny(tmp_path_factory):
 
 
 def test_literals_of_each_datatype_become_python_values(tiny):
-    # kills: `except (ValueError, ArithmeticError)` losing either (an ill-typed number was a
-    # traceback), `== "true"` as `!=`, and the NUMBERS entries read wrong
+    # kills `except (ValueError, ArithmeticError)` losing either (an ill-typed integer or
+    # decimal would be a traceback) and `== "true"` as `!=`
     rows = tiny.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(?p != rdfs:label) } ORDER BY ?s ?p")
     got = {(r["s"], r["p"]): r["o"] for r in rows}
     assert got == {
@@ -135,7 +135,7 @@ def test_literals_of_each_datatype_become_python_values(tiny):
     assert type(got["id:a", "id:n"]) is int and type(got["id:a", "id:t"]) is bool
 
 
-def test_an_iri_with_several_labels_gets_the_first_in_order(tiny):
+def test_an_iri_with_several_labels_gets_the_first_in_order(tiny):  # kills found[0] as found[-1]
     rows = tiny.query("SELECT ?s WHERE { ?s id:n ?n }")
     assert rows.labels == {"id:a": "a"}  # id:b has no label
 
@@ -145,14 +145,14 @@ def test_construct_gives_triples(tiny):
     assert sorted(triples, key=str) == [("id:a", "id:x", 7), ("id:b", "id:x", "12x")]
 
 
-def test_to_dataframe_keeps_booleans_and_labels_only_iris(tiny):
+def test_to_dataframe_keeps_booleans_and_labels_only_iris(tiny):  # kills `str and in labels` as `or`
     pytest.importorskip("pandas", reason="pandas is in the test extras: pip install -e '.[test]'")
     df = tiny.query("SELECT ?s ?t ?u WHERE { ?s id:t ?t ; id:u ?u } ORDER BY ?s").to_dataframe()
     assert list(df.columns) == ["s", "s_label", "t", "u"]
     assert list(df["t"]) == [True, False] and str(df["t"].dtype) != "Int64"
 
 
-def test_the_api_has_the_limits_of_nkrel_query(g):
+def test_the_api_has_the_limits_of_nkrel_query(g):  # kills the defaults 30.0 and 2048 as +-1
     from nkrel.cli.query import query
 
     defaults = {p.name: p.default for p in query.params}
