@@ -104,3 +104,32 @@ def test_build_json_records_what_the_build_was_made_from(ws):
     assert {"nkrel.ttl", "nkrel.trig", "nkrel.nq", "nkrel.jsonld", "network.html", "ontology.html"} <= set(
         record["files"]
     )
+
+
+# --- mutation testing of nkrel/workspace.py (2026-12-07) ---------------------------------------
+
+
+def test_os_errors_are_told_in_words(tmp_path):  # kills `e.strerror or e` as `and` (l. 92, 193), l. 91's except
+    from nkrel.workspace import WorkspaceError, init, load
+
+    with pytest.raises(WorkspaceError) as e:
+        load(tmp_path)
+    assert str(e.value) == f"cannot read {tmp_path.resolve() / 'nkrel.toml'}: No such file or directory"
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(WorkspaceError) as e:
+        init(tmp_path / "file" / "ws")
+    assert str(e.value) == f"cannot create {tmp_path / 'file' / 'ws'}: Not a directory"
+
+
+def test_init_example_leaves_out_the_drafts(tmp_path, monkeypatch):  # kills the drafts loop run zero times (l. 165)
+    import shutil
+
+    from nkrel import workspace
+
+    corpus = tmp_path / "shipped" / "corpus"
+    shutil.copytree(workspace.shipped().corpus_dir, corpus)
+    (corpus / "drafts").mkdir()
+    (corpus / "drafts" / "d.yaml").write_text("facts: []\n", encoding="utf-8")
+    monkeypatch.setattr(workspace, "shipped", lambda: workspace.Workspace(None, "example", corpus, tmp_path / "g"))
+    ws = workspace.init(tmp_path / "ws", example=True)
+    assert (ws.corpus_dir / "entities.yaml").is_file() and not (ws.corpus_dir / "drafts").exists()
