@@ -34,7 +34,7 @@ test: test-deps
 	$(PYTHON) -m pytest
 
 lint:
-	ruff check . && ruff format --check .
+	ruff check . && ruff format --check . && lint-imports
 
 # the reference in docs/ as a site (site/); --strict: a broken link or missing page fails
 docs:

@@ -1,7 +1,9 @@
 """nkrel: a knowledge graph of North Korea's international relations, every fact
 quoting its source verbatim."""
 
-__version__ = "0.2.0"
+from .core import __version__
+
+__all__ = ["__version__", "open"]
 
 
 def open(workspace=None, graph=None, rebuild=True):  # noqa: A001 - the API's one entry point

@@ -22,8 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ingest.load import Corpus, CorpusError, default_corpus_dir, load_corpus
-from .model.vocabulary import Vocabulary, ontology_path, read_vocabulary, shapes_path
+from .core.corpus import Corpus, CorpusError, default_corpus_dir
+from .core.vocabulary import Vocabulary, ontology_path, read_ontology, shapes_path
+from .ingest.load import load_corpus
 
 PARALLEL_FROM = 24  # documents to build before a pool of processes pays for itself
 
@@ -44,14 +45,6 @@ class ShapeError(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
-
-
-def read_ontology():
-    """The parsed ontology graph and its vocabularies."""
-    from rdflib import Graph
-
-    ontology = Graph().parse(ontology_path(), format="turtle")
-    return ontology, read_vocabulary(ontology)
 
 
 STAGE_LOG = os.environ.get("NKREL_STAGE_LOG")  # a file to append "stage seconds" lines to (benchmarks)
@@ -223,11 +216,18 @@ def _one_document(doc_id: str):
 
 def _code_hash() -> str:
     """nkrel's version and the code that makes a document's graph and report."""
-    from . import __version__
+    from .core import __version__
 
     h = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
-    for rel in ("pipeline.py", "model/build.py", "model/quads.py", "model/validate.py", "model/vocabulary.py"):
+    for rel in (
+        "pipeline.py",
+        "model/build.py",
+        "model/quads.py",
+        "model/validate.py",
+        "core/vocabulary.py",
+        "core/corpus.py",
+    ):
         h.update((here / rel).read_bytes())
     return h.hexdigest()
 
@@ -252,7 +252,7 @@ def _document_key(base: str, doc, facts) -> str:
 
 class _Cache:
     """One entry per document result, named by its key: JSON data (never code), signed
-    with this user's key (nkrel/trust.py). An entry that is not signed for its name, or
+    with this user's key (nkrel/core/trust.py). An entry that is not signed for its name, or
     whose named entities changed, is ignored and rebuilt; a workspace received from
     someone else therefore builds from its sources. Written to a temporary name, then
     renamed."""
@@ -266,7 +266,7 @@ class _Cache:
         folder.mkdir(parents=True, exist_ok=True)
 
     def get(self, key: str):
-        from .trust import TrustError, verify
+        from .core.trust import TrustError, verify
 
         try:
             with open(self.folder / (key + self.SUFFIX), "rb") as fh:
@@ -293,7 +293,7 @@ class _Cache:
         return triples, problems
 
     def put(self, key: str, result) -> None:
-        from .trust import TrustError, sign
+        from .core.trust import TrustError, sign
 
         triples, problems = result
         payload = json.dumps(
@@ -339,6 +339,16 @@ def _alive(pid: str) -> bool:
 
 
 # ---- outputs ----------------------------------------------------------------------------
+
+
+def built_quads(corpus_dir: Path) -> list:
+    """The quads of a corpus built in memory, as pyoxigraph parses the N-Quads the build
+    writes (the terms a server must receive, see sparql.remote.load_quads)."""
+    import pyoxigraph as ox
+
+    from .output.write import serialize
+
+    return list(ox.parse(serialize(build_graph(corpus_dir).dataset, "nquads"), format=ox.RdfFormat.N_QUADS))
 
 
 def graph_files(built: Built) -> dict[str, bytes]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from . import __version__
+from .core import __version__
 
 CONFIG = "nkrel.toml"
 ENV = "NKREL_WORKSPACE"
@@ -257,7 +257,7 @@ def _listed_files(corpus_dir: Path) -> list[Path]:
 
 
 def ontology_digest() -> str:
-    from .model.vocabulary import ontology_dir
+    from .core.vocabulary import ontology_dir
 
     digest = hashlib.sha256()
     for path in sorted(ontology_dir().glob("*.ttl")):

@@ -25,7 +25,7 @@ from pathlib import Path
 
 def replicate(copies: int, dest: Path) -> Path:
     """The shipped corpus `copies` times over, as a corpus folder."""
-    from nkrel.ingest.load import default_corpus_dir
+    from nkrel.core.corpus import default_corpus_dir
 
     src = default_corpus_dir()
     shutil.copytree(src / "texts", dest / "texts")
@@ -64,10 +64,10 @@ def median_time(func, runs: int = 3) -> float:
 def measure(copies: int) -> tuple[int, float, float]:
     import pyoxigraph as ox
 
+    from nkrel.core.vocabulary import read_ontology
     from nkrel.ingest.load import load_corpus
     from nkrel.model import anomalies as rules
     from nkrel.model.build import build_dataset
-    from nkrel.pipeline import read_ontology
 
     ontology, vocabulary = read_ontology()
     with tempfile.TemporaryDirectory() as tmp:

@@ -93,10 +93,11 @@ def agreement(c: dict, d: dict) -> dict[str, bool | None]:
 
 def measure(corpus_dir: Path | None = None) -> dict:
     """Draft every document with its own facts hidden; compare with its curated facts."""
-    from nkrel.ingest.draft import draft_document
-    from nkrel.ingest.draft.records import fact_record, is_v2  # the emitter `nkrel draft` writes with
-    from nkrel.ingest.load import default_corpus_dir, load_corpus
-    from nkrel.pipeline import read_ontology
+    from nkrel.core.corpus import default_corpus_dir
+    from nkrel.core.vocabulary import read_ontology
+    from nkrel.draft import draft_document
+    from nkrel.draft.records import fact_record, is_v2  # the emitter `nkrel draft` writes with
+    from nkrel.ingest.load import load_corpus
 
     _, vocabulary = read_ontology()
     corpus = load_corpus(corpus_dir or default_corpus_dir(), vocabulary)
@@ -190,10 +191,11 @@ def strict_shipped() -> dict:
     """Strict scores on the three shipped texts, each drafted with its own facts hidden."""
     from benchmark_devset import add, record_view, strict
 
-    from nkrel.ingest.draft import draft_document
-    from nkrel.ingest.draft.records import fact_record, is_v2
-    from nkrel.ingest.load import default_corpus_dir, load_corpus
-    from nkrel.pipeline import read_ontology
+    from nkrel.core.corpus import default_corpus_dir
+    from nkrel.core.vocabulary import read_ontology
+    from nkrel.draft import draft_document
+    from nkrel.draft.records import fact_record, is_v2
+    from nkrel.ingest.load import load_corpus
 
     _, vocabulary = read_ontology()
     corpus = load_corpus(default_corpus_dir(), vocabulary)
@@ -220,8 +222,8 @@ def strict_devset(keys_dir: Path, split: str) -> tuple[dict, dict]:
     import yaml
     from benchmark_devset import add, record_view, strict
 
-    from nkrel.ingest.draft import draft_document, load
-    from nkrel.ingest.draft.records import fact_record, is_v2
+    from nkrel.draft import draft_document, load
+    from nkrel.draft.records import fact_record, is_v2
 
     sources = [t for t in yaml.safe_load((keys_dir / "sources.yaml").read_text())["texts"] if t["split"] == split]
     key_entities = yaml.safe_load((keys_dir / "keys" / "entities.yaml").read_text())["entities"]
@@ -291,7 +293,7 @@ def timing_table() -> list[str]:
     import tempfile
     import time
 
-    from nkrel.ingest.draft import draft_document, load
+    from nkrel.draft import draft_document, load
 
     lines = ["| input | size | drafting | per KB |", "|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as tmp:

@@ -53,7 +53,7 @@ def _templates(variant: str) -> tuple[dict, str, str, dict[str, str]]:
     """The shipped corpus as text templates in which every id to rename ends in MARK."""
     from ruamel.yaml import YAML
 
-    from nkrel.ingest.load import default_corpus_dir
+    from nkrel.core.corpus import default_corpus_dir
 
     src = default_corpus_dir()
     yaml = YAML(typ="rt")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nkrel.ingest.load import default_corpus_dir
+from nkrel.core.corpus import default_corpus_dir
 
 REPO = Path(__file__).resolve().parent.parent
 

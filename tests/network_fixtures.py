@@ -136,6 +136,7 @@ def large_dataset(n_nodes: int = 2000, n_facts: int | None = None, seed: int = 7
     """An rdflib Dataset in the nkrel model with about n_nodes entities and 2*n_nodes facts."""
     from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
+    from nkrel.core.vocabulary import read_ontology
     from nkrel.model.build import (
         DCTERMS,
         ENTITIES_GRAPH,
@@ -148,7 +149,6 @@ def large_dataset(n_nodes: int = 2000, n_facts: int | None = None, seed: int = 7
         new_dataset,
         nk,
     )
-    from nkrel.pipeline import read_ontology
 
     rng = random.Random(seed)
     ds = new_dataset()

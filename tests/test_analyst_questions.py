@@ -69,7 +69,7 @@ def D(x) -> Decimal:
 
 
 def text_of(document: str) -> str:
-    from nkrel.ingest.load import default_corpus_dir
+    from nkrel.core.corpus import default_corpus_dir
 
     names = {
         "trade-agreements": "000_faedcd902345ce2a.txt",

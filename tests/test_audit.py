@@ -223,7 +223,7 @@ def test_aid_via_and_bypassing_an_organisation_are_distinct_roles(store):
 
 
 def test_several_spans_each_have_offsets_into_the_text(store, built_dir):
-    from nkrel.ingest.load import default_corpus_dir
+    from nkrel.core.corpus import default_corpus_dir
 
     text = (default_corpus_dir() / "texts" / "000_faedcd902345ce2a.txt").read_text(encoding="utf-8")
     rows = select(store, f"SELECT ?q ?s ?e WHERE {{ <{FACT}ta-dprk-exports-nigeria-polypropylene> nk:evidence ?ev . "
@@ -301,7 +301,7 @@ def test_no_note_carries_a_date_from_outside_the_texts(store):
 
 @pytest.mark.parametrize("slip", ["wrong-date", "name-variant"])
 def test_slip_types_for_a_wrong_date_and_for_name_variants(store, slip):
-    from nkrel.ingest.load import SLIP_TYPES
+    from nkrel.core.corpus import SLIP_TYPES
 
     assert slip in SLIP_TYPES
     assert select(store, f'SELECT ?t WHERE {{ ?t a nk:AnomalyType ; nk:code "{slip}" ; rdfs:label ?l }}')

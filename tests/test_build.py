@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from nkrel.ingest.load import default_corpus_dir
+from nkrel.core.corpus import default_corpus_dir
 from nkrel.output.write import GRAPH_FILES
 
 from .conftest import REPO, nkrel

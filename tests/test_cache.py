@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 
 from nkrel import pipeline
-from nkrel.ingest.load import default_corpus_dir
+from nkrel.core.corpus import default_corpus_dir
 
 
 def _corpus(tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nkrel.ingest.load import CorpusError
+from nkrel.core.corpus import CorpusError
 from nkrel.output.write import serialize
 from nkrel.pipeline import ShapeError, build_graph
 
@@ -65,7 +65,7 @@ def cached_corpus(tmp_path_factory):
     """A corpus copy and a cache filled by building it once."""
     import shutil
 
-    from nkrel.ingest.load import default_corpus_dir
+    from nkrel.core.corpus import default_corpus_dir
 
     root = tmp_path_factory.mktemp("cache-equivalence")
     corpus = root / "corpus"

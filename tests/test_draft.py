@@ -14,12 +14,12 @@ import pyshacl
 import pytest
 from rdflib import Graph, URIRef
 
-from nkrel.ingest.draft import check_drafts, draft_document, load, write_drafts
-from nkrel.ingest.draft.cues import read_cues
-from nkrel.ingest.draft.quantities import find_quantities
-from nkrel.ingest.draft.times import find_times
-from nkrel.ingest.load import default_corpus_dir
-from nkrel.model.vocabulary import NK, ontology_dir, ontology_path, shapes_path
+from nkrel.core.corpus import default_corpus_dir
+from nkrel.core.vocabulary import NK, ontology_dir, ontology_path, shapes_path
+from nkrel.draft import check_drafts, draft_document, load, write_drafts
+from nkrel.draft.cues import read_cues
+from nkrel.draft.quantities import find_quantities
+from nkrel.draft.times import find_times
 
 from .conftest import REPO, nkrel
 
@@ -66,7 +66,7 @@ def test_every_fact_kind_and_modality_but_happened_has_cues(shipped):
 
 def test_a_cue_added_to_the_ontology_file_changes_the_kind(tmp_path, monkeypatch):
     """Trigger words live in cues.ttl, not in Python: a new word there is read."""
-    import nkrel.ingest.draft.cues as cues_module
+    import nkrel.draft.cues as cues_module
 
     folder = tmp_path / "ontology"
     shutil.copytree(ontology_dir(), folder)
@@ -156,9 +156,9 @@ def test_times(text, stated, reading):
 
 
 def test_every_draft_of_every_shipped_document_loads_and_fits_the_shapes(shipped, corpus_copy):
-    from nkrel.ingest.draft.fit import shape_problems
-    from nkrel.ingest.draft.proposals import as_entities
-    from nkrel.ingest.draft.records import entity_record, fact_record, is_v2, read_record
+    from nkrel.draft.fit import shape_problems
+    from nkrel.draft.proposals import as_entities
+    from nkrel.draft.records import entity_record, fact_record, is_v2, read_record
 
     corpus, vocabulary = shipped
     for doc_id, doc in corpus.documents.items():
@@ -386,7 +386,7 @@ def test_a_reference_marker_is_no_figure(empty_workspace):
 def test_the_gazetteer_covers_todays_and_cold_war_states_with_a_source_for_each_curated_entry():
     import yaml
 
-    from nkrel.ingest.draft.gazetteer import HERE, gazetteer, sources
+    from nkrel.draft.gazetteer import HERE, gazetteer, sources
 
     g = gazetteer()
     for eid in ("cuba", "syria", "laos", "cambodia", "equatorial-guinea", "myanmar", "belarus", "zimbabwe"):
@@ -411,8 +411,8 @@ def test_the_gazetteer_covers_todays_and_cold_war_states_with_a_source_for_each_
 
 def test_entity_names_are_found_in_one_pass():
     """The name index matches verbatim, longest first, on word boundaries."""
-    from nkrel.ingest.draft.gazetteer import gazetteer
-    from nkrel.ingest.draft.mentions import EntityIndex
+    from nkrel.draft.gazetteer import gazetteer
+    from nkrel.draft.mentions import EntityIndex
 
     _, vocabulary = load(default_corpus_dir())
     index = EntityIndex({}, vocabulary, (), gazetteer())

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 import yaml
 
-from nkrel.ingest.load import CONTEXT, default_corpus_dir
+from nkrel.core.corpus import CONTEXT, default_corpus_dir
 
 from .conftest import nkrel
 from .synthetic import fact, write_corpus

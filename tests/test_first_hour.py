@@ -172,7 +172,7 @@ def test_the_readme_says_which_commands_take_graph():
         (["build", "--out", "OUT"], "nkrel.pipeline.build_and_publish", "nothing was written; the previous build is untouched"),
         (["add-document", "TEXT", "--id", "x", "--title", "y", "--corpus", "CORPUS"], "nkrel.ingest.curate.add_document",
          "the document was not added (documents.yaml is as it was)"),
-        (["draft", "trade-agreements", "--corpus", "CORPUS"], "nkrel.ingest.draft.draft_document",
+        (["draft", "trade-agreements", "--corpus", "CORPUS"], "nkrel.draft.draft_document",
          "no drafts were written; the drafts file is as it was"),
         (["stats"], "nkrel.sparql.reports.stats", "nothing was changed"),
     ],

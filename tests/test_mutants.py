@@ -63,14 +63,15 @@ class TestBuild:
         assert not list(store.quads_for_pattern(None, None, ox.NamedNode(ID + "source/curator"), None))
 
     # build_dataset called with the corpus alone, as drafting's shape check does
-    # (nkrel/ingest/draft/fit.py): `documents or {}` as `and` (a crash), `triples is None`
+    # (nkrel/draft/fit.py): `documents or {}` as `and` (a crash), `triples is None`
     # as `is not None` or `not ... is None`, `entities is not None` as `is None` or
     # `not ... is not None` (empty document or entity graphs). `nkrel build` always
     # passes both, so there these mutants only rebuild what they were given.
     def test_the_dataset_built_from_the_corpus_alone_is_the_pipelines(self, tmp_path):
+        from nkrel.core.vocabulary import read_ontology
         from nkrel.ingest.load import load_corpus
         from nkrel.model.build import ANOMALIES_GRAPH, build_dataset, document_graph
-        from nkrel.pipeline import build_graph, read_ontology
+        from nkrel.pipeline import build_graph
 
         text = "China and Japan signed a deal in 2014."
         deal = fact("f-deal", "Event", text[:-1], parties=["china", "japan"], time={"start": "2014"})

@@ -8,8 +8,8 @@ import pyshacl
 import pytest
 from rdflib import Graph
 
-from nkrel.ingest.load import default_corpus_dir
-from nkrel.model.vocabulary import ontology_path, read_vocabulary, shapes_path
+from nkrel.core.corpus import default_corpus_dir
+from nkrel.core.vocabulary import ontology_path, read_vocabulary, shapes_path
 
 
 def test_every_ontology_term_has_label_and_definition():

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 
-from nkrel.model.vocabulary import ontology_path, shapes_path
+from nkrel.core.vocabulary import ontology_path, shapes_path
 from nkrel.output.ontology_page import ONTOLOGY_FILE, ontology_page
 
 from .conftest import REPO

@@ -328,7 +328,7 @@ def test_anomalies():
 
 @answers("evidence")
 def test_evidence():
-    from nkrel.ingest.load import default_corpus_dir
+    from nkrel.core.corpus import default_corpus_dir
 
     row = one(rows("evidence", id="ta-china-dprk-trade-peak-2014"))
     text = (default_corpus_dir() / "texts" / "000_faedcd902345ce2a.txt").read_text(encoding="utf-8")

@@ -28,7 +28,7 @@ HEADER = "# Facts of vn-test. Every sentence below must be cited by a fact's quo
 @pytest.fixture(scope="module")
 def drafted_once(tmp_path_factory) -> Path:
     """A corpus copy with a new document 'vn-test' and its drafts, made once per module."""
-    from nkrel.ingest.load import default_corpus_dir
+    from nkrel.core.corpus import default_corpus_dir
 
     tmp = tmp_path_factory.mktemp("drafted")
     corpus = tmp / "corpus"
@@ -39,7 +39,7 @@ def drafted_once(tmp_path_factory) -> Path:
     assert r.returncode == 0, r.stderr
     r = nkrel("draft", "vn-test", "--corpus", corpus)
     assert r.returncode == 0, r.stderr
-    from nkrel.ingest.review import open_review
+    from nkrel.draft.review import open_review
 
     review = open_review(corpus, "vn-test")  # the proposed entities answered first (issue 21)
     for entity in review.proposed_entities():
@@ -67,7 +67,7 @@ def without_draft_fields(d: dict) -> dict:
 
 def test_answers_on_stdin_accept_reject_discard_skip_quit(drafted):
     drafts = read(drafted, "drafts/vn-test.yaml")["drafts"]
-    from nkrel.ingest.review import REASONS as reasons  # the loader's reasons, in the order shown
+    from nkrel.draft.review import REASONS as reasons  # the loader's reasons, in the order shown
 
     answers = ["a", "r", str(reasons.index("opinion") + 1), "d", "s", "q"]
     r = nkrel("review", "vn-test", "--corpus", drafted, input="\n".join(answers) + "\n")
@@ -309,7 +309,7 @@ def test_kill_mid_review_corrupts_nothing(drafted):
 
 
 def test_an_edited_entity_id_leaves_no_pending_duplicate_and_the_drafts_follow_it(tmp_path):
-    from nkrel.ingest.review import open_review
+    from nkrel.draft.review import open_review
 
     ws = tmp_path / "ws"
     assert nkrel("init", ws).returncode == 0

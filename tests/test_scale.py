@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from nkrel import pipeline
-from nkrel.ingest.load import default_corpus_dir
+from nkrel.core.corpus import default_corpus_dir
 from nkrel.model.quads import Quads, TripleSink, literal_nt, split_literal, term
 from nkrel.output.write import GRAPH_FILES, serialize
 
@@ -295,8 +295,8 @@ def sparql_shapes(monkeypatch):
     """The shipped shapes plus a SPARQL-based constraint (SHACL-SPARQL), for the quick check."""
     from rdflib import Graph
 
+    from nkrel.core.vocabulary import shapes_path
     from nkrel.model import validate
-    from nkrel.model.vocabulary import shapes_path
 
     shapes = Graph().parse(shapes_path(), format="turtle").parse(data=SPARQL_SHAPE, format="turtle")
     monkeypatch.setattr(validate, "_SHAPES", shapes)

@@ -31,7 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from nkrel.ingest.load import default_corpus_dir
+from nkrel.core.corpus import default_corpus_dir
 from nkrel.sparql.query import shipped_queries
 
 from .conftest import nkrel

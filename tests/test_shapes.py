@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
 
-from nkrel.model.vocabulary import shapes_path
+from nkrel.core.vocabulary import shapes_path
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 NK = Namespace("https://w3id.org/nkrel/ontology#")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from .. import __version__
+from ..core import __version__
 from . import ask, build, corpus, draft, query, remote, viz
 from .common import interrupted
 

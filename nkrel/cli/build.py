@@ -192,8 +192,8 @@ def validate(workspace, corpus, allow_uncovered):
       nkrel validate
       nkrel validate --corpus my-corpus
     """
+    from ..draft import check_drafts
     from ..ingest.coverage import require_coverage
-    from ..ingest.draft import check_drafts
     from ..pipeline import build_graph
 
     corpus_dir = corpus or find_workspace(workspace).corpus_dir

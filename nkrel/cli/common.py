@@ -59,7 +59,7 @@ def handle_errors(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from ..ingest.load import CorpusError
+        from ..core.corpus import CorpusError
         from ..output.publish import PublishError
         from ..pipeline import ShapeError
         from ..workspace import WorkspaceError
@@ -192,6 +192,7 @@ graph_file_option = click.option(
 
 def _dataset(corpus, graph_file, workspace=None, no_rebuild=False):
     """The build's quads: from --graph FILE, built in memory from --corpus, or the workspace's build."""
+    from ..pipeline import built_quads
     from ..sparql.query import QueryError
     from ..sparql.remote import load_quads
 
@@ -203,7 +204,7 @@ def _dataset(corpus, graph_file, workspace=None, no_rebuild=False):
     elif graph_file is None:
         graph_file = built_graph_file(workspace, no_rebuild)
     try:
-        return load_quads(corpus, graph_file)
+        return built_quads(corpus) if corpus is not None else load_quads(graph_file)
     except QueryError as e:
         _fail(str(e))
 

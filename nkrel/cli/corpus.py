@@ -48,9 +48,9 @@ def coverage_command(workspace, corpus, fmt, show_all):
       nkrel coverage --uncovered-only
       nkrel coverage --format json
     """
+    from ..core.vocabulary import read_ontology
     from ..ingest.coverage import coverage
     from ..ingest.load import load_corpus
-    from ..pipeline import read_ontology
 
     _, vocabulary = read_ontology()
     cov = coverage(load_corpus(corpus or find_workspace(workspace).corpus_dir, vocabulary))

@@ -48,7 +48,7 @@ def draft_command(document_id, workspace, corpus):
       nkrel draft un-panel-2019
       nkrel draft un-panel-2019 --corpus my-corpus
     """
-    from ..ingest.draft import DraftError, check_drafts, draft_document, load, write_drafts
+    from ..draft import DraftError, check_drafts, draft_document, load, write_drafts
 
     folder = corpus_folder(corpus, workspace, "draft")
     loaded, vocabulary = load(folder)
@@ -88,7 +88,7 @@ def review_command(document_id, workspace, corpus, accept_all):
       nkrel review un-panel-2019
       nkrel review un-panel-2019 --accept-all && nkrel build
     """
-    from ..ingest.review import ReviewError, open_review
+    from ..draft.review import ReviewError, open_review
 
     try:
         review = open_review(corpus_folder(corpus, workspace, "review"), document_id)
@@ -131,7 +131,7 @@ ACTIONS = {"a": "accept", "e": "edit", "r": "reject", "d": "discard", "s": "skip
 
 
 def _interactive(review) -> int:
-    from ..ingest.review import REASONS, ReviewError, parse_record, record_text
+    from ..draft.review import REASONS, ReviewError, parse_record, record_text
 
     if not _review_entities(review):
         return 0
@@ -191,7 +191,7 @@ def _interactive(review) -> int:
 def _review_entities(review) -> bool:
     """Proposed entities first (a draft names them): accept, edit, discard or skip each.
     False when the reviewer quits."""
-    from ..ingest.review import ReviewError, parse_record, record_text
+    from ..draft.review import ReviewError, parse_record, record_text
 
     for entity in review.proposed_entities():
         click.echo(f"\nproposed entity {entity.get('id')}: {entity.get('type')} {entity.get('label')!r}")

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .load import Corpus
+from ..core.corpus import Corpus
 
-# after the stop: a closing quote, reference markers ("[3]", "[needs update]"), then a space
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’]?(?:\[[^\[\]\n]{1,40}\])*\s+(?=[A-Z0-9“\"‘(])")
 # a full stop after these is no sentence's end ("the U.S. Treasury", "Dr. Kim", "Jan. 5", "J. Smith")
 _ABBREVIATION = re.compile(
@@ -100,7 +99,7 @@ def coverage(corpus: Corpus) -> Coverage:
 def require_coverage(corpus: Corpus) -> None:
     """Refuse a corpus in which some sentence is neither cited by a fact nor explained:
     a truncated or emptied fact file must not silently drop a document's facts."""
-    from .load import CorpusError, Problem
+    from ..core.corpus import CorpusError, Problem
 
     gaps: dict[str, list[Sentence]] = {}
     for s in coverage(corpus).uncovered:

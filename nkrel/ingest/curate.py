@@ -22,10 +22,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.corpus import SLUG
 from .coverage import split_sentences
 from .extract import FORMATS, MAX_ORIGINAL_BYTES, MAX_TEXT_BYTES, Extracted, ExtractError, extract, sniff
 from .extract.plain import control_character, field_problem
-from .load import SLUG
 
 
 class CurateError(Exception):
@@ -228,7 +228,8 @@ def _check_new(corpus_dir: Path, documents: list, entry: dict, files: dict) -> N
 
 def _stage_and_check(corpus_dir: Path, yaml, data, files: dict, whole: bool = False) -> None:
     """Read the new entry (or, with whole, the corpus) back with the corpus reader, in a staging folder."""
-    from .load import Problem, _load_documents, _Reader
+    from ..core.corpus import Problem
+    from .load import _load_documents, _Reader
 
     stage = Path(tempfile.mkdtemp(prefix=".add-document-", dir=corpus_dir))
     try:
@@ -256,8 +257,9 @@ def _stage_and_check(corpus_dir: Path, yaml, data, files: dict, whole: bool = Fa
 
 
 def _load_whole(stage: Path) -> list:
-    from ..pipeline import read_ontology
-    from .load import CorpusError, load_corpus
+    from ..core.corpus import CorpusError
+    from ..core.vocabulary import read_ontology
+    from .load import load_corpus
 
     try:
         load_corpus(stage, read_ontology()[1])

@@ -23,8 +23,8 @@ from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
 
+from ..core.corpus import Corpus, Fact, Quantity, Span
 from ..ingest.coverage import split_sentences
-from ..ingest.load import Corpus, Fact, Quantity, Span
 
 MAJOR_SLIPS = {"inconsistency", "implausible", "anachronism", "wrong-name"}
 DECLINE = re.compile(
@@ -490,7 +490,7 @@ def unit_misspelling(corpus: Corpus, dataset) -> list[Anomaly]:
     """A unit word in a quantity's wording that is close to, but not, an accepted spelling."""
     from rdflib import URIRef
 
-    from .vocabulary import NK
+    from ..core.vocabulary import NK
 
     spellings: dict[str, set[str]] = {}
     for unit, _, word in dataset.triples((None, URIRef(NK + "spelling"), None)):

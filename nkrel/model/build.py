@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
-from ..ingest.load import Corpus, Fact, Span
+from ..core.corpus import Corpus, Fact, Span
+from ..core.vocabulary import BASE, NK, Vocabulary
 from .quads import Quads, TripleSink
-from .vocabulary import BASE, NK, Vocabulary
 
 nk = Namespace(NK)
 OA = Namespace("http://www.w3.org/ns/oa#")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
-from .vocabulary import BASE
+from ..core.vocabulary import BASE
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -41,7 +41,7 @@ def read_shapes():
     if _SHAPES is None:
         from rdflib import Graph
 
-        from .vocabulary import shapes_path
+        from ..core.vocabulary import shapes_path
 
         _SHAPES = Graph().parse(shapes_path(), format="turtle")
     return _SHAPES

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model.vocabulary import BASE
+from ..core.vocabulary import BASE
 from ..sparql.rdffile import parse_quads
 
 ID = BASE + "id/"

@@ -514,7 +514,7 @@ def _pairs(f: dict) -> list[tuple[str, str, str]]:
 
 def _shipped_texts() -> dict[tuple[str, str], str]:
     """(file name, sha256) -> text of the documents shipped with nkrel."""
-    from ..ingest.load import default_corpus_dir
+    from ..core.corpus import default_corpus_dir
 
     return read_texts(default_corpus_dir() / "texts")
 

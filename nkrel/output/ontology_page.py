@@ -70,7 +70,7 @@ def ontology_page(ontology_file: Path | None = None, shapes_file: Path | None = 
     """The documentation page (UTF-8 HTML) of the ontology and shapes files (default: the shipped ones)."""
     from rdflib import Graph
 
-    from ..model.vocabulary import ontology_path, shapes_path
+    from ..core.vocabulary import ontology_path, shapes_path
 
     ontology = Graph().parse(str(ontology_file or ontology_path()), format="turtle")
     shapes = Graph().parse(str(shapes_file or shapes_path()), format="turtle")

@@ -3,7 +3,7 @@
 `build.json` says what a build was made from; the seal (`.nkrel-seal.json` in the build
 folder) says what the build *is*: the size and sha256 of every file published and of
 every file of its on-disk store, with the size and modification time each had when the
-build wrote it, signed with this user's key (nkrel/trust.py). A reader checks the
+build wrote it, signed with this user's key (nkrel/core/trust.py). A reader checks the
 signature and the sizes and times (cheap: no file is read); a file whose size or time
 changed is hashed, and a hash that differs means the build is damaged. A folder with
 no valid seal was made by someone else, by an older nkrel, or was tampered with.
@@ -44,7 +44,7 @@ def make(folder: Path, digests: dict[str, str], subfolders: list[str]) -> bytes:
         for path in sorted(p for p in (folder / sub).rglob("*") if p.is_file()):
             entries[str(path.relative_to(folder))] = _entry(path, file_digest(path))
     payload = json.dumps({"files": entries}, sort_keys=True, separators=(",", ":")).encode("ascii")
-    from ..trust import sign
+    from ..core.trust import sign
 
     return _MAGIC + sign("build", payload).encode("ascii") + b"\n" + payload
 
@@ -57,7 +57,7 @@ def _entry(path: Path, digest: str) -> list:
 def check(folder: Path) -> bool:
     """True if the folder carries a valid seal and its files are the ones sealed; False if
     it has no seal that this user's nkrel made; Damaged if sealed files differ."""
-    from ..trust import TrustError, verify
+    from ..core.trust import TrustError, verify
 
     try:
         with open(Path(folder) / SEAL, "rb") as fh:

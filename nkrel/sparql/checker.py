@@ -60,9 +60,9 @@ def _verdict(text: str, memory_mb: int) -> dict:
 
 def main() -> None:
     """The worker: check each text read from stdin, answer on stdout, until end of input."""
+    from ..core.sandbox import NO_SOCKETS, deny
     from .query import PREFIXES  # noqa: F401 - imported before the limit, once
     from .safety import check_query
-    from .sandbox import NO_SOCKETS, deny
 
     memory_mb = int(sys.argv[1])
     check_query("ASK {}")  # load the parser before the memory limit is set

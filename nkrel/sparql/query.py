@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from ..model.vocabulary import BASE, NK
+from ..core.vocabulary import BASE, NK
+from .errors import QueryError
 
 ID = BASE + "id/"
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
@@ -37,10 +38,6 @@ PREFIXES = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",
 }
-
-
-class QueryError(Exception):
-    """A query that cannot run: refused, malformed, timed out, or a bad parameter."""
 
 
 @dataclass

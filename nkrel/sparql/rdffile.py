@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .query import QueryError
+from .errors import QueryError
 
 MAX_BYTES = 4 * 1024**3
 MAX_JSON_DEPTH = 256

@@ -193,22 +193,16 @@ class PushResult:
         return self.status is not None
 
 
-def load_quads(corpus=None, graph_file=None) -> list:
-    """The build's quads, exactly as written: built in memory from a corpus, or read from a file.
+def load_quads(graph_file) -> list:
+    """The quads of a built file, exactly as written (a corpus is built by
+    pipeline.built_quads instead).
 
     Parsed, not loaded into an Oxigraph Store: the store (0.5.13) keeps literals of
     derived integer types such as xsd:nonNegativeInteger as xsd:integer, and the
     server must receive the terms the build wrote.
     """
-    import pyoxigraph as ox
-
     from .rdffile import parse_quads
 
-    if graph_file is None:
-        from ..output.write import serialize
-        from ..pipeline import build_graph
-
-        return list(ox.parse(serialize(build_graph(corpus).dataset, "nquads"), format=ox.RdfFormat.N_QUADS))
     return parse_quads(Path(graph_file))
 
 

@@ -1,7 +1,7 @@
 """Run untrusted work (a user's SPARQL query) in a child process bounded in time,
 memory and reach.
 
-The child is forked; it cannot open a network connection (nkrel/sparql/sandbox.py),
+The child is forked; it cannot open a network connection (nkrel/core/sandbox.py),
 its address space may grow by at most a set amount (RLIMIT_AS), it dies with its
 parent (PR_SET_PDEATHSIG), and its stderr is captured, so nothing it prints reaches
 the terminal. Its answer is data, never code: JSON (bytes and decimals tagged), read
@@ -91,7 +91,7 @@ def run_isolated(func, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAUL
     Exceptions of the classes in `reported` (and RunError) are the user's errors: raised
     again in the parent as the same class with the same message; any other exception
     becomes RunError("<what> failed: ...")."""
-    from .sandbox import NO_SOCKETS, deny
+    from ..core.sandbox import NO_SOCKETS, deny
 
     reported = tuple(reported)
     if not hasattr(os, "fork"):  # Windows: no isolation available

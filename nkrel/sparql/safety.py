@@ -8,7 +8,7 @@ and every update operation (LOAD, INSERT, DELETE, CLEAR, ...). A hand-written ke
 scanner lags the grammar; the parser is the grammar.
 
 This is the first line of defence; the second is that queries run in a process that
-cannot open a network connection at all (nkrel/sparql/sandbox.py).
+cannot open a network connection at all (nkrel/core/sandbox.py).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ nkrel/sparql/checker.py) and every write, and forwards the rest, YASGUI's query 
 included. The guard is bounded too: a fixed pool of threads, a queue, 1 MiB bodies, a
 deadline to send the request (408), and answers read whole before they are sent, so
 a runaway query ends as an HTTP error (504) instead of a dropped connection. The
-Oxigraph process cannot open a connection (nkrel/sparql/sandbox.py), so even a query
+Oxigraph process cannot open a connection (nkrel/core/sandbox.py), so even a query
 the guard let through cannot make it relay requests, and it lives in a network
 namespace of its own that nothing but the guard can reach (nkrel/sparql/backend.py).
 SIGINT, SIGTERM and SIGHUP stop both; on Linux the server also stops if nkrel
@@ -99,7 +99,7 @@ def reserve_port(addr: str, port: int) -> int:
 
 def _server_preexec():
     """A preexec_fn for the Oxigraph server: SIGTERM if nkrel dies, and no outgoing connections."""
-    from .sandbox import NO_CONNECTIONS, deny
+    from ..core.sandbox import NO_CONNECTIONS, deny
 
     prctl = None
     if sys.platform.startswith("linux"):
@@ -481,8 +481,8 @@ def _load(exe: Path, quads, tmp: Path) -> tuple[Path, int, int]:
 def _start_backend(exe: Path, db: Path, log: Path, timeout: float, warn):
     """Start `oxigraph serve-read-only`, in a network namespace of its own where possible
     (nkrel/sparql/backend.py); return the process and a connector to reach it."""
+    from ..core.sandbox import NO_CONNECTIONS, deny
     from . import backend
-    from .sandbox import NO_CONNECTIONS, deny
 
     def command(bind: str) -> list[str]:
         return [str(exe), "serve-read-only", "--location", str(db), "--bind", bind, "--union-default-graph",

@@ -144,7 +144,7 @@ def tiny_corpus(root: Path, facts_text: str) -> Path:
 
 @pytest.fixture(scope="module")
 def vocabulary():
-    from nkrel.pipeline import read_ontology
+    from nkrel.core.vocabulary import read_ontology
 
     return read_ontology()[1]
 
@@ -158,7 +158,8 @@ def loader_corpus(tmp_path_factory):
 @given(text=fact_files())
 def test_fact_records_are_loaded_or_refused_with_named_problems(loader_corpus, vocabulary, text):
     """The loader on its own (the cheapest door): a Corpus, or a CorpusError naming file lines."""
-    from nkrel.ingest.load import CorpusError, load_corpus
+    from nkrel.core.corpus import CorpusError
+    from nkrel.ingest.load import load_corpus
 
     root = loader_corpus
     (root / "facts" / "doc.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")

@@ -128,7 +128,7 @@ def test_a_cache_entry_signed_with_someone_elses_key_is_not_used(ws, tmp_path):
     shutil.rmtree(ws / "graphs")
     # re-sign with their key, as their nkrel would after writing the entry
     code = (
-        "import os, sys; from pathlib import Path; from nkrel.trust import sign\n"
+        "import os, sys; from pathlib import Path; from nkrel.core.trust import sign\n"
         "for p in Path(sys.argv[1]).glob('*.nkdoc'):\n"
         "    head, _, payload = p.read_bytes().partition(b'\\n')\n"
         "    p.write_bytes(b'nkrel-cache 2 ' + sign('cache ' + p.stem, payload).encode() + b'\\n' + payload)\n"

@@ -1,5 +1,5 @@
 """The second line of defence call by call: inside the isolated process that runs a
-query (runner.run_isolated), every system call nkrel/sparql/sandbox.py says it denies
+query (runner.run_isolated), every system call nkrel/core/sandbox.py says it denies
 fails with EPERM: no socket of any family is made, and one the process inherited can
 neither bind, listen, accept nor send. The
 same probe run without the filter shows each call succeeding (or failing otherwise),
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from nkrel.sparql import sandbox
+from nkrel.core import sandbox
 from nkrel.sparql.runner import run_isolated
 
 FAMILIES = {"AF_UNIX": socket.AF_UNIX, "AF_INET": socket.AF_INET, "AF_INET6": socket.AF_INET6}

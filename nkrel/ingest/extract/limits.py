@@ -54,7 +54,7 @@ def _child(fd: int, func, args, memory: int) -> None:
     try:
         import resource
 
-        from ...sparql.sandbox import deny
+        from ...core.sandbox import deny
 
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = memory if hard == resource.RLIM_INFINITY else min(memory, hard)

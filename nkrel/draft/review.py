@@ -13,9 +13,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .draft import atomic_write, drafts_path, load, read_drafts
-from .draft.records import strip_draft, verify_record
-from .load import NON_FACT_REASONS, Problem
+from ..core.corpus import NON_FACT_REASONS, Problem
+from . import atomic_write, drafts_path, load, read_drafts
+from .records import strip_draft, verify_record
 
 REASONS = sorted(NON_FACT_REASONS)
 
@@ -107,13 +107,13 @@ class Review:
 
     def _entities(self) -> dict:
         """The corpus's entities and the proposed ones (accepted with the first draft naming them)."""
-        from .draft.proposals import as_entities
+        from .proposals import as_entities
 
         return {**as_entities(self.proposed_entities()), **self.corpus.entities}
 
     def sentence_of(self, entry) -> str:
         """The sentence (or sentences) around a draft's quote, for the reviewer."""
-        from .coverage import split_sentences
+        from ..ingest.coverage import split_sentences
 
         text = self.corpus.documents[self.doc_id].text
         evidence = entry.get("evidence") or {}
@@ -129,7 +129,7 @@ class Review:
 
     def problems(self, entry) -> list[Problem]:
         """What the loader would say about this record, plus an id already taken."""
-        from .yamlfile import YamlError, parse_yaml
+        from ..ingest.yamlfile import YamlError, parse_yaml
 
         doc = self.corpus.documents[self.doc_id]
         try:  # check exactly what will be written, read back by the loader's own parser
@@ -212,14 +212,14 @@ class Review:
             clean[k] = v
         data["entities"].append(clean)
         atomic_write(path, _dump(data))
-        from .draft.proposals import as_entities
+        from .proposals import as_entities
 
         self.corpus.entities.update(as_entities([record]))
         self._remove(entry, "entities", rename=(entry.get("id"), record.get("id")))
 
     def _check_entity(self, record) -> None:
         """What the loader would refuse in an entity record: its id, type and aliases."""
-        from .load import SLUG
+        from ..core.corpus import SLUG
 
         eid, etype = record.get("id"), record.get("type")
         if not isinstance(eid, str) or not SLUG.match(eid):
@@ -265,7 +265,7 @@ class Review:
 
 def open_review(corpus_dir: Path, doc_id: str) -> Review:
     """Load the corpus and find the drafts and fact files of ``doc_id``."""
-    from .yamlfile import read_yaml
+    from ..ingest.yamlfile import read_yaml
 
     corpus_dir = Path(corpus_dir)
     corpus, vocabulary = load(corpus_dir)

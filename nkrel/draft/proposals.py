@@ -4,7 +4,7 @@ document uses for it as aliases (the loader wants every alias in some text)."""
 
 from __future__ import annotations
 
-from ..load import Entity, Reference
+from ..core.corpus import Entity, Reference
 from .drafter import DraftEntity, DraftSet
 
 ROLES = ("parties", "involves", "places")

@@ -8,7 +8,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ...model.vocabulary import NK, ontology_dir, ontology_path
+from ..core.vocabulary import NK, ontology_dir, ontology_path
 
 CUES_FILE = "cues.ttl"
 
@@ -98,7 +98,7 @@ def read_cues() -> Cues:
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import RDF
 
-    from ...model.vocabulary import read_vocabulary
+    from ..core.vocabulary import read_vocabulary
 
     g = Graph().parse(ontology_path(), format="turtle")
     vocabulary = read_vocabulary(g)

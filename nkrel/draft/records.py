@@ -9,7 +9,8 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from ..load import Problem, _read_fact, _Reader, ruble_of  # no public one-record check in load.py yet
+from ..core.corpus import Problem
+from ..ingest.load import _read_fact, _Reader, ruble_of  # no public one-record check in load.py yet
 from .drafter import Draft, DraftEntity, DraftSet
 
 DRAFT_KEYS = ("status", "cues")  # what a draft has beyond a fact record
@@ -267,7 +268,7 @@ def verify_record(entry, path: Path, corpus_dir: Path, doc, entities, vocabulary
 
 def read_record(entry, path: Path, corpus_dir: Path, doc, entities, vocabulary):
     """The loader's Fact for one record (None if refused) and the problems found."""
-    from ..yamlfile import LineDict
+    from ..ingest.yamlfile import LineDict
 
     problems: list[Problem] = []
     reader = _Reader(Path(path), Path(corpus_dir), problems)

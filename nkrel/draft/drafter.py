@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..coverage import split_sentences
-from ..load import Entity
+from ..core.corpus import Entity
+from ..ingest.coverage import split_sentences
 from .cues import Cues
 from .mentions import EntityIndex, Mention, NewName
 from .quantities import Quantity, find_quantities

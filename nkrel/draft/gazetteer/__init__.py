@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ...load import Entity, Reference
+from ...core.corpus import Entity, Reference
 
 HERE = Path(__file__).resolve().parent
 

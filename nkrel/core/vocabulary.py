@@ -26,6 +26,14 @@ def shapes_path() -> Path:
     return ontology_dir() / "shapes.ttl"
 
 
+def read_ontology():
+    """The parsed ontology graph and its vocabularies."""
+    from rdflib import Graph
+
+    ontology = Graph().parse(ontology_path(), format="turtle")
+    return ontology, read_vocabulary(ontology)
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     fact_kinds: frozenset[str]  # local names of nk:Fact subclasses

@@ -11,7 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..load import Corpus, CorpusError, Problem, _Reader, load_corpus
+from ..core.corpus import Corpus, CorpusError, Problem
+from ..ingest.load import _Reader, load_corpus
 from .drafter import Draft, DraftEntity, DraftSet, draft_sentences
 from .records import draft_file_text, drafts_path, fact_record, is_v2, strip_draft, verify_record
 
@@ -24,7 +25,7 @@ class DraftError(Exception):
 
 
 def load(corpus_dir: Path) -> tuple[Corpus, object]:
-    from ...pipeline import read_ontology
+    from ..core.vocabulary import read_ontology
 
     _, vocabulary = read_ontology()
     return load_corpus(Path(corpus_dir), vocabulary), vocabulary
@@ -33,7 +34,7 @@ def load(corpus_dir: Path) -> tuple[Corpus, object]:
 def draft_document(corpus: Corpus, vocabulary, doc_id: str, every_sentence: bool = False) -> DraftSet:
     """Drafts for the sentences of ``doc_id`` not yet cited by a fact or explained in not_facts
     (every sentence with ``every_sentence``, as the benchmark does for a document made new)."""
-    from ..coverage import coverage, split_sentences
+    from ..ingest.coverage import coverage, split_sentences
     from .cues import read_cues
     from .mentions import EntityIndex
 

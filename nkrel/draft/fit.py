@@ -17,9 +17,9 @@ def shape_problems(corpus, vocabulary, doc_id: str, facts) -> dict[str, list[str
     """SHACL violations of these facts built alone with the corpus's entities, by fact id."""
     from rdflib import Graph
 
-    from ...model.build import build_dataset
-    from ...model.validate import validate_dataset
-    from ...model.vocabulary import ontology_path, shapes_path
+    from ..core.vocabulary import ontology_path, shapes_path
+    from ..model.build import build_dataset
+    from ..model.validate import validate_dataset
 
     ontology = Graph().parse(ontology_path(), format="turtle")
     alone = replace(corpus, documents={doc_id: corpus.documents[doc_id]}, facts=list(facts), non_facts=[])
@@ -33,7 +33,7 @@ def shape_problems(corpus, vocabulary, doc_id: str, facts) -> dict[str, list[str
 
 def fit_to_shapes(result: DraftSet, corpus, vocabulary) -> None:
     """Change the kind of every draft the shapes refuse, until none is refused."""
-    from ..yamlfile import parse_yaml
+    from ..ingest.yamlfile import parse_yaml
     from .records import _dump_plain, is_v2
 
     doc = corpus.documents[result.document]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..load import SLUG, Entity
+from ..core.corpus import SLUG, Entity
 
 FUZZY_SCORE = 90  # rapidfuzz ratio (0-100) at which a name is read as a spelling variant
 # a capitalised word, then more joined by one space or a small word; never a run of
