@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 
 import click
 
-from .common import _query_fail, built_source, handle_errors, no_rebuild_option, stopped, workspace_option
+from .common import (
+    built_source,
+    handle_errors,
+    no_rebuild_option,
+    query_failures,
+    workspace_option,
+)
 
 
 @click.command()
@@ -29,11 +34,11 @@ def ask(question, timeout, workspace, no_rebuild):
     """
     from ..sparql.ask import route
     from ..sparql.query import QueryError, entity_names, open_store, run_local, shipped_queries
-    from ..sparql.runner import RunError, Stopped, run_isolated
+    from ..sparql.runner import run_isolated
 
     shipped = shipped_queries()
     source = built_source(workspace, no_rebuild)
-    try:
+    with query_failures():
         names = run_isolated(lambda: entity_names(open_store(source)), timeout, reported=(QueryError,))
         chosen = route(question, shipped, names)
         if chosen.query is None:
@@ -47,12 +52,6 @@ def ask(question, timeout, workspace, no_rebuild):
         q = shipped[chosen.query]
         work = lambda: run_local(source, q.text, "table", q, chosen.params, None, check=False)  # noqa: E731
         output, has_rows = run_isolated(work, timeout, reported=(QueryError,))
-    except (QueryError, RunError) as e:
-        _query_fail(str(e))
-    except KeyboardInterrupt:
-        stopped(signal.SIGINT)
-    except Stopped as e:
-        stopped(e.signum)
     sys.stdout.flush()
     if sys.stdout.isatty():
         from ..sparql.query import for_terminal

@@ -12,9 +12,9 @@ from .common import (
     _progress,
     _query_fail,
     built_graph_file,
+    built_graph_options,
     corpus_option,
     find_workspace,
-    graph_file_option,
     graph_store,
     handle_errors,
     no_rebuild_option,
@@ -217,10 +217,7 @@ def validate(workspace, corpus, allow_uncovered):
 
 
 @click.command()
-@workspace_option
-@corpus_option
-@graph_file_option
-@no_rebuild_option
+@built_graph_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @handle_errors
 def stats(workspace, corpus, graph_file, no_rebuild, fmt):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -175,6 +176,25 @@ def _query_fail(message: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
+@contextmanager
+def query_failures():
+    """How a command that runs a query ends when it cannot: a refused or failed query is a
+    usage error (exit 2, the message only), an interruption exits 128 + the signal."""
+    import signal
+
+    from ..sparql.query import QueryError
+    from ..sparql.runner import RunError, Stopped
+
+    try:
+        yield
+    except (QueryError, RunError) as e:
+        _query_fail(str(e))
+    except KeyboardInterrupt:
+        stopped(signal.SIGINT)
+    except Stopped as e:
+        stopped(e.signum)
+
+
 def require_input_file(path: Path | None) -> None:
     """A missing input file named on the command line is a usage error (exit 2) in every
     command, with the message `nkrel query missing.rq` gives."""
@@ -188,6 +208,13 @@ graph_file_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Use this built file (.trig .nq .ttl .jsonld ...) instead of building from the corpus.",
 )
+
+
+def built_graph_options(command):
+    """The options of a command that reads a build: --workspace, --corpus, --graph, --no-rebuild."""
+    for option in (no_rebuild_option, graph_file_option, corpus_option, workspace_option):
+        command = option(command)
+    return command
 
 
 def _dataset(corpus, graph_file, workspace=None, no_rebuild=False):

@@ -12,12 +12,11 @@ from .common import (
     EXIT_DATA,
     _fail,
     _query_fail,
+    built_graph_options,
     corpus_option,
     find_workspace,
-    graph_file_option,
     graph_store,
     handle_errors,
-    no_rebuild_option,
     require_input_file,
     workspace_option,
 )
@@ -96,10 +95,7 @@ def coverage_command(workspace, corpus, fmt, show_all):
 
 
 @click.command(name="anomalies")
-@workspace_option
-@corpus_option
-@graph_file_option
-@no_rebuild_option
+@built_graph_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @handle_errors
 def anomalies_command(workspace, corpus, graph_file, no_rebuild, fmt):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 from pathlib import Path
 
@@ -14,8 +13,8 @@ from .common import (
     handle_errors,
     memory_option,
     no_rebuild_option,
+    query_failures,
     seconds_option,
-    stopped,
     workspace_option,
 )
 
@@ -68,31 +67,25 @@ def query(query, fmt, graph_file, params, timeout, memory, wide, endpoint, works
       nkrel query 'SELECT ?f WHERE { ?f a nk:Treaty }'
       nkrel query my-question.rq --graph graphs/nkrel.trig --format json
     """
-    from ..sparql.query import QueryError, parse_params, resolve
-    from ..sparql.runner import RunError, Stopped
+    from ..sparql.query import parse_params, resolve
     from ..sparql.safety import UnsafeQuery
 
-    try:
-        text, shipped = resolve(query)
-        bound = parse_params(params)
-        if endpoint:
-            from ..sparql.remote import remote_query
+    with query_failures():
+        try:
+            text, shipped = resolve(query)
+            bound = parse_params(params)
+            if endpoint:
+                from ..sparql.remote import remote_query
 
-            output, has_results = remote_query(endpoint, text, fmt, timeout, shipped, bound, max_bytes=memory << 20)
-        else:
-            from ..sparql.query import Source
+                output, has_results = remote_query(endpoint, text, fmt, timeout, shipped, bound, max_bytes=memory << 20)
+            else:
+                from ..sparql.query import Source
 
-            source = Source(graph_file) if graph_file else built_source(workspace, no_rebuild)
-            output, has_results = _run_locally(text, shipped, bound, fmt, source, timeout, memory, wide)
-        hints = [] if has_results or shipped or endpoint else _hints(text, source, timeout, memory)
-    except UnsafeQuery as e:
-        _query_fail(_unquoted(str(e)) if _names_another_file(query) else str(e))
-    except (QueryError, RunError) as e:
-        _query_fail(str(e))
-    except KeyboardInterrupt:
-        stopped(signal.SIGINT)
-    except Stopped as e:
-        stopped(e.signum)
+                source = Source(graph_file) if graph_file else built_source(workspace, no_rebuild)
+                output, has_results = _run_locally(text, shipped, bound, fmt, source, timeout, memory, wide)
+            hints = [] if has_results or shipped or endpoint else _hints(text, source, timeout, memory)
+        except UnsafeQuery as e:
+            _query_fail(_unquoted(str(e)) if _names_another_file(query) else str(e))
     if sys.stdout.isatty():
         from ..sparql.query import for_terminal
 

@@ -9,13 +9,10 @@ import click
 from .common import (
     _dataset,
     _fail,
-    corpus_option,
-    graph_file_option,
+    built_graph_options,
     handle_errors,
     memory_option,
-    no_rebuild_option,
     seconds_option,
-    workspace_option,
 )
 
 
@@ -34,10 +31,7 @@ def _credentials_out_of(url: str) -> tuple[str, str | None, str | None]:
 
 @click.command()
 @click.argument("store_url")
-@workspace_option
-@corpus_option
-@graph_file_option
-@no_rebuild_option
+@built_graph_options
 @click.option("--dry-run", is_flag=True, help="List what would be sent, and send nothing.")
 @click.option("--user", help="User name for HTTP authentication (Digest or Basic, as the server asks); the "
               "password is read from the environment variable NKREL_PASSWORD.")  # fmt: skip
@@ -65,14 +59,11 @@ def push(store_url, workspace, corpus, graph_file, no_rebuild, dry_run, user, ti
       NKREL_PASSWORD=secret nkrel push https://kg.example.org/nkrel/data --user editor
       NKREL_PASSWORD=dba nkrel push http://127.0.0.1:8890/sparql-graph-crud-auth --user dba
     """
-    import os
     import time
-    import urllib.parse
 
     from ..sparql.query import QueryError, printable
     from ..sparql.remote import check_store_url, graph_url, named_graphs, redact
     from ..sparql.remote import push as push_graphs
-    from ..sparql.server import is_loopback
 
     def shown(url):
         return printable(redact(url))
@@ -81,19 +72,7 @@ def push(store_url, workspace, corpus, graph_file, no_rebuild, dry_run, user, ti
         check_store_url(store_url)
     except QueryError as e:
         raise click.BadParameter(str(e), param_hint="STORE_URL") from None
-    password = None
-    request_url, url_user, url_password = _credentials_out_of(store_url)  # store_url stays for messages (masked)
-    user = user if user is not None else url_user
-    if user is not None:
-        if ":" in user:
-            raise click.BadParameter("a user name for HTTP Basic cannot contain ':'", param_hint="--user")
-        password = os.environ.get("NKREL_PASSWORD", url_password)
-        if password is None:
-            raise click.UsageError("--user needs the password in the environment variable NKREL_PASSWORD")
-        parts = urllib.parse.urlsplit(store_url)
-        if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
-            click.echo(f"nkrel: warning: http, not https: if {parts.hostname} asks for Basic authentication, "
-                       "the password goes unencrypted", err=True)  # fmt: skip
+    request_url, user, password = _push_credentials(store_url, user)
     graphs, in_default = named_graphs(_dataset(corpus, graph_file, workspace, no_rebuild))
     source = str(graph_file) if graph_file else "the build"
     if in_default:
@@ -118,10 +97,39 @@ def push(store_url, workspace, corpus, graph_file, no_rebuild, dry_run, user, ti
     start = time.monotonic()
     results = push_graphs(request_url, graphs, user=user, password=password, timeout=timeout, progress=progress)
     elapsed = time.monotonic() - start
+    _report_push(results, shown(store_url), total, elapsed)
+
+
+def _push_credentials(store_url: str, user: str | None) -> tuple[str, str | None, str | None]:
+    """The URL to send to (credentials taken out of it), the HTTP Basic user and password:
+    --user, or the user in the URL, with the password from NKREL_PASSWORD (or the URL)."""
+    import os
+    import urllib.parse
+
+    from ..sparql.server import is_loopback
+
+    password = None
+    request_url, url_user, url_password = _credentials_out_of(store_url)  # store_url stays for messages (masked)
+    user = user if user is not None else url_user
+    if user is not None:
+        if ":" in user:
+            raise click.BadParameter("a user name for HTTP Basic cannot contain ':'", param_hint="--user")
+        password = os.environ.get("NKREL_PASSWORD", url_password)
+        if password is None:
+            raise click.UsageError("--user needs the password in the environment variable NKREL_PASSWORD")
+        parts = urllib.parse.urlsplit(store_url)
+        if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
+            click.echo(f"nkrel: warning: http, not https: if {parts.hostname} asks for Basic authentication, "
+                       "the password goes unencrypted", err=True)  # fmt: skip
+    return request_url, user, password
+
+
+def _report_push(results, shown_url: str, total: int, elapsed: float) -> None:
+    """One line when every graph was pushed; otherwise fail with what was and was not."""
     pushed = [r for r in results if r.pushed]
     failed = [r for r in results if not r.pushed]
     if not failed:
-        click.echo(f"Pushed {len(pushed)} named graphs ({total} triples) to {shown(store_url)} in {elapsed:.2f} s.")
+        click.echo(f"Pushed {len(pushed)} named graphs ({total} triples) to {shown_url} in {elapsed:.2f} s.")
         return
     lines = [f"pushed {len(pushed)} of {len(results)} named graphs:" + ("" if pushed else " none")]
     lines += [f"  {r.graph.iri}  ({r.graph.triples} triples, HTTP {r.status})" for r in pushed]
@@ -133,10 +141,7 @@ def push(store_url, workspace, corpus, graph_file, no_rebuild, dry_run, user, ti
 
 
 @click.command()
-@workspace_option
-@corpus_option
-@graph_file_option
-@no_rebuild_option
+@built_graph_options
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port to listen on (0: any free port).")  # fmt: skip
 @click.option("--bind", default="127.0.0.1", show_default=True,

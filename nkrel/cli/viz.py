@@ -10,19 +10,13 @@ from .common import (
     _fail,
     _progress,
     built_graph_file,
-    corpus_option,
-    graph_file_option,
+    built_graph_options,
     handle_errors,
-    no_rebuild_option,
-    workspace_option,
 )
 
 
 @click.command()
-@workspace_option
-@corpus_option
-@graph_file_option
-@no_rebuild_option
+@built_graph_options
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="HTML file to write. Default: the page of the workspace's build, graphs/network.html.")  # fmt: skip
 @click.option("--title", help="Page heading (default: North Korea's international relations).")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..core.corpus import Entity
 from ..ingest.coverage import split_sentences
 from .cues import Cues
+from .directions import draft_direction
 from .mentions import EntityIndex, Mention, NewName
 from .quantities import Quantity, find_quantities
 from .times import Time, find_times
@@ -367,22 +368,8 @@ def _draft(
         agents.append(Mention(end, end, "", other, index.entities[other].type, "the document's other state"))
         why.append(f"host {other}: the document's other main state")
     if len(agents) < 2:
-        outer = [m for m in ctx.mentions if not start <= m.start < end]
-        extra = [m for m in _agents(outer, index, text) if m.entity not in {a.entity for a in agents}]
-        if extra:
-            why.append("parties from the rest of the sentence")
-        # never for a sentence that names nothing and says no event ("The weather was fine.")
         borrow = context_cue or directed or (not agents and (kind_cue or group or mentions))
-        if len(agents) + len(extra) < 2 and previous is not None and borrow:
-            have = {a.entity for a in agents + extra}
-            earlier = [Mention(-1, -1, "", e, index.entities[e].type, "context") for e in previous.agents]
-            earlier = [m for m in _agents(earlier, index) if m.entity not in have]
-            if earlier:
-                why.append("parties from the preceding sentence")
-            extra += earlier
-        for m in extra:
-            if len(agents) < 2 and m.entity not in {a.entity for a in agents}:
-                agents.append(m)
+        _borrow_parties(agents, ctx, previous, index, text, (start, end), why, borrow)
     agents = _main_pair_first(agents, ctx.pair, why)
     if kind_cue:
         kind = kind_cue[2]
@@ -406,16 +393,7 @@ def _draft(
     if modality:
         draft.modality = modality[2]
         why.append(f"modality {modality[2]}: {modality[3]!r}")
-    attribution = cues.groups["AttributionCue"].find(text, start, end)
-    if attribution:
-        cue_at = attribution[0][0]  # the speaker is named right before the cue: "the Kremlin said"
-        speaker = [m for m in ctx.mentions if m.end <= cue_at and re.fullmatch(r"[\s,]*", text[m.end : cue_at])]
-        draft.attribution = (speaker[-1].start if speaker else cue_at, attribution[0][1])
-        if speaker:
-            draft.attributed_to = speaker[-1].entity
-            why.append(f"attributed to {speaker[-1].entity}: {attribution[0][3]!r}")
-        else:
-            why.append(f"attributed: {attribution[0][3]!r}")
+    _attribution(draft, ctx, cues, text, why)
     change, role = cues.changes.best(text, start, end), cues.roles.best(text, start, end)
     draft.change, draft.role = (change[2] if change else None), (role[2] if role else None)
     draft.quantities = group
@@ -432,6 +410,45 @@ def _draft(
             draft.quote = text[draft.start : draft.end]
     _era(draft, index)
     return draft
+
+
+def _borrow_parties(
+    agents: list[Mention], ctx: _Context, previous, index: EntityIndex, text: str, clause, why: list[str], borrow
+) -> None:
+    """A clause with fewer than two parties takes them from the rest of its sentence, and, when
+    `borrow` (a context cue, a directed kind, or an event in a clause that names nobody: never
+    for a sentence that names nothing and says no event, "The weather was fine."), from the
+    preceding sentence's draft. Adds to `agents` in place."""
+    start, end = clause
+    outer = [m for m in ctx.mentions if not start <= m.start < end]
+    extra = [m for m in _agents(outer, index, text) if m.entity not in {a.entity for a in agents}]
+    if extra:
+        why.append("parties from the rest of the sentence")
+    if len(agents) + len(extra) < 2 and previous is not None and borrow:
+        have = {a.entity for a in agents + extra}
+        earlier = [Mention(-1, -1, "", e, index.entities[e].type, "context") for e in previous.agents]
+        earlier = [m for m in _agents(earlier, index) if m.entity not in have]
+        if earlier:
+            why.append("parties from the preceding sentence")
+        extra += earlier
+    for m in extra:
+        if len(agents) < 2 and m.entity not in {a.entity for a in agents}:
+            agents.append(m)
+
+
+def _attribution(draft: Draft, ctx: _Context, cues: Cues, text: str, why: list[str]) -> None:
+    """Who the draft's words are attributed to: the speaker named right before an attribution
+    cue ("the Kremlin said")."""
+    attribution = cues.groups["AttributionCue"].find(text, draft.start, draft.end)
+    if attribution:
+        cue_at = attribution[0][0]  # the speaker is named right before the cue: "the Kremlin said"
+        speaker = [m for m in ctx.mentions if m.end <= cue_at and re.fullmatch(r"[\s,]*", text[m.end : cue_at])]
+        draft.attribution = (speaker[-1].start if speaker else cue_at, attribution[0][1])
+        if speaker:
+            draft.attributed_to = speaker[-1].entity
+            why.append(f"attributed to {speaker[-1].entity}: {attribution[0][3]!r}")
+        else:
+            why.append(f"attributed: {attribution[0][3]!r}")
 
 
 def _kind_cue(cues: Cues, text: str, clause, sentence, mentions: list[Mention]):
@@ -496,7 +513,7 @@ def _roles(draft: Draft, mentions, agents, index: EntityIndex, cues: Cues, text:
     ids = [a.entity for a in agents]
     if draft.kind in cues.directed_kinds and len(set(ids)) >= 2:
         same = [m for m in mentions if m.entity in ids and m not in agents and not _in_brackets(text, m.start)]
-        direction = _direction(draft, agents + same, cues, text, sentence)
+        direction = draft_direction(draft, agents + same, cues, text, sentence)
         if direction:
             draft.from_party, draft.to_party = direction
             involves += [i for i in ids if i not in direction and i not in involves]
@@ -531,105 +548,6 @@ def _agreement_as_stated(draft: Draft, index: EntityIndex, text: str) -> str | N
         index.entities[eid] = Entity(eid, kind, words[0].upper() + words[1:], [words])
     draft.cues.append(f"agreement named as stated: {words!r}")
     return eid
-
-
-def _direction(draft: Draft, agents: list[Mention], cues: Cues, text: str, sentence) -> tuple[str, str] | None:
-    """From and to parties, from the prepositions before them and the direction cues."""
-    source, target = None, None
-    for a in agents:
-        before = text[max(0, a.start - 12) : a.start]
-        for group in ("SourceMarker", "TargetMarker"):
-            hits = cues.groups[group].find(before)
-            if hits and re.fullmatch(r"\s*(?:the\s+)?", before[hits[-1][1] :]):
-                if group == "SourceMarker" and source is None:
-                    source = a
-                elif group == "TargetMarker" and target is None:
-                    target = a
-    verb = None
-    for lo, hi in ((draft.start, draft.end), sentence):  # a cue in the quote, else in its sentence
-        for group in ("ForwardCue", "BackwardCue"):
-            for hit in cues.groups[group].find(text, lo, hi):
-                if verb is None or hit[0] < verb[0]:
-                    verb = (hit[0], hit[1], group, hit[3])
-        if verb:
-            break
-    if verb:
-        before = [a for a in agents if a.end <= verb[0] and a is not target and a is not source]
-        after = [a for a in agents if a.start >= verb[1] and a is not source and a is not target]
-        first = before[-1] if before else None
-        second = after[0] if after else None
-        if verb[2] == "ForwardCue":
-            source = source or first or (second if target and second is not target else None)
-            target = target or (second if second is not source else None)
-            if source is None and len(after) > 1 and after[0] is target:  # "visiting Pyongyang, a Cuban delegation"
-                source = after[1]
-        else:
-            target = target or first
-            source = source or second
-        draft.cues.append(f"direction: {verb[3]!r}")
-    if draft.kind == "Embassy":
-        source, target = _embassy_sides(agents, text, source, target, draft.kind_at)
-    if draft.kind == "Partnership" and verb is None:
-        source, target = _ally_sides(agents, text, source, target)
-    if verb is None and source is None and target is None and draft.kind in SUBJECT_KINDS:
-        source, target = _subject_sides(agents, draft.kind_at)
-        if source:
-            draft.cues.append(f"direction: {source.entity} is the subject before the event word")
-    borrowed = [a for a in agents if a.start < 0 and a is not source and a is not target]
-    if (source is None) != (target is None) and len(borrowed) == 1:
-        source, target = (source, borrowed[0]) if source else (borrowed[0], target)
-        draft.cues.append(f"{borrowed[0].entity} from the preceding sentence takes the other side")
-    if source and target and source.entity != target.entity:
-        return source.entity, target.entity
-    return None
-
-
-# kinds whose subject acts on the other party: "North Korea built a reactor in Syria",
-# "North Korean officials traveled to the site", "Malaysia expelled the diplomats"
-SUBJECT_KINDS = frozenset({"Project", "Visit", "MilitarySupport", "Aid", "Labour", "Policy", "Change", "Investment"})
-
-
-def _subject_sides(agents: list[Mention], cue_at: int):
-    """The party named first, before the event word, is the source; the next other party the
-    destination. None when no party comes before the event word."""
-    named = sorted((a for a in agents if a.start >= 0), key=lambda a: a.start)
-    if not named or named[0].start > cue_at:
-        return None, None
-    other = next((a for a in named[1:] + [a for a in agents if a.start < 0] if a.entity != named[0].entity), None)
-    return (named[0], other) if other else (None, None)
-
-
-EMBASSY_HOST = re.compile(r"\bin\s+(?:the\s+)?(?:(?:capital|city)(?:\s+city)?(?:\s+of)?,?\s+)?$")
-EMBASSY_AFTER = re.compile(r"(?:[’']s)?\s+(?:[Ee]mbassy|[Ee]mbassies|[Cc]onsulate)")
-
-
-def _embassy_sides(agents: list[Mention], text: str, source, target, cue_at: int):
-    """The state that keeps an embassy, and the one it is in: "an embassy in Havana", "in the
-    capital of Malabo" (host); "a North Korean embassy", "Cuba's embassy" (keeper)."""
-    hosts = [a for a in agents if a.start >= 0 and EMBASSY_HOST.search(text[max(0, a.start - 30) : a.start])]
-    hosts = [a for a in hosts if a.start > cue_at] or hosts  # the place after "embassy" is where it is
-    keepers = [a for a in agents if a.end >= 0 and EMBASSY_AFTER.match(text, a.end) and a not in hosts]
-    if hosts:
-        target = hosts[0]
-    if keepers:
-        source = keepers[0]
-    if (hosts or keepers) and source is not None and target is not None and source.entity == target.entity:
-        source = None
-    if hosts and source is None:
-        source = next((a for a in agents if a.entity != target.entity), None)
-    if keepers and target is None:
-        target = next((a for a in agents if a.entity != source.entity), None)
-    return source, target
-
-
-def _ally_sides(agents: list[Mention], text: str, source, target):
-    """The state whose ally it is (named with 's) is the destination, the ally the source:
-    "Cuba has been one of North Korea's most consistent allies"."""
-    owners = [a for a in agents if a.end >= 0 and re.match(r"[’']s\b", text[a.end : a.end + 3])]
-    others = [a for a in agents if a not in owners and (not owners or a.entity != owners[0].entity)]
-    if owners and others and others[0].start < owners[0].start:
-        return others[0], owners[0]
-    return source, target
 
 
 def _time(draft: Draft, group, region, ctx: _Context, previous, context_cue) -> None:

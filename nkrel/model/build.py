@@ -222,37 +222,10 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary, page_of=None) -> None:
     g.add((s, RDFS.label, Literal(f.label)))
     g.add((s, nk.modality, URIRef(codes["Modality"][f.modality])))
     g.add((s, PROV.wasDerivedFrom, document_iri(f.document)))
-    for p in f.parties:
-        g.add((s, nk.party, entity_iri(p)))
-    # Directed roles are materialised as nk:party too, so queries need no inference.
-    for prop, p in ((nk.fromParty, f.from_party), (nk.toParty, f.to_party)):
-        if p:
-            g.add((s, prop, entity_iri(p)))
-            g.add((s, nk.party, entity_iri(p)))
-    for e in f.involves:
-        g.add((s, nk.involves, entity_iri(e)))
-    # via / bypassing are kinds of involvement: materialised as nk:involves too
-    for prop, ids in ((nk.via, f.via), (nk.bypasses, f.bypassing)):
-        for e in ids:
-            g.add((s, prop, entity_iri(e)))
-            g.add((s, nk.involves, entity_iri(e)))
-    for e in f.places:
-        g.add((s, nk.place, entity_iri(e)))
-    if f.agreement:
-        g.add((s, nk.agreement, entity_iri(f.agreement)))
+    _add_participants(g, s, f)
     if f.time:
         _add_time(g, s, f)
-    for i, q in enumerate(f.quantities, 1):
-        qn = URIRef(f"{s}/quantity/{i}")
-        unit = URIRef(codes["Unit"][q.unit])
-        g.add((s, nk.quantity, qn))
-        g.add((qn, RDF.type, nk.Quantity))
-        g.add((qn, nk.measure, URIRef(codes["Measure"][q.measure])))
-        g.add((qn, SCHEMA.value, Literal(_decimal_lexical(q.amount), datatype=XSD.decimal)))
-        g.add((qn, nk.unit, unit))
-        g.add((qn, nk.bound, URIRef(codes["Bound"][q.bound])))
-        if q.stated:
-            g.add((qn, nk.asStated, Literal(q.stated)))
+    _add_quantities(g, s, f, codes)
     for c in f.commodities:
         g.add((s, nk.commodity, Literal(c.stated)))
         g.add((s, nk.goods, goods_iri(c.goods)))
@@ -271,6 +244,61 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary, page_of=None) -> None:
         g.add((s, nk.atTimeOf, fact_iri(f.at_time_of)))
     if f.after:
         g.add((s, nk.after, fact_iri(f.after)))
+    _add_causes_and_attributions(g, s, f, codes, page_of)
+    for eid, words in sorted(f.as_stated.items()):
+        m = URIRef(f"{s}/mention/{eid}")
+        g.add((s, nk.mention, m))
+        g.add((m, RDF.type, nk.Mention))
+        g.add((m, nk.refersTo, entity_iri(eid)))
+        g.add((m, nk.asStated, Literal(words)))
+    if f.claim:
+        g.add((s, nk.states, claim_iri(f.claim)))
+    if f.note:
+        g.add((s, nk.curatorNote, Literal(f.note)))
+    for i, span in enumerate(f.spans, 1):
+        # the first span keeps the IRI of v1 (.../evidence); further ones are numbered
+        _add_evidence(g, s, span, URIRef(f"{s}/evidence" + (f"/{i}" if i > 1 else "")), page_of)
+
+
+def _add_participants(g: Graph, s: URIRef, f: Fact) -> None:
+    """Parties, directed roles, involved entities, places and the agreement of a fact."""
+    for p in f.parties:
+        g.add((s, nk.party, entity_iri(p)))
+    # Directed roles are materialised as nk:party too, so queries need no inference.
+    for prop, p in ((nk.fromParty, f.from_party), (nk.toParty, f.to_party)):
+        if p:
+            g.add((s, prop, entity_iri(p)))
+            g.add((s, nk.party, entity_iri(p)))
+    for e in f.involves:
+        g.add((s, nk.involves, entity_iri(e)))
+    # via / bypassing are kinds of involvement: materialised as nk:involves too
+    for prop, ids in ((nk.via, f.via), (nk.bypasses, f.bypassing)):
+        for e in ids:
+            g.add((s, prop, entity_iri(e)))
+            g.add((s, nk.involves, entity_iri(e)))
+    for e in f.places:
+        g.add((s, nk.place, entity_iri(e)))
+    if f.agreement:
+        g.add((s, nk.agreement, entity_iri(f.agreement)))
+
+
+def _add_quantities(g: Graph, s: URIRef, f: Fact, codes) -> None:
+    """Each quantity as a node of its own: measure, value, unit, bound and the words."""
+    for i, q in enumerate(f.quantities, 1):
+        qn = URIRef(f"{s}/quantity/{i}")
+        unit = URIRef(codes["Unit"][q.unit])
+        g.add((s, nk.quantity, qn))
+        g.add((qn, RDF.type, nk.Quantity))
+        g.add((qn, nk.measure, URIRef(codes["Measure"][q.measure])))
+        g.add((qn, SCHEMA.value, Literal(_decimal_lexical(q.amount), datatype=XSD.decimal)))
+        g.add((qn, nk.unit, unit))
+        g.add((qn, nk.bound, URIRef(codes["Bound"][q.bound])))
+        if q.stated:
+            g.add((qn, nk.asStated, Literal(q.stated)))
+
+
+def _add_causes_and_attributions(g: Graph, s: URIRef, f: Fact, codes, page_of) -> None:
+    """Cause links and attributions, each qualified by a node that carries its evidence."""
     for i, cause in enumerate(f.causes, 1):
         link = URIRef(f"{s}/cause/{i}")
         g.add((s, nk.cause, fact_iri(cause.fact)))
@@ -288,19 +316,6 @@ def _add_fact(g: Graph, f: Fact, vocabulary: Vocabulary, page_of=None) -> None:
             g.add((s, nk.attributedTo, entity_iri(a.by)))
             g.add((node, nk.speaker, entity_iri(a.by)))
         _add_evidence(g, node, a.span, URIRef(f"{node}/evidence"), page_of)
-    for eid, words in sorted(f.as_stated.items()):
-        m = URIRef(f"{s}/mention/{eid}")
-        g.add((s, nk.mention, m))
-        g.add((m, RDF.type, nk.Mention))
-        g.add((m, nk.refersTo, entity_iri(eid)))
-        g.add((m, nk.asStated, Literal(words)))
-    if f.claim:
-        g.add((s, nk.states, claim_iri(f.claim)))
-    if f.note:
-        g.add((s, nk.curatorNote, Literal(f.note)))
-    for i, span in enumerate(f.spans, 1):
-        # the first span keeps the IRI of v1 (.../evidence); further ones are numbered
-        _add_evidence(g, s, span, URIRef(f"{s}/evidence" + (f"/{i}" if i > 1 else "")), page_of)
 
 
 def _add_coded(g: Graph, s: URIRef, f: Fact, codes) -> None:

@@ -1,0 +1,109 @@
+"""Which party of a directed draft is the source and which the target: the prepositions
+before the parties ("from", "to"), the direction verbs of the cues ("exported to", "received
+from"), and the patterns of embassies, allies and the subject of an event."""
+
+from __future__ import annotations
+
+import re
+
+from .cues import Cues
+from .mentions import Mention
+
+
+def draft_direction(draft, agents: list[Mention], cues: Cues, text: str, sentence) -> tuple[str, str] | None:
+    """From and to parties, from the prepositions before them and the direction cues."""
+    source, target = None, None
+    for a in agents:
+        before = text[max(0, a.start - 12) : a.start]
+        for group in ("SourceMarker", "TargetMarker"):
+            hits = cues.groups[group].find(before)
+            if hits and re.fullmatch(r"\s*(?:the\s+)?", before[hits[-1][1] :]):
+                if group == "SourceMarker" and source is None:
+                    source = a
+                elif group == "TargetMarker" and target is None:
+                    target = a
+    verb = None
+    for lo, hi in ((draft.start, draft.end), sentence):  # a cue in the quote, else in its sentence
+        for group in ("ForwardCue", "BackwardCue"):
+            for hit in cues.groups[group].find(text, lo, hi):
+                if verb is None or hit[0] < verb[0]:
+                    verb = (hit[0], hit[1], group, hit[3])
+        if verb:
+            break
+    if verb:
+        before = [a for a in agents if a.end <= verb[0] and a is not target and a is not source]
+        after = [a for a in agents if a.start >= verb[1] and a is not source and a is not target]
+        first = before[-1] if before else None
+        second = after[0] if after else None
+        if verb[2] == "ForwardCue":
+            source = source or first or (second if target and second is not target else None)
+            target = target or (second if second is not source else None)
+            if source is None and len(after) > 1 and after[0] is target:  # "visiting Pyongyang, a Cuban delegation"
+                source = after[1]
+        else:
+            target = target or first
+            source = source or second
+        draft.cues.append(f"direction: {verb[3]!r}")
+    if draft.kind == "Embassy":
+        source, target = _embassy_sides(agents, text, source, target, draft.kind_at)
+    if draft.kind == "Partnership" and verb is None:
+        source, target = _ally_sides(agents, text, source, target)
+    if verb is None and source is None and target is None and draft.kind in SUBJECT_KINDS:
+        source, target = _subject_sides(agents, draft.kind_at)
+        if source:
+            draft.cues.append(f"direction: {source.entity} is the subject before the event word")
+    borrowed = [a for a in agents if a.start < 0 and a is not source and a is not target]
+    if (source is None) != (target is None) and len(borrowed) == 1:
+        source, target = (source, borrowed[0]) if source else (borrowed[0], target)
+        draft.cues.append(f"{borrowed[0].entity} from the preceding sentence takes the other side")
+    if source and target and source.entity != target.entity:
+        return source.entity, target.entity
+    return None
+
+
+# kinds whose subject acts on the other party: "North Korea built a reactor in Syria",
+# "North Korean officials traveled to the site", "Malaysia expelled the diplomats"
+SUBJECT_KINDS = frozenset({"Project", "Visit", "MilitarySupport", "Aid", "Labour", "Policy", "Change", "Investment"})
+
+
+def _subject_sides(agents: list[Mention], cue_at: int):
+    """The party named first, before the event word, is the source; the next other party the
+    destination. None when no party comes before the event word."""
+    named = sorted((a for a in agents if a.start >= 0), key=lambda a: a.start)
+    if not named or named[0].start > cue_at:
+        return None, None
+    other = next((a for a in named[1:] + [a for a in agents if a.start < 0] if a.entity != named[0].entity), None)
+    return (named[0], other) if other else (None, None)
+
+
+EMBASSY_HOST = re.compile(r"\bin\s+(?:the\s+)?(?:(?:capital|city)(?:\s+city)?(?:\s+of)?,?\s+)?$")
+EMBASSY_AFTER = re.compile(r"(?:[’']s)?\s+(?:[Ee]mbassy|[Ee]mbassies|[Cc]onsulate)")
+
+
+def _embassy_sides(agents: list[Mention], text: str, source, target, cue_at: int):
+    """The state that keeps an embassy, and the one it is in: "an embassy in Havana", "in the
+    capital of Malabo" (host); "a North Korean embassy", "Cuba's embassy" (keeper)."""
+    hosts = [a for a in agents if a.start >= 0 and EMBASSY_HOST.search(text[max(0, a.start - 30) : a.start])]
+    hosts = [a for a in hosts if a.start > cue_at] or hosts  # the place after "embassy" is where it is
+    keepers = [a for a in agents if a.end >= 0 and EMBASSY_AFTER.match(text, a.end) and a not in hosts]
+    if hosts:
+        target = hosts[0]
+    if keepers:
+        source = keepers[0]
+    if (hosts or keepers) and source is not None and target is not None and source.entity == target.entity:
+        source = None
+    if hosts and source is None:
+        source = next((a for a in agents if a.entity != target.entity), None)
+    if keepers and target is None:
+        target = next((a for a in agents if a.entity != source.entity), None)
+    return source, target
+
+
+def _ally_sides(agents: list[Mention], text: str, source, target):
+    """The state whose ally it is (named with 's) is the destination, the ally the source:
+    "Cuba has been one of North Korea's most consistent allies"."""
+    owners = [a for a in agents if a.end >= 0 and re.match(r"[’']s\b", text[a.end : a.end + 3])]
+    others = [a for a in agents if a not in owners and (not owners or a.entity != owners[0].entity)]
+    if owners and others and others[0].start < owners[0].start:
+        return others[0], owners[0]
+    return source, target
