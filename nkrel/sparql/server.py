@@ -277,11 +277,31 @@ class _Guard(http.server.BaseHTTPRequestHandler):
     def _handle(self, body: bytes) -> None:
         self.connection.settimeout(WRITE_TIMEOUT)  # the request is read; from here on, the answer
         try:
+            if self._answer_own_page():
+                return
             method, path, body, content_type = self._request_to_forward(body)
             self._forward(method, path, body, content_type, time.monotonic())
         except _Refusal as refusal:
             retry = [("Retry-After", "1")] if refusal.status == 503 else []
             self._refuse(refusal.status, str(refusal), retry)
+
+    def _answer_own_page(self) -> bool:
+        """Answer a GET of one of nkrel's own pages (after the Host check); False otherwise."""
+        own = self.server.pages.get(self.path.partition("?")[0]) if self.command in ("GET", "HEAD") else None
+        if own is None:
+            return False
+        if not host_allowed(self.headers.get("Host"), self.server.public_port, self.server.allowed_names):
+            raise _Refusal(403, "this Host is not allowed (nkrel serve --allow-host NAME to allow a name)")
+        content_type, body, headers = own
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in headers:
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return True
 
     def _request_to_forward(self, body: bytes):
         """What to send to the Oxigraph server, or a _Refusal."""
@@ -458,7 +478,20 @@ def _guard(bind: str, port: int, timeout: float, allowed: frozenset[str], max_bo
     server.max_body = max_body
     server.max_answer = MAX_ANSWER
     server.read_timeout = READ_TIMEOUT
+    server.pages = _own_pages()
     return server
+
+
+def _own_pages() -> dict[str, tuple[str, bytes, list[tuple[str, str]]]]:
+    """What the guard answers itself instead of Oxigraph: nkrel's query page (serve_page.py)
+    and the prefixes it completes; by path, with content type and headers."""
+    from .serve_page import PAGE_PATHS, PREFIXES_PATH, page, prefixes_json
+
+    body, csp = page()
+    nosniff = ("X-Content-Type-Options", "nosniff")
+    pages = dict.fromkeys(PAGE_PATHS, ("text/html; charset=utf-8", body, [("Content-Security-Policy", csp), nosniff]))
+    pages[PREFIXES_PATH] = ("application/json", prefixes_json(), [nosniff])
+    return pages
 
 
 def _load(exe: Path, quads, tmp: Path) -> tuple[Path, int, int]:
