@@ -298,3 +298,28 @@ def test_the_readmes_sample_output_is_what_the_command_prints():
         quote = readme_row.pop("quote")
         assert quote and row.pop("quote").startswith(quote.rstrip("…"))
         assert readme_row == row
+
+
+SPARQL_BLOCKS = [
+    (path.name, i, block)
+    for path in sorted((REPO / "docs").glob("*.md"))
+    for i, block in enumerate(re.findall(r"```sparql\n(.*?)```", path.read_text(encoding="utf-8"), re.S))
+]
+
+
+@pytest.mark.parametrize("doc, index, block", SPARQL_BLOCKS, ids=[f"{d}-{i}" for d, i, _ in SPARQL_BLOCKS])
+def test_every_sparql_example_in_the_docs_answers(doc, index, block):
+    """A query the docs show runs and gives rows (exit 0): an example that silently gives
+    none (a gYear compared with a number) teaches the trap it should warn of."""
+    result = nkrel("query", block, "--format", "csv")
+    assert result.returncode == 0, f"{doc} example {index}: {result.stderr}"
+    assert len(result.stdout.splitlines()) > 1
+
+
+def test_the_docs_count_of_facts_in_2011_is_the_graphs():
+    block = next(b for d, _, b in SPARQL_BLOCKS if d == "queries.md" and "2011" in b)
+    stated = re.search(r"This finds every\s+fact whose time holds 2011 \((\d+) in the shipped graph\)",
+                       (REPO / "docs" / "queries.md").read_text(encoding="utf-8"))  # fmt: skip
+    assert stated, "docs/queries.md no longer says how many facts the 2011 example finds"
+    result = nkrel("query", block, "--format", "csv")
+    assert len(result.stdout.splitlines()) - 1 == int(stated.group(1))
