@@ -280,59 +280,56 @@ def _fact_columns(facts: dict, fact_ids: list[str], rows: _Rows, texts: dict, gr
     sparse = {name: [] for name in SPARSE_FACT_COLUMNS}
     for i, fid in enumerate(fact_ids):
         f = facts[fid]
-        for name, value in _dense_fields(fid, f, rows, texts).items():
-            cols[name].append(value)
-        for name, value in _sparse_fields(i, fid, f, rows, graph_pairs).items():
-            sparse[name].append(value)
+        _add_dense_fields(cols, fid, f, rows, texts)
+        _add_sparse_fields(sparse, i, fid, f, rows, graph_pairs)
     return {**cols, **{k: _sparse(v) for k, v in sparse.items()}}
 
 
-def _dense_fields(fid: str, f: dict, rows: _Rows, texts: dict) -> dict:
+def _add_dense_fields(cols: dict, fid: str, f: dict, rows: _Rows, texts: dict) -> None:
     relation = f.get("relation") if f.get("relation") in RELATION_STYLE else "other"
     first, last = f.get("first_year"), f.get("last_year")
-    return {
-        "id": fid,
-        "label": str(f.get("label") or fid),
-        "kind": rows.fact_kinds.add(str(f.get("kind_label") or f.get("kind") or "fact")),
-        "relation": rows.relations.index(relation),
-        "modality": rows.modalities.add(str(f.get("modality") or "")),
-        "first": first if isinstance(first, int) else None,
-        "last": last if isinstance(last, int) else None,
-        "time": str(f.get("time") or ""),
-        "parties": rows.refs(f.get("parties")),
-        "evidence": [_span(e, rows.docs, texts) for e in _spans_of(f)],
-    }
+    cols["id"].append(fid)
+    cols["label"].append(str(f.get("label") or fid))
+    cols["kind"].append(rows.fact_kinds.add(str(f.get("kind_label") or f.get("kind") or "fact")))
+    cols["relation"].append(rows.relations.index(relation))
+    cols["modality"].append(rows.modalities.add(str(f.get("modality") or "")))
+    cols["first"].append(first if isinstance(first, int) else None)
+    cols["last"].append(last if isinstance(last, int) else None)
+    cols["time"].append(str(f.get("time") or ""))
+    cols["parties"].append(rows.refs(f.get("parties")))
+    cols["evidence"].append([_span(e, rows.docs, texts) for e in _spans_of(f)])
 
 
-def _sparse_fields(i: int, fid: str, f: dict, rows: _Rows, graph_pairs: dict) -> dict:
+def _add_sparse_fields(sparse: dict, i: int, fid: str, f: dict, rows: _Rows, graph_pairs: dict) -> None:
     pages = [e.get("page") for e in _spans_of(f)]
-    claim = None
+    sparse["pages"].append(pages if any(p is not None for p in pages) else None)
+    sparse["quantities"].append([str(q) for q in f.get("quantities") or []])
+    sparse["values"].append([[v, rows.units.add(u), rows.measures.add(m)] for v, u, m in f.get("values") or []])
+    sparse["goods"].append([str(c) for c in f.get("commodities") or []])
+    sparse["from"].append(rows.ref(f.get("from")))
+    sparse["to"].append(rows.ref(f.get("to")))
+    sparse["involves"].append(rows.refs(f.get("involves")))
+    sparse["places"].append(rows.refs(f.get("places")))
+    sparse["agreement"].append(rows.ref(f.get("agreement")))
+    sparse["words"].append([[rows.node_index[e], w] for e, w in f.get("mentions") or [] if e in rows.node_index])
+    sparse["note"].append(f.get("note"))
+    sparse["anomalies"].append([rows.anomalies.add(str(a)) for a in f.get("anomalies") or []])
     if f.get("claim"):
-        claim = rows.claims.add(f["claim"])
-        rows.claim_facts.setdefault(claim, []).append(i)
-    edges = None
+        c = rows.claims.add(f["claim"])
+        rows.claim_facts.setdefault(c, []).append(i)
+        sparse["claim"].append(c)
+    else:
+        sparse["claim"].append(None)
+    sparse["causes"].append([[rows.fact_index.get(c), str(label)] for c, label in f.get("causes") or []])
+    sparse["attributed"].append([str(a) for a in f.get("attributed_to") or []])
+    sparse["direction"].append(f.get("direction"))
     actual = graph_pairs.get(fid, set())
     if actual != set(_pairs(f)):  # edges the participants do not explain: carry them as given
-        edges = [[rows.node_index[a], rows.node_index[b], rows.roles.add(r)] for a, b, r in sorted(actual)]
-    return {
-        "pages": pages if any(p is not None for p in pages) else None,
-        "quantities": [str(q) for q in f.get("quantities") or []],
-        "values": [[v, rows.units.add(u), rows.measures.add(m)] for v, u, m in f.get("values") or []],
-        "goods": [str(c) for c in f.get("commodities") or []],
-        "from": rows.ref(f.get("from")),
-        "to": rows.ref(f.get("to")),
-        "involves": rows.refs(f.get("involves")),
-        "places": rows.refs(f.get("places")),
-        "agreement": rows.ref(f.get("agreement")),
-        "words": [[rows.node_index[e], w] for e, w in f.get("mentions") or [] if e in rows.node_index],
-        "note": f.get("note"),
-        "anomalies": [rows.anomalies.add(str(a)) for a in f.get("anomalies") or []],
-        "claim": claim,
-        "causes": [[rows.fact_index.get(c), str(label)] for c, label in f.get("causes") or []],
-        "attributed": [str(a) for a in f.get("attributed_to") or []],
-        "direction": f.get("direction"),
-        "edges": edges,
-    }
+        sparse["edges"].append(
+            [[rows.node_index[a], rows.node_index[b], rows.roles.add(r)] for a, b, r in sorted(actual)]
+        )
+    else:
+        sparse["edges"].append(None)
 
 
 def _focus(node_ids: list[str], facts: dict, fact_ids: list[str], rows: _Rows, nodes: dict) -> int | None:
