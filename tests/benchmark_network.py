@@ -74,7 +74,8 @@ def measure(browser, path: Path, interact: bool) -> dict:
 
 def write_page(graph, path: Path) -> dict:
     """Render the page; its size, the time it took, and how big each part of the data is."""
-    from nkrel.output.network import _json_for_script, page_data, render_network_html, split_page_data
+    from nkrel.output.network import page_data, render_network_html, split_page_data
+    from nkrel.output.network.page import _json_for_script
 
     t = time.perf_counter()
     html = render_network_html(graph)

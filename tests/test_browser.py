@@ -162,7 +162,7 @@ def test_one_edge_per_pair_and_relation_kind(small_page, small):
 
 
 def test_the_page_derives_the_same_edges_as_the_projection(browser, small, tmp_path_factory, built_dir):
-    """app.js's factPairs and network.py's _pairs give every fact the same edges."""
+    """factPairs (nkrel/web/state.js) and _pairs (nkrel/output/network/projection.py) give every fact the same edges."""
     hostile = network_graph(build_graph(hostile_corpus(tmp_path_factory.mktemp("pairs") / "corpus")).dataset)
     pages = [(small[0], small[1]), (hostile, write_page(hostile, tmp_path_factory.mktemp("pairs") / "h.html"))]
     built = network_graph(build_graph().dataset)

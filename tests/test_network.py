@@ -3,6 +3,7 @@ page's data and escaping, the exports for Gephi, and `nkrel viz` / `nkrel build`
 
 from __future__ import annotations
 
+import ast
 import base64
 import gzip
 import hashlib
@@ -15,6 +16,7 @@ import networkx as nx
 import pytest
 
 from nkrel.output.network import (
+    APP_SCRIPTS,
     COMPRESS_ABOVE,
     export_graph,
     network_graph,
@@ -374,6 +376,35 @@ def test_the_vendored_chart_library_is_recorded(small):
     assert d3.startswith(b"// https://d3js.org v7.9.2 ") and "7.9.2" in vendor and "ISC" in vendor
     assert "Copyright 2010-2026 Mike Bostock" in (web / "d3.LICENSE").read_text(encoding="utf-8")
     assert d3.decode("utf-8").strip() in render_network_html(small[2])
+
+
+def test_the_pages_script_is_the_listed_files_in_order(small):
+    """The page's own script is nkrel/web's script files joined in the order of APP_SCRIPTS
+    (a blank line between them), and every script file there but the vendored D3 is listed
+    exactly once: a view's file cannot be left out of the page, nor listed twice."""
+    web = REPO / "nkrel" / "web"
+    on_disk = sorted(p.name for p in web.glob("*.js") if p.name != "d3.min.js")
+    assert sorted(APP_SCRIPTS) == on_disk and len(set(APP_SCRIPTS)) == len(APP_SCRIPTS)
+    texts = [(web / name).read_text(encoding="utf-8") for name in APP_SCRIPTS]
+    own = Page(render_network_html(small[2])).scripts[-1][1]
+    assert own == "\n" + "\n".join(texts).strip() + "\n"
+    for name, text in zip(APP_SCRIPTS, texts, strict=True):
+        assert text.lstrip().startswith(("//", "/*")), f"{name}: say in a comment on its first line what it holds"
+        assert text.count("\n") <= 600, f"{name}: {text.count(chr(10))} lines, more than 600"
+
+
+def test_the_network_modules_stay_small():
+    """The network view's Python modules: none over 700 lines, no function over 80."""
+    folder = REPO / "nkrel" / "output" / "network"
+    modules = sorted(folder.glob("*.py"))
+    assert {p.name for p in modules} >= {"projection.py", "page.py"}
+    for path in modules:
+        source = path.read_text(encoding="utf-8")
+        assert source.count("\n") <= 700, f"{path.name}: {source.count(chr(10))} lines"
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                assert length <= 80, f"{path.name}:{node.lineno} {node.name} is {length} lines long"
 
 
 def test_embedded_data_matches_the_graph(small):
