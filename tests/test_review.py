@@ -183,7 +183,7 @@ def test_an_edit_that_changes_the_id_takes_the_draft_out_for_good(drafted, tmp_p
 def test_a_review_cut_at_any_write_of_an_id_changing_edit_accepts_it_once(drafted, monkeypatch, cut_at):
     """The review killed at its first, second or third file write while accepting an
     edit that renames the draft: the next review leaves exactly one fact for the draft."""
-    from nkrel.ingest import review as review_module
+    from nkrel.draft import review as review_module
 
     writes, real = [], review_module.atomic_write
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from nkrel import workspace
-from nkrel.model import vocabulary
+from nkrel.core import vocabulary
 from nkrel.pipeline import build_and_publish
 
 
