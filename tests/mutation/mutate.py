@@ -94,7 +94,7 @@ def check_reach() -> None:
 
 def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
     cfg, db = HERE / f"{name}.toml", SESSIONS / f"{name}.sqlite"
-    module = REPO / config(name)["module-path"]
+    module = REPO / config(name)["module-path"]  # a file, or a package's folder (load)
     SESSIONS.mkdir(exist_ok=True)
     if fresh or not db.exists():
         db.unlink(missing_ok=True)
@@ -114,7 +114,7 @@ def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
     timeout = max(60.0, 3 * took)
     print(f"[{name}] baseline passed in {took:.0f} s; a mutant is stopped after {timeout:.0f} s", flush=True)
 
-    original = module.read_bytes()
+    original = sources(module)
     # its own process group: stopping it stops the test run it started too (run_tests.py
     # then kills the tests' group)
     proc = subprocess.Popen([*tool("cosmic-ray"), "exec", str(cfg), str(db)], cwd=REPO, env=environment(timeout),
@@ -132,13 +132,27 @@ def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
     except KeyboardInterrupt:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait()
-        module.write_bytes(original)  # never leave a mutant in the source
+        restore(original)  # never leave a mutant in the source
         sys.exit(f"mutate: stopped; {module.relative_to(REPO)} restored")
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if module.read_bytes() != original:
-            module.write_bytes(original)
-            print(f"mutate: {module.relative_to(REPO)} restored", file=sys.stderr)
+        for path in restore(original):
+            print(f"mutate: {path.relative_to(REPO)} restored", file=sys.stderr)
+
+
+def sources(module: Path) -> dict[Path, bytes]:
+    """The bytes of each file a session mutates: the module, or every .py file of a
+    package's folder (cosmic-ray's module-path may name either)."""
+    files = sorted(module.rglob("*.py")) if module.is_dir() else [module]
+    return {path: path.read_bytes() for path in files}
+
+
+def restore(original: dict[Path, bytes]) -> list[Path]:
+    """Write back each file a mutant changed; the files restored."""
+    changed = [path for path, data in original.items() if path.read_bytes() != data]
+    for path in changed:
+        path.write_bytes(original[path])
+    return changed
 
 
 def sample(name: str, db: Path) -> None:
