@@ -213,7 +213,7 @@ class TestWrite:
 
 
 class TestLoad:
-    """Mutants of nkrel/ingest/load.py (those of the sample that survived)."""
+    """Mutants of the loader (nkrel/ingest/load.py before it was divided; those of the sample that survived)."""
 
     # _read_fact: `from_party or to_party` as `and` (aid given by a State to no one
     # named, or received from no one named, refused as a fact with no participant).

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core.corpus import Problem
-from ..ingest.load import _read_fact, _Reader, ruble_of  # no public one-record check in load.py yet
+from ..ingest.load import _read_fact, _Reader, ruble_of  # no public one-record check in the loader yet
 from .drafter import Draft, DraftEntity, DraftSet
 
 DRAFT_KEYS = ("status", "cues")  # what a draft has beyond a fact record

@@ -159,7 +159,7 @@ def _check_fields(doc_id: str, title: str | None, publisher: str | None) -> None
 
 
 def _check_text(name: str, text: str) -> None:
-    """The corpus reader's own rules for a text (see extract.plain and load.py)."""
+    """The corpus reader's own rules for a text (see extract.plain and the loader, ingest/load/)."""
     if not text.strip():
         raise CurateError(f"{name} is empty" + ("" if name.endswith(".txt") else " (no text found in it)"))
     where = control_character(text)
