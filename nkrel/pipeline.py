@@ -37,6 +37,7 @@ class Built:
     anomalies: list  # nkrel.anomalies.Anomaly, sorted
     timings: dict[str, float] = field(default_factory=dict)
     reused: int = 0  # documents whose graph and report came from the cache
+    published: bool = True  # False: build_and_publish found the same build already published
 
 
 class ShapeError(Exception):
@@ -215,20 +216,23 @@ def _one_document(doc_id: str):
 
 
 def _code_hash() -> str:
-    """nkrel's version and the code that makes a document's graph and report."""
+    """nkrel's version and the code that makes a document's graph and report: the modules
+    of the functions and classes the per-document stage calls (found through them, so that
+    a module moved elsewhere is still hashed), this module, and the fact records' module
+    (Document.page_of, the records' repr that the key hashes)."""
+    import sys
+
     from .core import __version__
+    from .core.corpus import Fact
+    from .core.vocabulary import Vocabulary
+    from .model.build import build_document
+    from .model.quads import TripleSink
+    from .model.validate import document_report
 
     h = hashlib.sha256(__version__.encode())
-    here = Path(__file__).parent
-    for rel in (
-        "pipeline.py",
-        "model/build.py",
-        "model/quads.py",
-        "model/validate.py",
-        "core/vocabulary.py",
-        "core/corpus.py",
-    ):
-        h.update((here / rel).read_bytes())
+    modules = {__name__} | {x.__module__ for x in (Fact, build_document, TripleSink, document_report, Vocabulary)}
+    for name in sorted(modules):
+        h.update(name.encode() + b"\0" + Path(sys.modules[name].__file__).read_bytes())
     return h.hexdigest()
 
 
@@ -241,10 +245,13 @@ def _base_key(check_shapes: bool) -> str:
 
 def _document_key(base: str, doc, facts) -> str:
     """Hash of what a document's graph depends on: nkrel's code, the ontology and shapes
-    (in base), the document and its fact records. Its report depends on the entities it
-    names too: the cache entry records their digest and is checked against it."""
+    (in base), the document (its text itself, not only the sha256 it was checked against)
+    and its fact records. Its report depends on the entities it names too: the cache entry
+    records their digest and is checked against it (so an entity no document names, or a
+    new document's entities, leave every other entry valid)."""
     h = hashlib.sha256(base.encode())
     h.update(repr((doc.id, doc.file_name, doc.title, doc.publisher, doc.sha256, len(doc.text), doc.source)).encode())
+    h.update(hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).digest())
     for f in facts:
         h.update(repr(f).encode())
     return h.hexdigest()
@@ -398,8 +405,11 @@ def build_and_publish(
     corpus_dir: Path, out_dir: Path, allow_uncovered: bool = False, cache_dir=None, clean: bool = False
 ) -> Built:
     """Build from a corpus and publish every file into out_dir as one atomic step.
-    cache_dir: where the per-document results are kept between builds (see build_graph);
-    clean: ignore them and build every document anew."""
+    cache_dir: where the per-document results are kept between builds (see build_graph),
+    and where the last published build's inputs are recorded: when out_dir holds that build,
+    intact, and nothing it was made from changed, nothing is written again (the build is
+    still made and checked, and refused as it would be). clean: ignore the cache, build
+    every document anew and publish."""
     import shutil
 
     from .ingest.coverage import require_coverage
@@ -410,22 +420,158 @@ def build_and_publish(
     record = build_record(corpus_dir)  # before reading: a change during the build makes it stale, not fresh
     built = build_graph(corpus_dir, cache_dir=cache_dir, clean=clean)
     if not allow_uncovered:
-        require_coverage(built.corpus)
+        with _timed(built.timings, "coverage"):
+            require_coverage(built.corpus)
+    out_dir = Path(out_dir)
+    inputs = _output_inputs(record) if cache_dir else None
+    last = _last_published(Path(cache_dir), out_dir) if cache_dir and not clean else None
+    if last and last["inputs"] == inputs:
+        built.published = False
+        return built
     files = graph_file_chunks(built)
     # the on-disk store that query, stats and anomalies open read-only (no re-parsing); made
     # beside the output folder, so that publishing moves it in with the files in one step
-    out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     for leftover in out_dir.parent.glob(f".{out_dir.name}.store-*"):  # left by a build that was killed
         if not _alive(leftover.name.rpartition(".store-")[2].split("-")[0]):
             shutil.rmtree(leftover, ignore_errors=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.store-{os.getpid()}-", dir=out_dir.parent))
     try:
-        write_store(built, scratch / STORE_DIR)
-        publish(files, out_dir, record, extra_dirs={STORE_DIR: scratch / STORE_DIR})
+        with _timed(built.timings, "store"):
+            graphs = _graph_digests(built.dataset)
+            if not (last and _store_from_previous(built, out_dir, last, graphs, scratch / STORE_DIR)):
+                write_store(built, scratch / STORE_DIR)
+        with _timed(built.timings, "publish (with the writers)"):
+            publish(files, out_dir, record, extra_dirs={STORE_DIR: scratch / STORE_DIR})
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    if inputs:
+        _remember_published(Path(cache_dir), out_dir, inputs, graphs)
     return built
+
+
+# ---- a rebuild that changes nothing publishes nothing ------------------------------------
+
+LAST_BUILD = "last-build.json"  # in the cache folder: the inputs of the build last published
+
+
+def _output_inputs(record: dict) -> str:
+    """Hash of everything the published files are made from: the build record (the corpus'
+    files, the ontology's, nkrel's version), every file of nkrel's package (code, queries,
+    rules, web assets; not its example corpus and build) and the versions of the libraries
+    that parse and write. The build is deterministic: equal inputs, equal files."""
+    from importlib import metadata
+
+    h = hashlib.sha256(json.dumps(record, sort_keys=True).encode())
+    here = Path(__file__).parent
+    for path in sorted(here.rglob("*")):
+        rel = path.relative_to(here)
+        if path.is_file() and rel.parts[0] not in ("corpus", "graph") and "__pycache__" not in rel.parts:
+            h.update(str(rel).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    for lib in ("rdflib", "pyoxigraph", "pyshacl", "PyYAML"):
+        try:
+            h.update(f"{lib} {metadata.version(lib)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{lib} none\0".encode())
+    return h.hexdigest()
+
+
+def _last_published(cache_dir: Path, out_dir: Path) -> dict | None:
+    """What the cache folder recorded (signed) of the build this user's nkrel last published
+    into out_dir: its inputs and the digest of each graph. None unless out_dir holds that
+    very build, intact and sealed."""
+    from .core.trust import TrustError, verify
+    from .output import seal
+
+    try:
+        head, payload = (cache_dir / LAST_BUILD).read_bytes().split(b"\n", 1)
+        if not verify("last-build", payload, head.decode("ascii")):
+            return None
+        last = json.loads(payload)
+        if last["out"] != str(out_dir.resolve()) or last["manifest"] != _manifest_digest(out_dir):
+            return None
+        if not (isinstance(last["inputs"], str) and isinstance(last["graphs"], dict)):
+            return None
+    except (OSError, ValueError, UnicodeDecodeError, TrustError, KeyError, TypeError):
+        return None
+    try:
+        return last if seal.check(out_dir) else None  # every published file and the store as written
+    except seal.Damaged:
+        return None  # rebuilt and published anew
+
+
+def _manifest_digest(out_dir: Path) -> str:
+    from .output.publish import MANIFEST
+
+    return hashlib.sha256((out_dir / MANIFEST).read_bytes()).hexdigest()
+
+
+def _remember_published(cache_dir: Path, out_dir: Path, inputs: str, graphs: dict[str, str]) -> None:
+    from .core.trust import TrustError, sign
+
+    record = {"inputs": inputs, "out": str(out_dir.resolve()), "manifest": _manifest_digest(out_dir), "graphs": graphs}
+    payload = json.dumps(record, sort_keys=True).encode()
+    try:
+        head = sign("last-build", payload).encode("ascii")
+    except TrustError:
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{os.getpid()}.", suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(head + b"\n" + payload)
+    os.replace(tmp, cache_dir / LAST_BUILD)
+
+
+# ---- the store: the published one, with the graphs that changed replaced ---------------------
+
+
+def _graph_digests(ds) -> dict[str, str]:
+    """sha256 of each graph's N-Triples lines (sorted, as the store receives them); marked
+    "_:" when the graph holds a blank node (a load in parts would split one blank node in two)."""
+    out = {}
+    for name in ds.names():
+        triples = ds.graph_triples(name)
+        blank = any(t[0][0] == "_" or t[2][0] == "_" for t in triples)
+        out[name] = ("_:" if blank else "") + hashlib.sha256(
+            "".join(f"{s} {p} {o}\n" for s, p, o in triples).encode()
+        ).hexdigest()
+    return out
+
+
+def _store_from_previous(built: Built, out_dir: Path, last: dict, graphs: dict[str, str], folder: Path) -> bool:
+    """Write the store at `folder` as a copy of the published one (recorded in `last`, checked
+    by _last_published) in which the graphs whose digest changed are replaced and the graphs
+    gone are removed: the quads of a store bulk-loaded anew, without loading them all.
+    False (and nothing left at folder) when the published build changed meanwhile."""
+    import shutil
+
+    import pyoxigraph as ox
+
+    from .sparql.query import STORE_DIR
+
+    if "" in graphs or "" in last["graphs"]:
+        return False  # the default graph has no name to remove it by
+    if any(d.startswith("_:") for d in [*graphs.values(), *last["graphs"].values()]):
+        return False
+    shutil.copytree(out_dir / STORE_DIR, folder)
+    try:
+        if _manifest_digest(out_dir) != last["manifest"]:
+            raise OSError("another build was published while the store was copied")
+        store = ox.Store(str(folder))
+        for name, digest in last["graphs"].items():
+            if graphs.get(name) != digest:
+                store.remove_graph(ox.NamedNode(name))
+        changed = [name for name, digest in graphs.items() if last["graphs"].get(name) != digest]
+        ds = built.dataset
+        lines = "".join(f"{s} {p} {o} <{name}> .\n" for name in changed for s, p, o in ds.graph_triples(name))
+        store.bulk_load(lines.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        store.optimize()
+        store.flush()
+        del store
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    return True
 
 
 __all__ = [

@@ -424,41 +424,97 @@ def _ratio(a, b) -> str:
     return "–" if not a or not b else f"{b / a:.1f}x"
 
 
-def incremental(work: Path, n: int, variant: str, timeout: float) -> None:
-    """Build n copies with a cache, add one document, rebuild: the second build reuses the
-    3n unchanged documents. Its files must equal those of a build without the cache."""
-    corpus, cache = work / f"incremental-{variant}-{n}", work / f"cache-{variant}-{n}"
-    shutil.rmtree(cache, ignore_errors=True)
+def child_publish(corpus: Path, out: Path, cache: Path | None, clean: bool) -> dict:
+    """What `nkrel build` runs in a workspace (build_and_publish with its cache); return the numbers."""
+    start = time.perf_counter()
+    from nkrel.pipeline import build_and_publish
+
+    built = build_and_publish(corpus, out, cache_dir=cache, clean=clean)
+    return {
+        "documents": len(built.corpus.documents),
+        "reused": built.reused,
+        "stages": built.timings,
+        "total": time.perf_counter() - start,
+    }
+
+
+INCREMENTAL_FILES = ("nkrel.ttl", "nkrel.trig", "nkrel.nq", "nkrel.jsonld", "network.html", "ontology.html")
+
+
+def _edit_one_fact(corpus: Path) -> None:
+    """Change one fact of one document (a label), as a curator's correction would."""
+    path = sorted((corpus / "facts").glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    i = text.index("label: ") + len("label: ")
+    path.write_text(text[:i] + "Revised " + text[i:], encoding="utf-8")
+
+
+def incremental(work: Path, n: int, variant: str, timeout: float, runs: int = 1, clean_each: bool = True) -> None:
+    """Time `nkrel build` (build_and_publish with the workspace cache) at n copies: the build
+    that fills the cache, then rebuilds after nothing changed, one document added, one fact
+    changed, the document removed again; each against a --clean build of the same corpus
+    in the same run, whose files must be byte-identical (clean_each False: one --clean build,
+    after the first change, to spare the minutes of the others). Medians of `runs` rebuilds."""
+    corpus, cache, out = work / f"incremental-{variant}-{n}", work / f"cache-{variant}-{n}", work / "inc-out"
+    for folder in (cache, out, work / "inc-clean"):
+        shutil.rmtree(folder, ignore_errors=True)
     generate_corpus(corpus, n, variant)
     print(f"[incremental {n}x] filling the cache...", file=sys.stderr)
-    first, first_wall, _, err = run_child(["--child-build", str(corpus), str(work / "inc-a"), "--cache", str(cache)],
-                                          timeout)  # fmt: skip
+    first, first_wall, _, err = run_child(["--child-publish", str(corpus), str(out), "--cache", str(cache)], timeout)
     if first is None:
         print(f"incremental build failed: {err}", file=sys.stderr)
         return
-    generate_corpus(corpus, n, variant, extra=1)
-    results, cpu = {}, {}
-    for name, extra in (("cached", ["--cache", str(cache)]), ("clean", [])):
-        results[name] = run_child(["--child-build", str(corpus), str(work / f"inc-{name}"), *extra], timeout)
-        cpu[name] = CPU_SECONDS[-1]
-    (cached, cached_wall, cached_peak, err), (clean, clean_wall, _, _) = results["cached"], results["clean"]
-    if cached is None or clean is None:
-        print(f"incremental rebuild failed: {err}", file=sys.stderr)
-        return
-    same = all(
-        (work / "inc-cached" / f).read_bytes() == (work / "inc-clean" / f).read_bytes()
-        for f in ("nkrel.ttl", "nkrel.trig", "nkrel.nq", "nkrel.jsonld", "network.html")
-    )
-    stages = ", ".join(f"{k} {_fmt_s(v)}" for k, v in cached["stages"].items())
+    # the corpus each change leaves, in order: a repeated rebuild of a change first goes back to
+    # the state before it (rebuilt, untimed), so that every timed run makes the change anew
+    states = [
+        ("nothing changed", lambda: generate_corpus(corpus, n, variant)),  # the same bytes again
+        ("one document added", lambda: generate_corpus(corpus, n, variant, extra=1)),
+        ("one fact changed", lambda: (generate_corpus(corpus, n, variant, extra=1), _edit_one_fact(corpus))),
+        ("one document removed (the fact restored)", lambda: generate_corpus(corpus, n, variant)),
+    ]
+    publish = ["--child-publish", str(corpus), str(out), "--cache", str(cache)]
+    rows = []
+    for k, (name, make) in enumerate(states):
+        walls, cpus, result = [], [], None
+        for run in range(runs):
+            if run and k:
+                states[k - 1][1]()
+                if run_child(publish, timeout)[0] is None:
+                    print(f"incremental rebuild (before {name}) failed", file=sys.stderr)
+                    return
+            make()
+            result, wall, _, err = run_child(publish, timeout)
+            if result is None:
+                print(f"incremental rebuild ({name}) failed: {err}", file=sys.stderr)
+                return
+            walls.append(wall)
+            cpus.append(CPU_SECONDS[-1])
+        clean_wall, clean_cpu, same = None, None, None
+        if clean_each or k == 1:
+            clean, clean_wall, _, err = run_child(["--child-publish", str(corpus), str(work / "inc-clean"), "--clean"],
+                                                  timeout)  # fmt: skip
+            if clean is None:
+                print(f"clean build ({name}) failed: {err}", file=sys.stderr)
+                return
+            clean_cpu = CPU_SECONDS[-1]
+            same = all((out / f).read_bytes() == (work / "inc-clean" / f).read_bytes() for f in INCREMENTAL_FILES)
+        stages = ", ".join(f"{k} {_fmt_s(v)}" for k, v in result["stages"].items())
+        rows.append((name, statistics.median(walls), statistics.median(cpus), clean_wall, clean_cpu,
+                     result, same, stages))  # fmt: skip
+        print(f"[incremental {n}x] {name}: {statistics.median(walls):.1f} s (clean: {_fmt_s(clean_wall)} s)",
+              file=sys.stderr)  # fmt: skip
+    print(f"\n### `nkrel build` with its cache, {first['documents']:,} documents ({variant} entities)\n")
+    print(f"First build, filling the cache: {_fmt_s(first_wall)} s. Rebuilds: median of {runs}.\n")
     print(
-        f"\n### Adding one document to {first['documents']:,} ({variant} entities)\n\n"
-        f"- first build, filling the cache: {_fmt_s(first_wall)} s\n"
-        f"- rebuild with one document more: {_fmt_s(cached_wall)} s (CPU {_fmt_s(cpu['cached'])} s), "
-        f"{cached['reused']:,} of "
-        f"{cached['documents']:,} documents from the cache, peak {cached_peak / 2**20:,.0f} MiB ({stages})\n"
-        f"- the same corpus without the cache: {_fmt_s(clean_wall)} s (CPU {_fmt_s(cpu['clean'])} s)\n"
-        f"- files byte-identical with and without the cache: {'yes' if same else 'NO'}"
+        "| change | rebuild s | CPU s | --clean s | CPU s | rebuild / clean | documents from the cache "
+        "| files identical to --clean | stages of the rebuild (s) |"
     )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, wall, cpu, clean_wall, clean_cpu, result, same, stages in rows:
+        ratio = f"{wall / clean_wall:.2f}" if clean_wall else "–"
+        identical = "not compared" if same is None else "yes" if same else "NO"
+        print(f"| {name} | {_fmt_s(wall)} | {_fmt_s(cpu)} | {_fmt_s(clean_wall)} | {_fmt_s(clean_cpu)} "
+              f"| {ratio} | {result['reused']:,} of {result['documents']:,} | {identical} | {stages} |")  # fmt: skip
     sys.stdout.flush()
 
 
@@ -483,17 +539,25 @@ def main() -> int:
                         "finish); the tables say so")  # fmt: skip
     parser.add_argument("--child-build", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-publish", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--clean", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--incremental-runs", type=int, default=1, help="rebuilds per change (median)")
+    parser.add_argument("--incremental-clean-once", action="store_true",
+                        help="one --clean build (after adding a document) instead of one after each change")  # fmt: skip
     parser.add_argument("--child-queries", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--with-rdflib", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_build:
         print(json.dumps(child_build(*args.child_build, cache=args.cache)))
         return 0
+    if args.child_publish:
+        print(json.dumps(child_publish(*args.child_publish, cache=args.cache, clean=args.clean)))
+        return 0
     if args.child_queries:
         print(json.dumps(child_queries(args.child_queries, args.query_timeout, args.with_rdflib)))
         return 0
 
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if s]  # --sizes "": the incremental run alone
     if args.without_anomaly_rules:
         os.environ["NKREL_BENCH_WITHOUT_ANOMALY_RULES"] = "1"
         print("\n**The anomaly rules were not run in this benchmark (--without-anomaly-rules).**")
@@ -537,7 +601,8 @@ def main() -> int:
     if args.docs:
         write_docs(args.docs, rows, args.variant)
     if args.incremental:
-        incremental(work, args.incremental, args.variant, args.build_timeout)
+        incremental(work, args.incremental, args.variant, args.build_timeout, args.incremental_runs,
+                    not args.incremental_clean_once)  # fmt: skip
     if args.cold_runs and shutil.which("nkrel"):
         cold = cold_build_1x(args.cold_runs, args.baseline_src)
         print(f"\n### Cold `nkrel build` of the shipped corpus (median of {args.cold_runs} runs, interleaved)\n")
