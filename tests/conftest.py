@@ -66,3 +66,19 @@ def corpus_copy(tmp_path) -> Path:
     dest = tmp_path / "corpus"
     shutil.copytree(default_corpus_dir(), dest, symlinks=False)
     return dest
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, driven by Playwright (tests/browser.py); a test fails, never skips,
+    naming what to install when either is missing."""
+    from .browser import BrowserMissing, launch, require_browser
+
+    try:
+        sync_playwright = require_browser()
+    except BrowserMissing as e:
+        pytest.fail(str(e))
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -18,7 +18,7 @@ import pytest
 from nkrel.output.network import network_graph, render_network_html
 from nkrel.pipeline import build_graph
 
-from .browser import BrowserMissing, axe_violations, ink, launch, open_page, require_axe, require_browser
+from .browser import BrowserMissing, axe_violations, ink, open_page, require_axe, require_browser
 from .network_fixtures import (
     ALPHA,
     BETA,
@@ -53,18 +53,6 @@ def test_browser_is_available():
 LEAKY = """<!DOCTYPE html><html><head><link rel="stylesheet" href="https://cdn.example.net/bootstrap.css"></head>
 <body><img src="http://example.com/x.png"><script>fetch("https://example.org/api").catch(() => {});
 </script></body></html>"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        sync_playwright = require_browser()
-    except BrowserMissing as e:
-        pytest.fail(str(e))
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def write_page(graph, path: Path, title: str | None = None, **kw) -> Path:

@@ -12,7 +12,7 @@ import pytest
 from nkrel.output.network import network_graph, render_network_html
 from nkrel.pipeline import build_graph
 
-from .browser import BrowserMissing, launch, open_page, require_browser, wait_ready
+from .browser import open_page, wait_ready
 from .network_fixtures import ALPHA, BETA, small_corpus
 
 # Every control a person can set, as a unique selector (its id, or its tag with its name,
@@ -68,18 +68,6 @@ CHANGE = """(k) => {
   }
   return 'changed';
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        sync_playwright = require_browser()
-    except BrowserMissing as e:
-        pytest.fail(str(e))
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from nkrel.sparql.query import PREFIXES, shipped_queries
 from nkrel.sparql.serve_page import page, with_prefixes
 
 from .benchmark_serve import start_serve, stop_serve
-from .browser import BrowserMissing, launch, require_browser
 
 
 @pytest.fixture(scope="module")
@@ -22,18 +21,6 @@ def served():
     proc, base = start_serve([])
     yield base
     stop_serve(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        sync_playwright = require_browser()
-    except BrowserMissing as e:
-        pytest.fail(str(e))
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def _open(browser, base):

@@ -264,9 +264,12 @@ class _Guard(http.server.BaseHTTPRequestHandler):
     do_DELETE = do_PATCH = do_PUT
 
     def _refuse(self, status: int, message: str, headers=()) -> None:
-        body = (message + "\n").encode("utf-8")
+        self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), headers)
+
+    def _send(self, status: int, content_type: str, body: bytes, headers=()) -> None:
+        """An answer the guard gives itself (a refusal, one of nkrel's own pages)."""
         self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         for key, value in headers:
             self.send_header(key, value)
@@ -292,15 +295,7 @@ class _Guard(http.server.BaseHTTPRequestHandler):
             return False
         if not host_allowed(self.headers.get("Host"), self.server.public_port, self.server.allowed_names):
             raise _Refusal(403, "this Host is not allowed (nkrel serve --allow-host NAME to allow a name)")
-        content_type, body, headers = own
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in headers:
-            self.send_header(key, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        self._send(200, *own)
         return True
 
     def _request_to_forward(self, body: bytes):
