@@ -222,23 +222,15 @@ def test_build_writes_the_committed_page(built_dir, page):
     assert committed.is_file() and committed.read_bytes() == page, "graphs/ontology.html is stale: run `nkrel build`"
 
 
-def test_the_page_in_a_browser_requests_nothing(built_dir):
-    from .browser import BrowserMissing, launch, open_page, require_browser
+def test_the_page_in_a_browser_requests_nothing(browser, built_dir):
+    from .browser import open_page
 
-    try:
-        sync_playwright = require_browser()
-    except BrowserMissing as e:
-        pytest.fail(str(e))
-    with sync_playwright() as p:
-        browser = launch(p)
-        try:
-            view, requests, errors = open_page(browser, built_dir / ONTOLOGY_FILE, ready=False)
-            assert view.title() == "nkrel ontology"
-            assert view.locator("article").count() > 90
-            font = view.evaluate("() => getComputedStyle(document.body).maxWidth")  # the stylesheet applied (CSP hash)
-            assert font == "1024px"
-        finally:
-            browser.close()
+    view, requests, errors = open_page(browser, built_dir / ONTOLOGY_FILE, ready=False)
+    assert view.title() == "nkrel ontology"
+    assert view.locator("article").count() > 90
+    font = view.evaluate("() => getComputedStyle(document.body).maxWidth")  # the stylesheet applied (CSP hash)
+    assert font == "1024px"
+    view.context.close()
     assert requests.blocked == [] and len(requests.allowed) == 1
     assert errors == []
 

@@ -25,12 +25,10 @@ from .test_draft import NEW_TEXT
 HEADER = "# Facts of vn-test. Every sentence below must be cited by a fact's quote or listed"
 
 
-@pytest.fixture(scope="module")
-def drafted_once(tmp_path_factory) -> Path:
-    """A corpus copy with a new document 'vn-test' and its drafts, made once per module."""
+def draft_new_document(tmp: Path) -> Path:
+    """A copy of the shipped corpus in tmp with a new document 'vn-test' added and drafted."""
     from nkrel.core.corpus import default_corpus_dir
 
-    tmp = tmp_path_factory.mktemp("drafted")
     corpus = tmp / "corpus"
     shutil.copytree(default_corpus_dir(), corpus)
     text = tmp / "vietnam.txt"
@@ -39,6 +37,13 @@ def drafted_once(tmp_path_factory) -> Path:
     assert r.returncode == 0, r.stderr
     r = nkrel("draft", "vn-test", "--corpus", corpus)
     assert r.returncode == 0, r.stderr
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def drafted_once(tmp_path_factory) -> Path:
+    """A corpus copy with a new document 'vn-test' and its drafts, made once per module."""
+    corpus = draft_new_document(tmp_path_factory.mktemp("drafted"))
     from nkrel.draft.review import open_review
 
     review = open_review(corpus, "vn-test")  # the proposed entities answered first (issue 21)

@@ -15,25 +15,14 @@ import yaml
 from nkrel.draft import review as review_module
 from nkrel.draft.review import ReviewError, open_review, parse_record
 
-from .conftest import nkrel
 from .test_draft import NEW_TEXT
+from .test_review import draft_new_document
 
 
 @pytest.fixture(scope="module")
 def drafted_once(tmp_path_factory) -> Path:
     """A corpus copy with a new document 'vn-test' drafted; its proposed entities not yet answered."""
-    from nkrel.core.corpus import default_corpus_dir
-
-    tmp = tmp_path_factory.mktemp("drafted-raw")
-    corpus = tmp / "corpus"
-    shutil.copytree(default_corpus_dir(), corpus)
-    text = tmp / "vietnam.txt"
-    text.write_text(NEW_TEXT, encoding="utf-8")
-    r = nkrel("add-document", text, "--id", "vn-test", "--title", "North Korea and Vietnam", "--corpus", corpus)
-    assert r.returncode == 0, r.stderr
-    r = nkrel("draft", "vn-test", "--corpus", corpus)
-    assert r.returncode == 0, r.stderr
-    return corpus
+    return draft_new_document(tmp_path_factory.mktemp("drafted-raw"))
 
 
 @pytest.fixture
