@@ -13,17 +13,20 @@ from .mentions import Mention
 def draft_direction(draft, agents: list[Mention], cues: Cues, text: str, sentence) -> tuple[str, str] | None:
     """From and to parties, from the prepositions before them and the direction cues."""
     source, target = None, None
+    marked = False  # a side named by its preposition: "to North Korea", "by North Korean instructors"
     for a in agents:
         before = text[max(0, a.start - 12) : a.start]
         for group in ("SourceMarker", "TargetMarker"):
             hits = cues.groups[group].find(before)
             if hits and re.fullmatch(r"\s*(?:the\s+)?", before[hits[-1][1] :]):
                 if group == "SourceMarker" and source is None:
-                    source = a
+                    source, marked = a, True
                 elif group == "TargetMarker" and target is None:
-                    target = a
+                    target, marked = a, True
     verb = None
-    for lo, hi in ((draft.start, draft.end), sentence):  # a cue in the quote, else in its sentence
+    # a cue in the quote, else earlier in its sentence ("exported 3 t in 1990, 5 t in 1991"); a
+    # cue after the quote belongs to a clause drafted on its own
+    for lo, hi in ((draft.start, draft.end), (sentence[0], draft.end)):
         for group in ("ForwardCue", "BackwardCue"):
             for hit in cues.groups[group].find(text, lo, hi):
                 if verb is None or hit[0] < verb[0]:
@@ -56,6 +59,15 @@ def draft_direction(draft, agents: list[Mention], cues: Cues, text: str, sentenc
     if (source is None) != (target is None) and len(borrowed) == 1:
         source, target = (source, borrowed[0]) if source else (borrowed[0], target)
         draft.cues.append(f"{borrowed[0].entity} from the preceding sentence takes the other side")
+    if (source is None) != (target is None) and (marked or verb):
+        # one side is known ("to North Korea", "by North Korean instructors"): with two
+        # parties in all, the other one is the other side
+        known = source or target
+        others = list(dict.fromkeys(a.entity for a in agents if a.entity != known.entity))
+        if len(others) == 1:
+            other = next(a for a in agents if a.entity == others[0])
+            source, target = (source, other) if source else (other, target)
+            draft.cues.append(f"{other.entity} is the other side")
     if source and target and source.entity != target.entity:
         return source.entity, target.entity
     return None
