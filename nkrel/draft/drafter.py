@@ -193,7 +193,7 @@ def _pair_mentions(body: str, pair: list[str], index: EntityIndex, named: list[M
 
 def _analyse(s, text, index: EntityIndex, cues: Cues, pair=()) -> _Context:
     body = text[s.start : s.end]
-    known = index.find(body)
+    known = [m for m in index.find(body) if not body.startswith("$", m.end)]  # "US$": a currency
     variants, new = index.find_variants(body, 0, known)
     resolved = _resolve(_dedupe(known + variants), body, index, cues)
     resolved += _pair_mentions(body, list(pair), index, resolved)
@@ -341,9 +341,19 @@ def _quantity_groups(qs: list[Quantity], text: str) -> list[list[Quantity]]:
     return groups
 
 
+def _label_time(group: list[Quantity], times: list[Time], text: str) -> Time | None:
+    """The year that labels a figure of a list: "(1991: 2.1 million; 1992: 1.5 million)"."""
+    return next((t for t in times if t.end <= group[0].start and LIST_LABEL.fullmatch(text, t.end, group[0].start)), None)
+
+
+LIST_LABEL = re.compile(r"\s*[:=]\s*(?:[A-Za-z$€£]{0,3}\s?)?")
+
+
 def _segment_end(group: list[Quantity], times: list[Time], limit: int, text: str) -> int:
     """A figure's quote ends after its own time, else where the next figure's words begin."""
     end = group[-1].end
+    if _label_time(group, times, text):
+        return end
     for t in times:
         if end <= t.start and t.end <= limit and not t.vague:
             return t.end
@@ -398,7 +408,7 @@ def _draft(
     draft.change, draft.role = (change[2] if change else None), (role[2] if role else None)
     draft.quantities = group
     why += [f"quantity: {q.stated!r}" for q in group]
-    _time(draft, group, region, ctx, previous, context_cue)
+    _time(draft, group, region, ctx, previous, context_cue, text)
     borrowed_before = [a for a in agents if 0 <= a.start < start] + (
         [draft.time] if draft.time and draft.time.start < start and draft.time.start >= s.start else []
     )
@@ -550,7 +560,7 @@ def _agreement_as_stated(draft: Draft, index: EntityIndex, text: str) -> str | N
     return eid
 
 
-def _time(draft: Draft, group, region, ctx: _Context, previous, context_cue) -> None:
+def _time(draft: Draft, group, region, ctx: _Context, previous, context_cue, text: str) -> None:
     inside = [t for t in ctx.times if draft.start <= t.start and t.end <= draft.end]
     chosen = None
     if group:
@@ -559,7 +569,7 @@ def _time(draft: Draft, group, region, ctx: _Context, previous, context_cue) -> 
         before = [t for t in inside if lo <= t.start and t.end <= group[0].start and not t.vague]
         if not (after or before):  # a period stated before all the figures: "During 2000–2005, ... from X to Y"
             before = [t for t in inside if t.end <= group[0].start and t.period]
-        chosen = (after[:1] or before[-1:] or [None])[0]
+        chosen = _label_time(group, ctx.times, text) or (after[:1] or before[-1:] or [None])[0]
         if chosen is not None and chosen.period and chosen in before:
             chosen = _end_of_period(chosen, ctx, group[0].start)
     if chosen is None:

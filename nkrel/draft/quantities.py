@@ -24,6 +24,8 @@ SCALE = r"(?:\s*(?:billion|million|thousand|bn)\b|m\b)"
 NUMBER = rf"(?:{DIGITS}|(?<![\w-]){WORDS}(?![\w-]))"
 MULTIPLIERS = {"twice": 2, "thrice": 3, "half": 50}
 YEAR = re.compile(r"^(1[6-9]\d\d|20\d\d)$")
+AFTER_YEARS = re.compile(r"\s+(?:after|later|before|earlier|ago|since)\b", re.IGNORECASE)
+TIME_SPAN_AFTER = re.compile(r"\s+(?:years?|decades?|months?|weeks?|days?)" + AFTER_YEARS.pattern, re.IGNORECASE)
 
 
 @dataclass
@@ -89,6 +91,8 @@ def find_quantities(text: str, cues: Cues, masked: list[tuple[int, int]] = ()) -
         if value is None:
             continue
         unit = suffix[_key(m.group(3), suffix)]
+        if unit == "year" and AFTER_YEARS.match(text, m.end()):
+            continue  # "sixty years after the war": a time, not a figure
         amount = _scaled(value, m.group(2))
         measure = _measure(unit, text, m.start(), cues)
         if measure == "change" and _decrease_before(text, m.start(), cues):
@@ -108,12 +112,22 @@ def find_quantities(text: str, cues: Cues, masked: list[tuple[int, int]] = ()) -
         value = number_value(m.group(1))
         if value is not None:
             add(Quantity(m.start(), m.end(), m.group(), value, "count", "count", cue=f"count {m.group()!r}"))
+    # A scaled number after a money or mass figure of the sentence takes its unit: "US$3.2
+    # million in 1990 (1991: 2.1 million)" is US$2,100,000
+    for m in re.finditer(rf"(?<![\w.,$-])({DIGITS})({SCALE})(?![\w%$-])", text, re.IGNORECASE):
+        earlier = [q for q in found if q.end <= m.start() and q.measure in ("value", "mass")]
+        if earlier and free(m.start(), m.end()):
+            last = max(earlier, key=lambda q: q.start)
+            amount = _scaled(Decimal(m.group(1).replace(",", "")), m.group(2))
+            add(Quantity(m.start(), m.end(), m.group(), amount, last.unit, last.measure, cue=f"{last.unit} carried"))
     # Counts: any other number that is not a year, an ordinal or part of a name
     for m in re.finditer(rf"(?<![\w.,$-])({NUMBER})(?![\w%$-]|[.,]\d)", text, re.IGNORECASE):
         words = m.group(1).strip()
         value = number_value(words)
         if value is None or YEAR.match(words) or _stopword_number(words):
             continue
+        if TIME_SPAN_AFTER.match(text, m.end()):
+            continue  # "sixty years after the war": a time, not a figure
         if not words[0].isdigit() and " " not in words and "-" not in words and value <= 10:
             continue  # "the two countries", "one of": small number words are rarely figures
         add(Quantity(m.start(), m.start() + len(words), words, value, "count", "count", cue=f"count {words!r}"))
