@@ -52,7 +52,7 @@ def draft_direction(draft, agents: list[Mention], cues: Cues, text: str, sentenc
     if draft.kind == "Partnership" and verb is None:
         source, target = _ally_sides(agents, text, source, target)
     if verb is None and source is None and target is None and draft.kind in SUBJECT_KINDS:
-        source, target = _subject_sides(agents, draft.kind_at)
+        source, target = _subject_sides(agents, draft.kind_at, text)
         if source:
             draft.cues.append(f"direction: {source.entity} is the subject before the event word")
     borrowed = [a for a in agents if a.start < 0 and a is not source and a is not target]
@@ -78,14 +78,18 @@ def draft_direction(draft, agents: list[Mention], cues: Cues, text: str, sentenc
 SUBJECT_KINDS = frozenset({"Project", "Visit", "MilitarySupport", "Aid", "Labour", "Policy", "Change", "Investment"})
 
 
-def _subject_sides(agents: list[Mention], cue_at: int):
-    """The party named first, before the event word, is the source; the next other party the
-    destination. None when no party comes before the event word."""
+def _subject_sides(agents: list[Mention], cue_at: int, text: str):
+    """The party named first in the event word's clause is the source ("..., and in 2003 it
+    renounced"), else the first named before the event word; another party is the destination.
+    None when no party comes before the event word."""
     named = sorted((a for a in agents if a.start >= 0), key=lambda a: a.start)
-    if not named or named[0].start > cue_at:
+    before = [a for a in named if a.end <= cue_at]
+    if not before:
         return None, None
-    other = next((a for a in named[1:] + [a for a in agents if a.start < 0] if a.entity != named[0].entity), None)
-    return (named[0], other) if other else (None, None)
+    clause_start = max(text.rfind(",", before[0].start, cue_at), text.rfind(";", before[0].start, cue_at))
+    subject = next((a for a in before if a.start > clause_start), before[0])
+    other = next((a for a in named + [a for a in agents if a.start < 0] if a.entity != subject.entity), None)
+    return (subject, other) if other else (None, None)
 
 
 EMBASSY_HOST = re.compile(r"\bin\s+(?:the\s+)?(?:(?:capital|city)(?:\s+city)?(?:\s+of)?,?\s+)?$")

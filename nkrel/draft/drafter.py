@@ -17,7 +17,7 @@ from ..ingest.coverage import split_sentences
 from .cues import Cues
 from .directions import draft_direction
 from .mentions import EntityIndex, Mention, NewName
-from .quantities import Quantity, find_quantities
+from .quantities import Quantity, find_quantities, number_value
 from .times import Time, find_times
 
 CLAUSE_BREAK = re.compile(
@@ -107,6 +107,7 @@ def draft_sentences(doc_id: str, text: str, sentences, index: EntityIndex, cues:
             previous = None  # a heading or a new paragraph: the preceding sentence is no context
         if (s.start, s.end) in todo and not _is_content(s, text):
             explanations.append(_explain(s, text, cues))
+        found = []
         if (s.start, s.end) in todo and _is_content(s, text):
             found = _draft_sentence(s, context, previous, index, cues, text)
             drafts += found
@@ -118,6 +119,8 @@ def draft_sentences(doc_id: str, text: str, sentences, index: EntityIndex, cues:
             named = [m.entity for m in _agents(context.mentions, index, text)]
             context.agents = list(dict.fromkeys(named + (previous.agents if previous else [])))[:3]
             dated = [t for t in context.times if not t.vague]
+            dated += [d.time for d in found if d.time and RELATIVE_YEAR.fullmatch(d.time.stated)]
+            dated.sort(key=lambda t: t.start)
             context.last_time = dated[-1] if dated else (previous.last_time if previous else None)
             previous = context
     entities = sorted(new_names.values(), key=lambda e: e.start)
@@ -191,12 +194,43 @@ def _pair_mentions(body: str, pair: list[str], index: EntityIndex, named: list[M
     return out
 
 
+# "it" as a subject or object that stands for a state; not "it is reported", "it is unclear"
+IT = re.compile(
+    r"(?<![\w’'-])it(?![\w’'-])(?!\s+(?:is|was|has\s+been|had\s+been|remains|seems|appears)\s+"
+    r"(?:not\s+)?(?:reported|said|expected|believed|thought|estimated|unclear|likely|possible|important|clear|known|"
+    r"true|difficult|hard|easy|necessary|worth|time))"
+)
+THE_COUNTRY = re.compile(r"\b[Tt]he\s+(?:(?:[A-Z][\w-]*\s+){1,3})?(?:country|nation)(?![\w’'-])")
+
+
+def _reference_mentions(body: str, pair: list[str], index: EntityIndex, named: list[Mention]) -> list[Mention]:
+    """'it' as the subject of a later clause stands for the sentence's first state ("Libya
+    bought missiles ..., and in 2003 it renounced ..."); 'the country', 'the Southeast Asian
+    nation' for a state of the document's main pair that its clause does not name."""
+    states = [n for n in named if index.is_a(n.entity, "State") and not index.is_a(n.entity, "Place")]
+    out = []
+    for m in IT.finditer(body):
+        first = next((n for n in states if n.end <= m.start()), None)
+        if first is not None:
+            out.append(Mention(m.start(), m.end(), m.group(), first.entity, first.type, f"'it': {first.words}"))
+    for m in THE_COUNTRY.finditer(body):
+        clause_lo = max(body.rfind(c, 0, m.start()) for c in (",", ";", "."))
+        near = {n.entity for n in states if n.start > clause_lo}
+        other = [e for e in pair if e not in near]
+        if len(other) == 1 or (other and not near):
+            e = other[0] if len(other) == 1 else next((n.entity for n in reversed(states) if n.end <= m.start()), None)
+            if e:
+                out.append(Mention(m.start(), m.end(), m.group(), e, index.entities[e].type, "the main pair"))
+    return out
+
+
 def _analyse(s, text, index: EntityIndex, cues: Cues, pair=()) -> _Context:
     body = text[s.start : s.end]
     known = [m for m in index.find(body) if not body.startswith("$", m.end)]  # "US$": a currency
     variants, new = index.find_variants(body, 0, known)
     resolved = _resolve(_dedupe(known + variants), body, index, cues)
     resolved += _pair_mentions(body, list(pair), index, resolved)
+    resolved += _reference_mentions(body, list(pair), index, resolved)
     mentions = [_shift(m, s.start) for m in sorted(resolved, key=lambda m: m.start)]
     events = [(m.start - s.start, m.end - s.start) for m in mentions if index.is_a(m.entity, "HistoricalEvent")]
     times = [_shift(t, s.start) for t in find_times(body, cues, events)]
@@ -596,9 +630,45 @@ def _time(draft: Draft, group, region, ctx: _Context, previous, context_cue, tex
             month = f"{max(year_from.years())}-{chosen.month:02d}"
             chosen = Time(chosen.start, chosen.end, chosen.stated, period=(month, month), vague=False)
             draft.cues.append("year of the month from earlier in the text")
+    relative = _relative_time(draft, ctx, previous, text)
+    if relative is not None:
+        chosen = relative
     if chosen is not None:
         draft.time = chosen
         draft.cues.append(f"time: {chosen.stated!r}")
+
+
+RELATIVE_YEAR = re.compile(
+    r"\b(?:(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years?\s+later"
+    r"|the\s+(?P<next>following|next|subsequent)\s+year|(?:the|that)\s+(?:very\s+)?same\s+year)\b",
+    re.IGNORECASE,
+)
+
+
+def _relative_time(draft: Draft, ctx: _Context, previous, text: str) -> Time | None:
+    """'a year later', 'the following year', 'the same year': the year of the time stated
+    before it (in its sentence, else the paragraph's last), moved on; None when no dated time
+    is stated after it in the quote."""
+    found = list(RELATIVE_YEAR.finditer(text, draft.start, draft.end))
+    if not found:
+        return None
+    m = found[-1]
+    if any(m.end() <= t.start and t.end <= draft.end and not t.vague for t in ctx.times):
+        return None
+    earlier = [t for t in ctx.times if t.end <= m.start() and not t.vague and t.years()]
+    base = earlier[-1] if earlier else (previous.last_time if previous is not None else None)
+    if base is None or not base.years():
+        return None
+    n = m.group("n")
+    if n is None:
+        step = 1 if m.group("next") else 0
+    else:
+        step = 1 if n.lower() in ("a", "an") else int(number_value(n) or 0)
+    if not step and n is not None:
+        return None
+    year = str(max(int(y) for y in base.years()) + step)
+    draft.cues.append(f"year {year}: {m.group()!r} after {base.stated!r}")
+    return Time(m.start(), m.end(), m.group(), year=year)
 
 
 def _end_of_period(t: Time, ctx: _Context, figure_start: int) -> Time:
