@@ -54,6 +54,15 @@ def test_cue_terms_are_labelled_and_defined_like_every_ontology_term():
     assert conforms, text
 
 
+def test_every_cue_term_has_one_integer_rank_at_most():
+    """A cue word written into the rank's line becomes a second nk:cueRank (a string), and
+    which one read_cues takes is then up to rdflib."""
+    g = Graph().parse(ontology_dir() / "cues.ttl", format="turtle")
+    for subject in set(g.subjects(URIRef(NK + "cueRank"), None)):
+        ranks = list(g.objects(subject, URIRef(NK + "cueRank")))
+        assert len(ranks) == 1 and isinstance(ranks[0].toPython(), int), (subject, ranks)
+
+
 def test_every_fact_kind_and_modality_but_happened_has_cues(shipped):
     _, vocabulary = shipped
     cues = read_cues()
@@ -481,6 +490,77 @@ def laos_drafts(tmp_path_factory) -> dict[str, list[tuple]]:
 def test_kind_direction_and_clauses_from_the_event(laos_drafts, sentence, expected):
     line = next(k for k in laos_drafts if k.startswith(sentence))
     assert laos_drafts[line] == expected
+
+
+# ---- issue 21, second round: figure lists, references, relative years, direction (own sentences) ----
+
+ETHIOPIA = """Ethiopia–North Korea relations
+
+North Korea exported goods worth US$3.2 million to Ethiopia in 1990 (1991: 2.1 million; 1992: 1.5 million).
+Ethiopia closed the North Korean embassy in Addis Ababa in 1992, and a year later it expelled two diplomats.
+The Ethiopian government donated 500 tonnes of coffee to North Korea in 1998.
+Ethiopian troops were trained by North Korean instructors.
+Sixty years after the war, the U.S. State Department designated North Korea a state sponsor of terrorism.
+Libya bought missiles from North Korea in 1999. The following year, Libya expelled two North Korean diplomats.
+North Korea supplied Ethiopia with tanks and artillery in 1977.
+"""
+
+
+@pytest.fixture(scope="module")
+def ethiopia_drafts(tmp_path_factory) -> list:
+    """ETHIOPIA drafted in an empty workspace: the drafts in order."""
+    tmp = tmp_path_factory.mktemp("ethiopia")
+    text = tmp / "et.txt"
+    text.write_text(ETHIOPIA, encoding="utf-8")
+    assert nkrel("init", tmp / "ws").returncode == 0
+    r = nkrel("add-document", text, "--id", "et", "--title", "Ethiopia–North Korea relations", "--workspace", tmp / "ws")
+    assert r.returncode == 0, r.stderr
+    corpus, vocabulary = load(tmp / "ws" / "corpus")
+    return draft_document(corpus, vocabulary, "et").drafts
+
+
+def _year(d) -> str | None:
+    return d.time.year if d.time else None
+
+
+def test_a_list_of_yearly_figures_is_one_draft_each_with_scale_currency_and_its_own_year(ethiopia_drafts):
+    trade = [d for d in ethiopia_drafts if d.quote.startswith("North Korea exported")]
+    assert [(d.kind, [(q.amount, q.unit) for q in d.quantities], _year(d)) for d in trade] == [
+        ("TradeFlow", [(Decimal(3200000), "USD")], "1990"),
+        ("TradeFlow", [(Decimal(2100000), "USD")], "1991"),  # "1991: 2.1 million": US$, million, 1991
+        ("TradeFlow", [(Decimal(1500000), "USD")], "1992"),
+    ]
+    assert all((d.from_party, d.to_party) == ("north-korea", "ethiopia") for d in trade)
+
+
+def test_it_after_and_a_year_later_is_the_first_clauses_state_a_year_on(ethiopia_drafts):
+    closed = [d for d in ethiopia_drafts if d.quote.startswith("Ethiopia closed")]
+    assert len(closed) == 2, [d.quote for d in closed]  # the closure and the expulsion
+    expelled = closed[1]
+    assert (expelled.kind, expelled.from_party, expelled.to_party, _year(expelled)) == (
+        "Policy", "ethiopia", "north-korea", "1993",
+    )  # fmt: skip
+    following = next(d for d in ethiopia_drafts if d.quote.startswith("The following year"))
+    assert (following.kind, following.from_party, _year(following)) == ("Policy", "libya", "2000")
+
+
+@pytest.mark.parametrize(
+    "start,expected",
+    [
+        ("The Ethiopian government donated", ("Aid", "ethiopia", "north-korea")),  # "to North Korea": the other side
+        ("Ethiopian troops were trained by", ("MilitarySupport", "north-korea", "ethiopia")),  # passive "by"
+        ("North Korea supplied Ethiopia with tanks", ("MilitarySupport", "north-korea", "ethiopia")),
+        ("Libya bought missiles", ("MilitarySupport", "north-korea", "libya")),
+    ],
+)
+def test_direction_from_the_verb_and_its_prepositions(ethiopia_drafts, start, expected):
+    d = next(d for d in ethiopia_drafts if d.quote.startswith(start))
+    assert (d.kind, d.from_party, d.to_party) == expected
+
+
+def test_years_after_an_event_are_no_quantity(ethiopia_drafts):
+    d = next(d for d in ethiopia_drafts if d.quote.startswith("Sixty years after"))
+    assert d.kind == "Designation" and not d.quantities and d.time is None
 
 
 DEVSET = REPO / "tests" / "drafting"
