@@ -513,7 +513,9 @@ def ethiopia_drafts(tmp_path_factory) -> list:
     text = tmp / "et.txt"
     text.write_text(ETHIOPIA, encoding="utf-8")
     assert nkrel("init", tmp / "ws").returncode == 0
-    r = nkrel("add-document", text, "--id", "et", "--title", "Ethiopia–North Korea relations", "--workspace", tmp / "ws")
+    r = nkrel(
+        "add-document", text, "--id", "et", "--title", "Ethiopia–North Korea relations", "--workspace", tmp / "ws"
+    )
     assert r.returncode == 0, r.stderr
     corpus, vocabulary = load(tmp / "ws" / "corpus")
     return draft_document(corpus, vocabulary, "et").drafts

@@ -377,7 +377,8 @@ def _quantity_groups(qs: list[Quantity], text: str) -> list[list[Quantity]]:
 
 def _label_time(group: list[Quantity], times: list[Time], text: str) -> Time | None:
     """The year that labels a figure of a list: "(1991: 2.1 million; 1992: 1.5 million)"."""
-    return next((t for t in times if t.end <= group[0].start and LIST_LABEL.fullmatch(text, t.end, group[0].start)), None)
+    first = group[0].start
+    return next((t for t in times if t.end <= first and LIST_LABEL.fullmatch(text, t.end, first)), None)
 
 
 LIST_LABEL = re.compile(r"\s*[:=]\s*(?:[A-Za-z$€£]{0,3}\s?)?")
