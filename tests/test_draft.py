@@ -503,6 +503,8 @@ Ethiopian troops were trained by North Korean instructors.
 Sixty years after the war, the U.S. State Department designated North Korea a state sponsor of terrorism.
 Libya bought missiles from North Korea in 1999. The following year, Libya expelled two North Korean diplomats.
 North Korea supplied Ethiopia with tanks and artillery in 1977.
+North Korea sold rifles to Tanzania and Uganda in the 1970s.
+Angola seized a North Korean ship in 2010, and in 2013 it renounced its weapons programme.
 """
 
 
@@ -558,6 +560,22 @@ def test_it_after_and_a_year_later_is_the_first_clauses_state_a_year_on(ethiopia
 def test_direction_from_the_verb_and_its_prepositions(ethiopia_drafts, start, expected):
     d = next(d for d in ethiopia_drafts if d.quote.startswith(start))
     assert (d.kind, d.from_party, d.to_party) == expected
+
+
+def test_an_act_right_after_its_party_decides_the_kind_over_the_things_it_names(ethiopia_drafts):
+    seized, renounced = [d for d in ethiopia_drafts if d.quote.startswith("Angola seized")]
+    assert (seized.kind, seized.from_party, seized.to_party, _year(seized)) == (
+        "Policy", "angola", "north-korea", "2010",
+    )  # fmt: skip
+    assert (renounced.kind, _year(renounced)) == ("Policy", "2013")  # not MilitarySupport from "weapons"
+
+
+def test_two_parties_joined_by_and_share_the_time_after_them(ethiopia_drafts):
+    sold = [d for d in ethiopia_drafts if "sold rifles" in d.quote]
+    assert [(d.to_party, d.time.stated if d.time else None) for d in sold] == [
+        ("tanzania", "in the 1970s"),
+        ("uganda", "in the 1970s"),
+    ]
 
 
 def test_years_after_an_event_are_no_quantity(ethiopia_drafts):

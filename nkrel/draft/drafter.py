@@ -496,12 +496,27 @@ def _attribution(draft: Draft, ctx: _Context, cues: Cues, text: str, why: list[s
             why.append(f"attributed: {attribution[0][3]!r}")
 
 
+# kinds that are an act of the party named right before them ("it renounced its weapons
+# programme", "Angola seized a North Korean ship"): the act decides, not the things it names
+ACT_KINDS = frozenset({"Policy", "Change", "Withdrawal", "Signing", "Designation", "Recognition", "Sanction"})
+RIGHT_AFTER_A_PARTY = re.compile(
+    r"(?:\s+(?:also|then|later|formally|officially|publicly|jointly|has|had|have|was|were|subsequently))*\s+"
+)
+
+
 def _kind_cue(cues: Cues, text: str, clause, sentence, mentions: list[Mention]):
-    """The highest-ranked kind cue of the clause, else of its sentence; a cue inside a name
-    ("the Workers' Party of Korea", "Bernama News Agency") is no event."""
+    """The kind cue of the clause, else of its sentence: an act right after a party, else the
+    highest-ranked cue; a cue inside a name ("the Workers' Party of Korea") is no event."""
     names = [(m.start, m.end) for m in mentions if m.end > m.start]
     for lo, hi in (clause, sentence):
         found = [c for c in cues.kinds.find(text, lo, hi) if not any(a <= c[0] and c[1] <= b for a, b in names)]
+        acts = [
+            c
+            for c in found
+            if c[2] in ACT_KINDS and any(RIGHT_AFTER_A_PARTY.fullmatch(text, b, c[0]) for _, b in names)
+        ]
+        if acts:
+            return acts[0]
         if found:
             return max(found, key=lambda m: (cues.kinds.ranks.get(m[2], 0), m[1] - m[0], -m[0]))
     return None
@@ -619,6 +634,10 @@ def _time(draft: Draft, group, region, ctx: _Context, previous, context_cue, tex
     if chosen is None and earlier:
         chosen = earlier[-1]
         draft.cues.append("time from earlier in the sentence")
+    later = [t for t in ctx.times if not t.vague and t.start >= draft.end]
+    if chosen is None and len(later) == 1 and SHARED_TIME.fullmatch(text, draft.end, later[0].start):
+        chosen = later[0]  # "sold rifles to Tanzania and Uganda in the 1970s": one time for both
+        draft.cues.append("time shared with the party named after 'and'")
     if (chosen is None or chosen.month) and previous is not None and previous.last_time is not None:
         # a year from another sentence only with an explicit anchor ("the same year", "a year later")
         if chosen is None and context_cue:
@@ -644,6 +663,9 @@ RELATIVE_YEAR = re.compile(
     r"|the\s+(?P<next>following|next|subsequent)\s+year|(?:the|that)\s+(?:very\s+)?same\s+year)\b",
     re.IGNORECASE,
 )
+
+
+SHARED_TIME = re.compile(r"\s+and\s+[A-Z][^,;]{0,40}")  # "... to Tanzania and Uganda in the 1970s"
 
 
 def _relative_time(draft: Draft, ctx: _Context, previous, text: str) -> Time | None:
