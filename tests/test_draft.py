@@ -503,6 +503,8 @@ Ethiopian troops were trained by North Korean instructors.
 Sixty years after the war, the U.S. State Department designated North Korea a state sponsor of terrorism.
 Libya bought missiles from North Korea in 1999. The following year, Libya expelled two North Korean diplomats.
 North Korea supplied Ethiopia with tanks and artillery in 1977.
+Both countries have embassies in each other's capitals.[4]
+Relations between the two countries cooled and in 2016, Ethiopia banned North Korean workers.
 North Korea sold rifles to Tanzania and Uganda in the 1970s.
 Angola seized a North Korean ship in 2010, and in 2013 it renounced its weapons programme.
 """
@@ -576,6 +578,20 @@ def test_two_parties_joined_by_and_share_the_time_after_them(ethiopia_drafts):
         ("tanzania", "in the 1970s"),
         ("uganda", "in the 1970s"),
     ]
+
+
+def test_embassies_in_each_others_capitals_are_one_each_way_and_a_reference_mark_ends_a_sentence(ethiopia_drafts):
+    both = [d for d in ethiopia_drafts if d.quote.startswith("Both countries have embassies")]
+    assert sorted((d.kind, d.from_party, d.to_party) for d in both) == [
+        ("Embassy", "ethiopia", "north-korea"),
+        ("Embassy", "north-korea", "ethiopia"),
+    ]
+
+
+def test_and_in_a_year_starts_a_clause_of_its_own(ethiopia_drafts):
+    line = ETHIOPIA.index("Relations between the two countries cooled")
+    cooled = [d for d in ethiopia_drafts if line <= d.start < ETHIOPIA.index("\n", line)]
+    assert [(d.kind, _year(d)) for d in cooled] == [("Change", None), ("Policy", "2016")]
 
 
 def test_years_after_an_event_are_no_quantity(ethiopia_drafts):

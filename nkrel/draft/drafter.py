@@ -9,6 +9,7 @@ times). Every draft quotes a verbatim span of the text and lists the cues behind
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 
@@ -23,8 +24,9 @@ from .times import Time, find_times
 CLAUSE_BREAK = re.compile(
     r";\s+|,\s+(?=(?:yet|whereas|while|but|however|although|which|as|when|and|where|notably|especially)\s)"
     r"|(?<=\S)\s+(?=(?:while|whereas)\s)"  # "Pakistan has an embassy in Pyongyang while North Korea maintains one"
-    r"|(?<=\S)\s+(?=and\s+(?:[A-Z]|both\s|the\s+two\s))"  # "Cuba has an embassy in Pyongyang and North Korea one in
-    # Havana", "... and both states established relations" (each side long enough, naming its own party);
+    r"|(?<=\S)\s+(?=and\s+(?:[A-Z]|both\s|the\s+two\s|(?:in|by|on)\s+\d{4}\b))"
+    # "Cuba has an embassy in Pyongyang and North Korea one in Havana", "... and both states established
+    # relations", "relations improved and in 2009, ..." (each side long enough, naming its own party);
     # (?<=\S): a run of spaces is tried once, not from each of its spaces (that grew with its square)
 )  # fmt: skip
 MIN_CLAUSE_WORDS = 4
@@ -294,7 +296,7 @@ def _exists(e: Entity, year: str) -> bool:
 
 def _is_content(s, text: str) -> bool:
     """Headings, page chrome and reference lines are not drafted: a sentence must end like one."""
-    body = s.text.strip()
+    body = re.sub(rf"(?:{REFERENCE_MARK.pattern})+$", "", s.text.strip())  # "capitals.[2]" ends as a sentence
     words = body.split()
     if re.match(r"https?://", body) or len(words) < 4:
         return False
@@ -316,7 +318,7 @@ def _clauses(s, text: str, context: _Context) -> list[tuple[int, int]]:
         has_own = any(m.end() + s.start <= x.start < right_end + s.start for x in items) or bool(
             PAIR_WORDS.search(right)  # "and both states established relations": the pair just named
         )
-        left_own = any(left_start <= x.start < m.start() + s.start for x in items)
+        left_own = any(left_start <= x.start < m.start() + s.start for x in items) or bool(PAIR_WORDS.search(left))
         long_enough = len(left.split()) >= MIN_CLAUSE_WORDS and len(right.split()) >= MIN_CLAUSE_WORDS + 1
         if long_enough and has_own and left_own:
             cuts.append(s.start + m.end())
@@ -348,7 +350,24 @@ def _draft_sentence(s, ctx: _Context, previous, index: EntityIndex, cues: Cues, 
             begin = _segment_start(text, lo, group[0].start) if long else c_start
             draft = _draft(s, begin, end, group, (lo, hi), ctx, previous, index, cues, text)
             if draft:
-                out.append(draft)
+                out += _each_way(draft)
+    return out
+
+
+RECIPROCAL = re.compile(r"\b(?:each other[’']s|one another[’']s|the other(?: country)?[’']s|respective|reciprocal)\b")
+
+
+def _each_way(draft: Draft) -> list[Draft]:
+    """'Both countries have embassies in each other's capitals': one embassy each way."""
+    if draft.kind != "Embassy" or len(draft.parties) != 2 or not RECIPROCAL.search(draft.quote):
+        return [draft]
+    a, b = draft.parties
+    out = []
+    for keeper, host in ((a, b), (b, a)):
+        one = copy.copy(draft)
+        one.parties, one.from_party, one.to_party = [], keeper, host
+        one.cues = [*draft.cues, f"direction: one embassy each way ({RECIPROCAL.search(draft.quote).group()!r})"]
+        out.append(one)
     return out
 
 
