@@ -17,6 +17,7 @@ from ..core.corpus import Entity
 from ..ingest.coverage import split_sentences
 from .cues import Cues
 from .directions import draft_direction
+from .gazetteer import leaders
 from .mentions import EntityIndex, Mention, NewName
 from .quantities import Quantity, find_quantities, number_value
 from .times import Time, find_times
@@ -206,11 +207,19 @@ THE_COUNTRY = re.compile(r"\b[Tt]he\s+(?:(?:[A-Z][\w-]*\s+){1,3})?(?:country|nat
 
 
 def _reference_mentions(body: str, pair: list[str], index: EntityIndex, named: list[Mention]) -> list[Mention]:
-    """'it' as the subject of a later clause stands for the sentence's first state ("Libya
+    """A leader's name stands for the state ("Kim Il-sung visited Jakarta"); 'it' as the subject of a
+    later clause for the sentence's first state ("Libya
     bought missiles ..., and in 2003 it renounced ..."); 'the country', 'the Southeast Asian
     nation' for a state of the document's main pair that its clause does not name."""
     states = [n for n in named if index.is_a(n.entity, "State") and not index.is_a(n.entity, "Place")]
     out = []
+    for name, state in leaders().items():
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", body):
+            if state in index.entities:
+                out.append(
+                    Mention(m.start(), m.end(), m.group(), state, index.entities[state].type, f"leader of {state}")
+                )
+    states = sorted(states + out, key=lambda n: n.start)
     for m in IT.finditer(body):
         first = next((n for n in states if n.end <= m.start()), None)
         if first is not None:

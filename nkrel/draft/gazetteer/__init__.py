@@ -46,6 +46,12 @@ def gazetteer() -> dict[str, Entity]:
     return out
 
 
+@lru_cache(maxsize=1)
+def leaders() -> dict[str, str]:
+    """Names of leaders that stand for their state as an actor, each to the state's id."""
+    return {name: e["state"] for e in _read("curated.yaml").get("leaders") or [] for name in e["names"]}
+
+
 def sources() -> dict[str, str]:
     """The source of each curated entry, by id (generated entries: the package)."""
     curated = _read("curated.yaml")
