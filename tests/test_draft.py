@@ -503,11 +503,11 @@ Ethiopian troops were trained by North Korean instructors.
 Sixty years after the war, the U.S. State Department designated North Korea a state sponsor of terrorism.
 Libya bought missiles from North Korea in 1999. The following year, Libya expelled two North Korean diplomats.
 North Korea supplied Ethiopia with tanks and artillery in 1977.
+Kim Il-sung also paid a visit to the country in 1985.
 Both countries have embassies in each other's capitals.[4]
 Relations between the two countries cooled and in 2016, Ethiopia banned North Korean workers.
 North Korea sold rifles to Tanzania and Uganda in the 1970s.
 Angola seized a North Korean ship in 2010, and in 2013 it renounced its weapons programme.
-Kim Il-sung also paid a visit to the country in 1985.
 """
 
 
@@ -595,7 +595,7 @@ def test_and_in_a_year_starts_a_clause_of_its_own(ethiopia_drafts):
     assert [(d.kind, _year(d)) for d in cooled] == [("Change", None), ("Policy", "2016")]
 
 
-def test_a_leader_stands_for_his_state_and_the_country_for_the_other_of_the_main_pair(ethiopia_drafts):
+def test_a_leader_stands_for_his_state_and_the_country_for_the_other_state_just_named(ethiopia_drafts):
     d = next(d for d in ethiopia_drafts if d.quote.startswith("Kim Il-sung also paid"))
     assert (d.kind, d.from_party, d.to_party, _year(d)) == ("Visit", "north-korea", "ethiopia", "1985")
 
