@@ -416,6 +416,9 @@ def test_the_gazetteer_covers_todays_and_cold_war_states_with_a_source_for_each_
     assert all(src.startswith("https://") for src in sources().values())
     generated = yaml.safe_load((HERE / "states.yaml").read_text())["states"]
     assert len(generated) > 190 and all(e["iso"]["alpha3"] for e in generated)
+    codes = [e["iso"]["alpha3"] for e in generated]
+    assert sorted(c for c in set(codes) if codes.count(c) > 1) == []  # Burma and Myanmar were two states
+    assert [e for e in g if "Myanmar" in g[e].aliases and g[e].type == "State"] == ["myanmar"]
 
 
 def test_entity_names_are_found_in_one_pass():

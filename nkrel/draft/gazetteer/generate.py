@@ -64,11 +64,27 @@ def entry(info: dict) -> dict | None:
     return out
 
 
+def one_per_code(entries: list[dict]) -> list[dict]:
+    """One entry per ISO 3166 code: the package lists some states twice (Burma and Myanmar,
+    the Holy See, Palestine; Wales under GBR), and two entities of one state split its facts.
+    The entry whose label the others also use wins ("Myanmar" is a name of "Burma"), then the
+    one with more to say; the others are dropped, not merged (Wales is no name of the UK)."""
+    by_code: dict[str, list[dict]] = {}
+    for e in entries:
+        by_code.setdefault(e["iso"]["alpha3"], []).append(e)
+
+    def rank(e: dict, rivals: list[dict]) -> tuple:
+        shared = all(e["label"] in r["names"] for r in rivals if r is not e)
+        return (shared, len(e.get("capitals", [])) + len(e.get("adjectives", [])), -len(e["id"]), e["id"])
+
+    return [max(group, key=lambda e: rank(e, group)) for group in by_code.values()]
+
+
 def generate() -> str:
     import yaml
     from countryinfo import all_countries
 
-    entries = [e for e in (entry(info) for info in (c.info() for c in all_countries())) if e]
+    entries = one_per_code([e for e in (entry(info) for info in (c.info() for c in all_countries())) if e])
     entries.sort(key=lambda e: e["id"])
     # a demonym or capital several entries share ("American" for eleven) names none of them
     # for sure: dropped here; curated.yaml gives it back to the state it names
