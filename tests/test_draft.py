@@ -507,10 +507,12 @@ Sixty years after the war, the U.S. State Department designated North Korea a st
 Libya bought missiles from North Korea in 1999. The following year, Libya expelled two North Korean diplomats.
 North Korea supplied Ethiopia with tanks and artillery in 1977.
 Kim Il-sung also paid a visit to the country in 1985.
+Relations were restored in 2007.
 Both countries have embassies in each other's capitals.[4]
 Relations between the two countries cooled and in 2016, Ethiopia banned North Korean workers.
 North Korea sold rifles to Tanzania and Uganda in the 1970s.
 Angola seized a North Korean ship in 2010, and in 2013 it renounced its weapons programme.
+Diplomatic relations between North Korea and Uganda were established in 1972.
 """
 
 
@@ -601,6 +603,16 @@ def test_and_in_a_year_starts_a_clause_of_its_own(ethiopia_drafts):
 def test_a_leader_stands_for_his_state_and_the_country_for_the_other_state_just_named(ethiopia_drafts):
     d = next(d for d in ethiopia_drafts if d.quote.startswith("Kim Il-sung also paid"))
     assert (d.kind, d.from_party, d.to_party, _year(d)) == ("Visit", "north-korea", "ethiopia", "1985")
+
+
+def test_relations_with_no_party_named_are_the_pairs_and_between_x_and_y_is_one_clause(ethiopia_drafts):
+    restored = [d for d in ethiopia_drafts if d.quote.startswith("Relations were restored")]
+    assert [(d.kind, sorted(d.parties), d.from_party, _year(d)) for d in restored] == [
+        ("Change", ["ethiopia", "north-korea"], None, "2007")  # undirected: no subject
+    ]
+    line = ETHIOPIA.index("Diplomatic relations between North Korea and Uganda")
+    between = [d for d in ethiopia_drafts if line <= d.start < ETHIOPIA.index("\n", line)]
+    assert [(d.kind, sorted(d.parties)) for d in between] == [("DiplomaticRelations", ["north-korea", "uganda"])]
 
 
 def test_years_after_an_event_are_no_quantity(ethiopia_drafts):

@@ -34,7 +34,10 @@ def draft_direction(draft, agents: list[Mention], cues: Cues, text: str, sentenc
         if verb:
             break
     if verb:
-        before = [a for a in agents if a.end <= verb[0] and a is not target and a is not source]
+        # nearest the verb last; a party borrowed from the preceding sentence (start -1) comes first
+        before = sorted(
+            (a for a in agents if a.end <= verb[0] and a is not target and a is not source), key=lambda a: a.start
+        )
         after = [a for a in agents if a.start >= verb[1] and a is not source and a is not target]
         first = before[-1] if before else None
         second = after[0] if after else None
@@ -88,6 +91,8 @@ def _subject_sides(agents: list[Mention], cue_at: int, text: str):
         return None, None
     clause_start = max(text.rfind(",", before[0].start, cue_at), text.rfind(";", before[0].start, cue_at))
     subject = next((a for a in before if a.start > clause_start), before[0])
+    if any(a.start == subject.start and a.entity != subject.entity for a in named):
+        return None, None  # "the two countries", "Relations ...": both at once, no subject
     other = next((a for a in named + [a for a in agents if a.start < 0] if a.entity != subject.entity), None)
     return (subject, other) if other else (None, None)
 

@@ -31,6 +31,7 @@ CLAUSE_BREAK = re.compile(
     # (?<=\S): a run of spaces is tried once, not from each of its spaces (that grew with its square)
 )  # fmt: skip
 MIN_CLAUSE_WORDS = 4
+BETWEEN_X = re.compile(r"\bbetween\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}$")
 MAX_QUOTE = 600  # characters; quoting back further made long lists of figures quadratic
 
 
@@ -203,6 +204,9 @@ IT = re.compile(
     r"(?:not\s+)?(?:reported|said|expected|believed|thought|estimated|unclear|likely|possible|important|clear|known|"
     r"true|difficult|hard|easy|necessary|worth|time))"
 )
+RELATIONS_FIRST = re.compile(
+    r"\s*(?:(?:[Tt]he|[Bb]ilateral|[Dd]iplomatic|[Ee]conomic|[Pp]olitical|[Tt]rade)\s+)*([Rr]elations|[Tt]ies)\b"
+)
 THE_COUNTRY = re.compile(r"\b[Tt]he\s+(?:(?:[A-Z][\w-]*\s+){1,3})?(?:country|nation)(?![\w’'-])")
 
 
@@ -220,6 +224,11 @@ def _reference_mentions(body: str, pair: list[str], index: EntityIndex, named: l
                     Mention(m.start(), m.end(), m.group(), state, index.entities[state].type, f"leader of {state}")
                 )
     states = sorted(states + out, key=lambda n: n.start)
+    bare = RELATIONS_FIRST.match(body)
+    if bare and not states and len(pair) == 2:  # "Relations were restored in 2007.": the document's pair
+        out += [
+            Mention(bare.start(1), bare.end(1), bare.group(1), e, index.entities[e].type, "the main pair") for e in pair
+        ]
     for m in IT.finditer(body):
         first = next((n for n in states if n.end <= m.start()), None)
         if first is not None:
@@ -329,6 +338,8 @@ def _clauses(s, text: str, context: _Context) -> list[tuple[int, int]]:
         )
         left_own = any(left_start <= x.start < m.start() + s.start for x in items) or bool(PAIR_WORDS.search(left))
         long_enough = len(left.split()) >= MIN_CLAUSE_WORDS and len(right.split()) >= MIN_CLAUSE_WORDS + 1
+        if BETWEEN_X.search(left) and right.startswith("and"):
+            continue  # "relations between North Korea and Cambodia were established": one pair, one clause
         if long_enough and has_own and left_own:
             cuts.append(s.start + m.end())
     spans = []
