@@ -333,6 +333,16 @@ QUESTIONS = {
         # "met with the Russian economic delegation at the Mansudae Assembly Hall in Pyongyang"
         {("id:mansudae-assembly-hall", "id:pyongyang")},
     ),
+    "delegation-visit": (
+        "multi-hop",
+        "Which delegation visited North Korea, for which state, in which year, and whom did it meet?",
+        "SELECT ?d ?state ?y ?met WHERE { ?v a nk:Visit ; nk:involves ?d ; nk:fromParty ?state ; nk:year ?y . "
+        "?d a nk:Delegation . ?m a nk:Meeting ; nk:involves ?d, ?met . ?met a nk:Person }",
+        # "A Russian economic delegation, led by Minister of Regional Development Viktor Basargin,
+        # was in North Korea"; "the North's premier, Choe Yong-rim, met with the Russian economic
+        # delegation at the Mansudae Assembly Hall in Pyongyang" (2011 by context)
+        {("id:russian-economic-delegation-2011", "id:russia", "2011", "id:choe-yong-rim")},
+    ),
     "cause-of-expected-decline": (
         "multi-hop",
         "What does the text give as the cause of the expected decline of Russia's exports, and when was it?",
