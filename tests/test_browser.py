@@ -798,11 +798,12 @@ def test_anomalies_are_marked_on_the_built_page(built_page):
 # ------------------------------------------------------------------ the first hour (issue 23): phone, keyboard, first paint
 
 LABEL_BOXES = """() => {
-  // the labels vis drew (its own measured boxes), on screen, for the nodes whose label is shown
+  // the labels vis drew (its own measured boxes), on screen, for the nodes whose label is shown;
+  // vis moves the text by font.vadjust only when drawing it, so the box is moved here
   const net = nkrel.network, box = document.querySelector('#graph').getBoundingClientRect();
   return nkrel.nodes.get().filter(n => n.font && n.font.size > 0 && n.label).map(n => {
-    const s = net.body.nodes[n.id].labelModule.size;
-    const a = net.canvasToDOM({x: s.left, y: s.top}), b = net.canvasToDOM({x: s.left + s.width, y: s.top + s.height});
+    const s = net.body.nodes[n.id].labelModule.size, top = s.top + (net.body.nodes[n.id].options.font.vadjust || 0);
+    const a = net.canvasToDOM({x: s.left, y: top}), b = net.canvasToDOM({x: s.left + s.width, y: top + s.height});
     return {id: n.id, label: n.label, x0: a.x, y0: a.y, x1: b.x, y1: b.y, w: box.width, h: box.height};
   });
 }"""
@@ -811,6 +812,39 @@ LABEL_BOXES = """() => {
 def _settled(page):
     page.wait_for_function("() => nkrel.status().stabilized")
     page.wait_for_timeout(400)  # the label sizes set after the layout are drawn on the next frame
+
+
+NODE_BOXES = """() => { const net = nkrel.network, s = net.getScale(), box = document.querySelector('#graph').getBoundingClientRect();
+  return Object.fromEntries(Object.entries(net.getPositions()).map(([id, p]) => { const d = net.canvasToDOM(p);
+    return [id, {x: d.x, y: d.y, r: net.body.nodes[id].options.size * s, left: box.left, top: box.top}]; })); }"""
+
+
+def _overlap(a, b) -> bool:
+    return a["x0"] < b["x1"] - 1 and b["x0"] < a["x1"] - 1 and a["y0"] < b["y1"] - 1 and b["y0"] < a["y1"] - 1
+
+
+def test_a_state_label_with_no_room_below_its_node_goes_above_it(small_page):
+    page = small_page
+    _settled(page)
+    nodes, labels = page.evaluate(NODE_BOXES), {b["id"]: b for b in page.evaluate(LABEL_BOXES)}
+    korea, china = nodes["north-korea"], nodes["china"]
+    # China dragged beside North Korea: the nodes are clear of each other, their labels below them are not
+    width = {k: labels[k]["x1"] - labels[k]["x0"] for k in ("north-korea", "china")}
+    dx = (width["north-korea"] + width["china"]) / 2 - 8
+    assert dx > korea["r"] + china["r"] + 4
+    page.mouse.move(china["left"] + china["x"], china["top"] + china["y"])
+    page.mouse.down()
+    page.mouse.move(korea["left"] + korea["x"] + dx, korea["top"] + korea["y"], steps=10)
+    page.mouse.up()  # the drag's end lays the labels out again
+    page.wait_for_timeout(400)
+    nodes, labels = page.evaluate(NODE_BOXES), {b["id"]: b for b in page.evaluate(LABEL_BOXES)}
+    china = nodes["china"]
+    assert abs(china["y"] - korea["y"]) < 2 and abs(china["x"] - korea["x"] - dx) < 2, (china, korea)
+    assert {"north-korea", "china"} <= labels.keys(), sorted(labels)
+    assert labels["china"]["y1"] <= china["y"] - china["r"], (labels["china"], china)  # above the node
+    assert labels["north-korea"]["y0"] >= korea["y"] + korea["r"]  # the bigger state keeps its place below
+    overlaps = [(a, b) for a in labels for b in labels if a < b and _overlap(labels[a], labels[b])]
+    assert not overlaps, overlaps
 
 
 @pytest.mark.parametrize("viewport", [(1440, 900), (390, 844)], ids=["desktop", "phone"])

@@ -40,6 +40,8 @@ CASES = [
     ("office holder not a person", "person: sukhinin", "person: china", "'person' must name a Person, got 'china'", 14),
     ("office of a non-state", "of: russia", "of: sukhinin", "'of' must name a State, got 'sukhinin'", 14),
     ("unknown office", "office: ambassador", "office: consul", "unknown office 'consul'", 14),
+    ("office for a person", "of: russia", "of: russia, for: sukhinin",
+     "'for' must name an Organisation or a Region, got 'sukhinin'", 14),
     ("scope on another kind", "    evidence:", '    scope: {code: sole-legitimate-authority, stated: "Beijing"}\n    evidence:',
      "'scope' belongs to kind Recognition", 15),
 ]  # fmt: skip

@@ -40,7 +40,7 @@ V2_CLASSES = ["Event", "Change", "Partnership", "Designation", "MeetingTopic", "
 V2_PROPERTIES = ["startYear", "endYear", "cause", "qualifiedCause", "causeFact", "attributedTo", "qualifiedAttribution",
                  "speaker", "direction", "changeOf", "role", "about", "topicOf", "via", "bypasses", "atTimeOf", "after",
                  "goods", "matchEvidence", "rank", "rankAsStated", "qualifier", "qualifierAsStated", "recognitionScope",
-                 "scopeAsStated", "office", "holder", "officeKind", "officeOf"]  # fmt: skip
+                 "scopeAsStated", "office", "holder", "officeKind", "officeOf", "officeFor"]  # fmt: skip
 
 
 def test_every_v2_term_is_defined_and_has_a_shape():

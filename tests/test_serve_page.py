@@ -1,6 +1,7 @@
 """`nkrel serve`'s query page is nkrel's own (issue 26): YASGUI with nkrel's prefixes, the
-shipped queries one choice away, results in prefixed names, and no request that leaves
-the machine, in Debian's chromium with every other address aborted and recorded.
+shipped queries one choice away, results in prefixed names with their labels, and no
+request that leaves the machine, in Debian's chromium with every other address aborted
+and recorded.
 Never skipped: without chromium or Playwright these fail, naming what to install."""
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from nkrel.sparql.query import PREFIXES, shipped_queries
 from nkrel.sparql.serve_page import page, with_prefixes
 
 from .benchmark_serve import start_serve, stop_serve
+
+ID = "https://w3id.org/nkrel/id/"
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +66,62 @@ def test_the_page_asks_nothing_of_another_machine_and_runs_a_shipped_query(serve
         assert not errors, errors
     finally:
         page.context.close()
+
+
+EDITOR_SET = "q => document.querySelector('.yasqe .CodeMirror').CodeMirror.setValue(q)"
+LABELLED = """() => Array.from(document.querySelectorAll('.yasr a.iri')).map(a => {
+  const next = a.nextElementSibling;
+  return [a.textContent, next && next.classList.contains('nkrel-label') ? next.textContent : null]; })"""
+
+
+def _labelled_results(page, query: str | None = None) -> dict:
+    """Run the editor's query (or QUERY): {prefixed name shown: the label beside it, or None}."""
+    if query is not None:
+        page.evaluate(EDITOR_SET, query)
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table.dataTable tbody tr td a.iri", timeout=60_000)
+    page.wait_for_function("() => document.querySelectorAll('.yasr .nkrel-label').length > 0", timeout=30_000)
+    page.wait_for_timeout(300)  # the labels of any later page of the table
+    return dict(page.evaluate(LABELLED))
+
+
+def test_results_show_each_iris_label_beside_its_prefixed_name(served, browser):
+    page, outside, errors = _open(browser, served)
+    try:
+        page.select_option("#shipped", "trade-peak")
+        shown = _labelled_results(page)
+        assert shown["id:china"] == "China", shown
+        assert shown["id:soviet-union"] == "Soviet Union", shown
+        # a class's label too, from the ontology in the same store
+        shown = _labelled_results(page, "SELECT ?c WHERE { VALUES ?c { nk:Treaty id:china } }")
+        assert shown == {"nk:Treaty": "treaty", "id:china": "China"}, shown
+        assert outside == [], outside
+        assert not errors, errors
+    finally:
+        page.context.close()
+
+
+HOSTILE_LABEL = '<img src=x onerror="window.pwned=1">Acme & <b>Co</b>'
+
+
+def test_a_label_from_a_document_is_shown_as_text(browser, tmp_path):
+    graph = tmp_path / "hostile.nq"
+    graph.write_text(
+        f"<{ID}acme> <http://www.w3.org/2000/01/rdf-schema#label> {json.dumps(HOSTILE_LABEL)} <{ID}g> .\n",
+        encoding="utf-8",
+    )
+    proc, base = start_serve(["--graph", str(graph)])
+    try:
+        page, outside, errors = _open(browser, base)
+        shown = _labelled_results(page, "SELECT ?s WHERE { ?s ?p ?o }")
+        assert shown == {"id:acme": HOSTILE_LABEL}, shown
+        assert page.locator(".yasr .nkrel-label img, .yasr .nkrel-label b").count() == 0
+        assert page.evaluate("() => window.pwned") is None
+        assert outside == [], outside
+        assert not errors, errors
+        page.context.close()
+    finally:
+        stop_serve(proc)
 
 
 def test_the_page_and_its_prefixes_are_served_by_nkrel(served):

@@ -175,6 +175,7 @@ class Office:
     kind: str  # code of nk:OfficeKind
     of: str | None  # entity id (State) whose office it is, where the text says
     stated: str  # the words of the text
+    for_: str | None = None  # entity id (Organisation or Region) the office is for, where the text names it
 
 
 @dataclass

@@ -336,6 +336,8 @@ def _add_coded(g: Graph, s: URIRef, f: Fact, codes) -> None:
         g.add((node, nk.officeKind, URIRef(codes["OfficeKind"][o.kind])))
         if o.of:
             g.add((node, nk.officeOf, entity_iri(o.of)))
+        if o.for_:
+            g.add((node, nk.officeFor, entity_iri(o.for_)))
         g.add((node, nk.asStated, Literal(o.stated)))
 
 

@@ -1,6 +1,7 @@
 """The query page of `nkrel serve`: the YASGUI editor that the Oxigraph server ships,
 configured as nkrel's own. The editor knows nkrel's prefixes, the shipped queries are
-one choice away, results show prefixed names (`id:china`, `nk:Treaty`), and nothing
+one choice away, results show prefixed names with their labels (`id:china` China,
+`nk:Treaty` treaty; the labels by one more query to this server), and nothing
 on the page asks another machine for anything: YASGUI's prefix completion, which
 reads prefix.cc by default, reads nkrel's list from this server instead (`/prefixes.json`),
 and the page's Content-Security-Policy lets it connect to this server only."""
@@ -41,6 +42,49 @@ _SCRIPT = """
     yasgui.getTab().setQuery(q.text);
     about.textContent = q.description;
   });
+
+  // Each IRI in the results gets its rdfs:label beside its prefixed name: whenever the
+  // table draws IRIs whose label is not known yet, one query to this server asks for them
+  // all. A label comes from the documents: set as text, never parsed as HTML.
+  var labels = new Map();  // IRI -> its label, or null while asked for or when it has none
+  var IRIREF = /^[^\\u0000-\\u0020<>"{}|^`\\\\]+$/;  // only what a query can hold between < and >
+  function showLabels() {
+    var wanted = [];
+    document.querySelectorAll(".yasr a.iri").forEach(function (a) {
+      var iri = a.getAttribute("href"), next = a.nextElementSibling;
+      if (next && next.classList.contains("nkrel-label")) { return; }
+      if (!labels.has(iri)) {
+        if (IRIREF.test(iri)) { labels.set(iri, null); wanted.push(iri); }
+        return;
+      }
+      if (labels.get(iri) === null) { return; }
+      var span = document.createElement("span");
+      span.className = "nkrel-label";
+      span.textContent = labels.get(iri);
+      a.after(span);
+    });
+    if (wanted.length) { askLabels(wanted); }
+  }
+  function askLabels(iris) {
+    var query = "SELECT ?s ?l WHERE { VALUES ?s { <" + iris.join("> <") + "> } " +
+                "?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?s ?l";
+    fetch(here + "/query", { method: "POST", body: new URLSearchParams({ query: query }),
+                             headers: { Accept: "application/sparql-results+json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        (data ? data.results.bindings : []).forEach(function (b) {
+          if (labels.get(b.s.value) === null) { labels.set(b.s.value, b.l.value); }
+        });
+        showLabels();
+      })
+      .catch(function () { /* the names stay without labels */ });
+  }
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) { return; }
+    pending = true;
+    setTimeout(function () { pending = false; showLabels(); }, 0);
+  }).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
 })();
 """
 
@@ -50,6 +94,7 @@ header { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; p
          border-bottom: 1px solid #ccc; }
 header h1 { font-size: 1.1rem; margin: 0; }
 #shipped-about { color: #333; }
+.nkrel-label { margin-left: .5em; color: #444; }
 """
 
 

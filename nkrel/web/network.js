@@ -323,24 +323,42 @@
       }
     }
     var measure = document.createElement("canvas").getContext("2d");
+    var LABEL_GAP = 4;  // between a node and a label placed above it (canvas units)
+    function liftOf(nodeSize, fontSize) {
+      // the font.vadjust that moves a label from below its node (where vis draws it, its top
+      // at half a line and 4 units below the node) to above it, LABEL_GAP clear of the node
+      return -(2 * nodeSize + 1.5 * fontSize + 4 + LABEL_GAP);
+    }
+    function labelBox(p, r, px, w, s, above) {
+      // the box vis draws a label in, on screen: below the node, or lifted above it by liftOf
+      var y0 = above ? p.y - r - (LABEL_GAP * s) - px : p.y + r + px / 2 + 4 * s;
+      return { x0: p.x - w / 2 - 2, x1: p.x + w / 2 + 2, y0: y0, y1: y0 + px };
+    }
     function labelBoxes(declutter) {
-      // each drawn label's box on screen (vis draws it centred below its node), the biggest
-      // nodes first; with declutter, a label that would overlap one already placed, or run
-      // past the edge of the network, is left out (hover, the panel and the list still name it)
+      // each drawn label's box on screen, the biggest nodes first; with declutter, a label that
+      // would overlap one already placed, or run past the edge of the network, is left out
+      // (hover, the panel and the list still name it), except that a state's label first tries
+      // above its node (lifts: its font.vadjust)
       var s = network.getScale(), W = container.clientWidth, H = container.clientHeight;
       function rank(n) { return isState(n) ? 0 : N.kind[n] === AGREEMENT ? 1 : 2; }
       var order = Array.from(drawn).sort(function (a, b) {
         return rank(a) - rank(b) || nodeCount[b] - nodeCount[a] || a - b;
       });
       var pos = network.getPositions(order.map(function (n) { return N.id[n]; }));
-      var placed = [], sizes = new Map(), extent = null;
+      var placed = [], sizes = new Map(), lifts = new Map(), extent = null;
       function grow(b) {
         extent = extent ? { x0: Math.min(extent.x0, b.x0), x1: Math.max(extent.x1, b.x1),
                             y0: Math.min(extent.y0, b.y0), y1: Math.max(extent.y1, b.y1) } : b;
       }
+      function clashes(label) {
+        return label.x0 < 0 || label.x1 > W || label.y0 < 0 || label.y1 > H || placed.some(function (q) {
+          return label.x0 < q.x1 && q.x0 < label.x1 && label.y0 < q.y1 && q.y0 < label.y1;
+        });
+      }
       order.forEach(function (n) {
         var size = labelSize(n), id = N.id[n], node = nodesDS.get(id);
         sizes.set(n, size);
+        lifts.set(n, 0);
         if (!pos[id] || !node) { return; }
         var p = network.canvasToDOM(pos[id]), r = (node.size || 10) * s;
         grow({ x0: p.x - r, x1: p.x + r, y0: p.y - r, y1: p.y + r });
@@ -348,14 +366,17 @@
         var px = size * s;
         measure.font = px + "px arial";
         var w = measure.measureText(node.label || "").width;
-        var label = { x0: p.x - w / 2 - 2, x1: p.x + w / 2 + 2, y0: p.y + r, y1: p.y + r + px * 1.25 };
+        var label = labelBox(p, r, px, w, s, false);
         if (isState(n)) { grow(label); }  // the fit leaves room for the states' labels; the others may give way
-        var clash = label.x0 < 0 || label.x1 > W || label.y1 > H || placed.some(function (q) {
-          return label.x0 < q.x1 && q.x0 < label.x1 && label.y0 < q.y1 && q.y0 < label.y1;
-        });
-        if (declutter && clash) { sizes.set(n, 0); } else { placed.push(label); }
+        if (declutter && clashes(label)) {
+          var above = isState(n) ? labelBox(p, r, px, w, s, true) : null;
+          if (!above || clashes(above)) { sizes.set(n, 0); return; }
+          label = above;
+          lifts.set(n, liftOf(node.size || 10, size));
+        }
+        placed.push(label);
       });
-      return { sizes: sizes, extent: extent, placed: placed };
+      return { sizes: sizes, lifts: lifts, extent: extent, placed: placed };
     }
     function adjustLabels(force) {
       var s = network.getScale();
@@ -365,6 +386,7 @@
       drawn.forEach(function (n) { ups.push({ id: N.id[n], font: { size: labelSize(n) } }); });
       nodesDS.update(ups);
       ups = [];
-      labelBoxes(true).sizes.forEach(function (size, n) { ups.push({ id: N.id[n], font: { size: size } }); });
+      var boxes = labelBoxes(true);
+      boxes.sizes.forEach(function (size, n) { ups.push({ id: N.id[n], font: { size: size, vadjust: boxes.lifts.get(n) } }); });
       nodesDS.update(ups);
     }

@@ -1,5 +1,5 @@
 /* nkrel's network page: network, timeline, trade chart, table and source views over one
-   embedded data set (see page_data in nkrel/output/network.py for its columns).
+   embedded data set (see page_data in nkrel/output/network/page.py for its columns).
    Text from the documents is only ever set with textContent, never parsed as HTML. */
 (function () {
   "use strict";
@@ -82,7 +82,7 @@
       lo[i] = a === null ? -Infinity : a;
       hi[i] = b === null ? Infinity : b;
     }
-    // One edge per fact and pair of participants: the rule of _pairs in network.py.
+    // One edge per fact and pair of participants: the rule of _pairs in nkrel/output/network/projection.py.
     function factPairs(i, out) {
       var explicit = get(F.edges, i);
       if (explicit) { explicit.forEach(function (e) { out.push(e[0], e[1], e[2]); }); return; }

@@ -66,15 +66,17 @@ def _coded(block, reader, fid, key, known: dict, in_quotes):
 
 
 def _office(block, reader, fid, entities, known: dict, in_quotes) -> Office | None:
-    """An {person, office, of?, stated} block: the office a person holds, in the text's words."""
-    of_ = _Fields(block, reader, fid, {"person", "office", "of", "stated"}, "office field")
+    """An {person, office, of?, for?, stated} block: the office a person holds, in the text's words."""
+    of_ = _Fields(block, reader, fid, {"person", "office", "of", "for", "stated"}, "office field")
     person, kind = of_.text("person", True), of_.text("office", True)
-    state, stated = of_.text("of"), of_.text("stated", True)
-    for key, eid, etype in (("person", person, "Person"), ("of", state, "State")):
-        if eid is not None and (eid not in entities or entities[eid].type != etype):
-            of_.bad(f"'{key}' must name a {etype}, got {_clip(eid)}", key)
+    state, for_, stated = of_.text("of"), of_.text("for"), of_.text("stated", True)
+    refs = (("person", person, ("Person",), "a Person"), ("of", state, ("State",), "a State"),
+            ("for", for_, ("Organisation", "Region"), "an Organisation or a Region"))  # fmt: skip
+    for key, eid, etypes, what in refs:
+        if eid is not None and (eid not in entities or entities[eid].type not in etypes):
+            of_.bad(f"'{key}' must name {what}, got {_clip(eid)}", key)
     if kind is not None and kind not in known:
         of_.bad(f"unknown office {kind!r} (known: {', '.join(sorted(known))})", "office")
     if stated is not None and not in_quotes(stated):
         of_.bad(f"office words {_clip(stated)} are not in a quote", "stated")
-    return Office(person, kind, state, stated) if of_.ok else None
+    return Office(person, kind, state, stated, for_) if of_.ok else None
