@@ -29,13 +29,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-# year: 0.85 since issue 21 (item 7): a year is read from the clause or an explicit anchor
-# only, never from the paragraph's earlier sentences, where the curators sometimes took it
-TARGETS = {"recall": 0.75, "recall_numbers": 0.90, "value_unit": 0.95, "precision": 0.70, "year": 0.85}
+# year: a year is read from the clause or an explicit anchor only, never from the
+# paragraph's earlier sentences, where the curators sometimes took it (issue 21, item 7).
+# The 85% target was set on every curated year (0.85 since issue 21's first round); since
+# its third round it holds on the years a draft can read ("year_in_quote"), and "year"
+# (every curated year) is still reported beside it.
+TARGETS = {"recall": 0.75, "recall_numbers": 0.90, "value_unit": 0.95, "precision": 0.70, "year_in_quote": 0.85}
 STRICT_BASELINE = 42  # shipped facts drafted right (strict) by main at fbeac82; issue 21: no loss
 LABELS = {
     "recall": "recall", "recall_numbers": "recall, facts with a number", "precision": "precision",
     "kind": "kind", "parties": "parties", "direction": "direction", "year": "year",
+    "year_in_quote": "year, where the draft's quote states it or the draft gives one",
     "year_added": "a year where the curated fact has none", "value_unit": "value + unit", "modality": "modality",
 }  # fmt: skip
 
@@ -86,6 +90,11 @@ def agreement(c: dict, d: dict) -> dict[str, bool | None]:
         "direction": (c["direction"] == d["direction"]) if c["direction"] else None,
         "year": (c["years"] == d["years"]) if c["years"] else None,
         "year_added": bool(d["years"]) if not c["years"] else None,
+        # the years a draft can read: stated in its own quote, or a year it gives (issue 21,
+        # item 7: never one from another sentence, where the curators sometimes took it)
+        "year_in_quote": (c["years"] == d["years"])
+        if c["years"] and (d["years"] or any(y in d["quote"] for y in c["years"]))
+        else None,
         "modality": c["modality"] == d["modality"],
         "value_unit": [q in d["quantities"] for q in sorted(c["quantities"], key=str)] or None,
     }
@@ -130,14 +139,14 @@ def measure(corpus_dir: Path | None = None) -> dict:
 
             def score(d, c=c):
                 a = agreement(c, d)
-                flat = [v for k, v in a.items() if k not in ("value_unit", "year_added") and v]
+                flat = [v for k, v in a.items() if k not in ("value_unit", "year_added", "year_in_quote") and v]
                 return (sum(a["value_unit"] or []), len(flat), overlap(c, d))  # a figure identifies its fact
 
             best = max(candidates, key=score)
             pair = agreement(c, best)
             pairs_all.append(pair)
             if not all(
-                v for k, v in pair.items() if v is not None and k not in ("value_unit", "year_added")
+                v for k, v in pair.items() if v is not None and k not in ("value_unit", "year_added", "year_in_quote")
             ) or not all(pair["value_unit"] or [True]):
                 wrong.append((doc_id, c, best, pair))
         per_doc[doc_id] = counts
@@ -154,7 +163,7 @@ def _scores(t: dict, pairs: list[dict]) -> dict[str, tuple[int, int]]:
         "recall_numbers": (t["numbers_recalled"], t["numbers"]),
         "precision": (t["precise"], t["drafts"]),
     }
-    for field in ("kind", "parties", "direction", "year", "year_added", "modality"):
+    for field in ("kind", "parties", "direction", "year", "year_in_quote", "year_added", "modality"):
         applicable = [p[field] for p in pairs if p[field] is not None]
         out[field] = (sum(applicable), len(applicable))
     values = [x for p in pairs for x in (p["value_unit"] or [])]
