@@ -107,12 +107,11 @@ QUESTIONS = {
     ),
     "basargin-office": (
         "lookup",
-        "What office did Viktor Basargin hold, and of which ministry?",
-        "SELECT DISTINCT ?kind ?for WHERE { ?f nk:office ?o . "
-        "?o nk:holder id:viktor-basargin ; nk:officeKind ?kind ; nk:officeFor ?for }",
+        "What office did Viktor Basargin hold?",
+        "SELECT DISTINCT ?kind WHERE { ?f nk:office ?o . ?o nk:holder id:viktor-basargin ; nk:officeKind ?kind }",
         # "A Russian economic delegation, led by Minister of Regional Development Viktor Basargin"
         # (whose minister the text does not say: the office has no nk:officeOf)
-        {("nk:Minister", "id:ministry-of-regional-development")},
+        {("nk:Minister",)},
     ),
     "dprk-premier-2011": (
         "lookup",
@@ -531,7 +530,10 @@ QUESTIONS = {
 }
 
 # Questions whose full answer still needs a label or the text's words, and what part:
-NEEDS_LABEL: dict[str, str] = {}  # none left: the ministry and the envoy's region are nk:officeFor
+NEEDS_LABEL = {
+    # the text names the minister, never a ministry: an entity for it would be invented (audit)
+    "basargin-office": "the ministry's field (Regional Development) is only in nk:asStated",
+}
 
 
 @pytest.mark.parametrize("name", sorted(QUESTIONS))
