@@ -92,6 +92,13 @@ class Cues:
     groups: dict[str, CueList]  # ForwardCue, BackwardCue, SourceMarker, ... -> words
 
 
+def _with_ing_forms(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A verb cue in -ed also in -ing ("boycotted": "boycotting", "expelled": "expelling"):
+    a text names the same event in either form, and the cue lists give one."""
+    extra = [w[:-2] + "ing" for w in words if re.fullmatch(r"[a-z]{3,}ed", w) and not w.endswith("eed")]
+    return tuple(sorted(set(words) | set(extra)))
+
+
 @lru_cache(maxsize=1)
 def read_cues() -> Cues:
     """Index ontology/cues.ttl with the codes of ontology/nkrel.ttl."""
@@ -117,7 +124,7 @@ def read_cues() -> Cues:
         ranks = {code: int(g.value(URIRef(iri), rank) or 0) for code, iri in codes.items()}
         return CueList({t: w for t, w in terms.items() if w}, ranks)
 
-    kinds = {k: words_of(URIRef(NK + k)) for k in vocabulary.fact_kinds}
+    kinds = {k: _with_ing_forms(words_of(URIRef(NK + k))) for k in vocabulary.fact_kinds}
     kind_ranks = {k: int(g.value(URIRef(NK + k), rank) or 0) for k in vocabulary.fact_kinds}
     directed_kinds = frozenset(k for k in vocabulary.fact_kinds if g.value(URIRef(NK + k), directed) == Literal(True))
     groups = {

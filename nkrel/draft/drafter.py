@@ -441,7 +441,8 @@ def _draft(
 ) -> Draft | None:
     quote = text[start:end]
     why: list[str] = []
-    kind_cue = _kind_cue(cues, text, (start, end), (s.start, s.end), ctx.mentions)
+    names = ctx.mentions + ctx.new_names  # "HELP University": no "help" in a name
+    kind_cue = _kind_cue(cues, text, (start, end), (s.start, s.end), names)
     mentions = [m for m in ctx.mentions if start <= m.start < end]
     agents = _agents(mentions, index, text)
     context_cue = cues.groups["ContextCue"].find(text, start, end)
@@ -543,7 +544,7 @@ RIGHT_AFTER_A_PARTY = re.compile(
 )
 
 
-def _kind_cue(cues: Cues, text: str, clause, sentence, mentions: list[Mention]):
+def _kind_cue(cues: Cues, text: str, clause, sentence, mentions: list):
     """The kind cue of the clause, else of its sentence: an act right after a party, else the
     highest-ranked cue; a cue inside a name ("the Workers' Party of Korea") is no event."""
     names = [(m.start, m.end) for m in mentions if m.end > m.start]
