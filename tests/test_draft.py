@@ -508,11 +508,14 @@ Libya bought missiles from North Korea in 1999. The following year, Libya expell
 North Korea supplied Ethiopia with tanks and artillery in 1977.
 Kim Il-sung also paid a visit to the country in 1985.
 Relations were restored in 2007.
+Bilateral trade fell by 40% in 2016.
 Both countries have embassies in each other's capitals.[4]
 Relations between the two countries cooled and in 2016, Ethiopia banned North Korean workers.
 North Korea sold rifles to Tanzania and Uganda in the 1970s.
 Angola seized a North Korean ship in 2010, and in 2013 it renounced its weapons programme.
 Diplomatic relations between North Korea and Uganda were established in 1972.
+Ethiopian President Mengistu made a state visit to North Korea in 1980 and again in 1986.
+In 2013, about 30 North Korean workers were deported from Ethiopia.
 """
 
 
@@ -613,6 +616,18 @@ def test_relations_with_no_party_named_are_the_pairs_and_between_x_and_y_is_one_
     line = ETHIOPIA.index("Diplomatic relations between North Korea and Uganda")
     between = [d for d in ethiopia_drafts if line <= d.start < ETHIOPIA.index("\n", line)]
     assert [(d.kind, sorted(d.parties)) for d in between] == [("DiplomaticRelations", ["north-korea", "uganda"])]
+
+
+def test_one_draft_per_time_of_a_list_and_an_act_in_the_passive(ethiopia_drafts):
+    visits = [d for d in ethiopia_drafts if d.quote.startswith("Ethiopian President Mengistu")]
+    assert [(d.kind, d.from_party, d.to_party, _year(d)) for d in visits] == [
+        ("Visit", "ethiopia", "north-korea", "1980"),
+        ("Visit", "ethiopia", "north-korea", "1986"),
+    ]
+    deported = next(d for d in ethiopia_drafts if "deported" in d.quote)
+    assert (deported.kind, deported.from_party, deported.to_party) == ("Policy", "ethiopia", "north-korea")
+    trade = next(d for d in ethiopia_drafts if d.quote.startswith("Bilateral trade fell"))
+    assert (trade.kind, sorted(trade.parties)) == ("Change", ["ethiopia", "north-korea"])
 
 
 def test_years_after_an_event_are_no_quantity(ethiopia_drafts):

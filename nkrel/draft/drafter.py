@@ -205,7 +205,7 @@ IT = re.compile(
     r"true|difficult|hard|easy|necessary|worth|time))"
 )
 RELATIONS_FIRST = re.compile(
-    r"\s*(?:(?:[Tt]he|[Bb]ilateral|[Dd]iplomatic|[Ee]conomic|[Pp]olitical|[Tt]rade)\s+)*([Rr]elations|[Tt]ies)\b"
+    r"\s*(?:(?:[Tt]he|[Dd]iplomatic|[Ee]conomic|[Pp]olitical|[Tt]rade)\s+)*([Rr]elations|[Tt]ies|[Bb]ilateral(?=\s+\w))\b"
 )
 THE_COUNTRY = re.compile(r"\b[Tt]he\s+(?:(?:[A-Z][\w-]*\s+){1,3})?(?:country|nation)(?![\w’'-])")
 
@@ -370,7 +370,34 @@ def _draft_sentence(s, ctx: _Context, previous, index: EntityIndex, cues: Cues, 
             begin = _segment_start(text, lo, group[0].start) if long else c_start
             draft = _draft(s, begin, end, group, (lo, hi), ctx, previous, index, cues, text)
             if draft:
-                out += _each_way(draft)
+                out += [one for each in _each_way(draft) for one in _each_time(each, ctx.times, text)]
+    return out
+
+
+TIME_LIST = re.compile(r"\s*,?\s*(?:and|or)?\s*(?:again\s+|later\s+|once more\s+)?")
+
+
+def _each_time(draft: Draft, times: list[Time], text: str) -> list[Draft]:
+    """'made a state visit to North Korea in 1980 and again in 1986': one draft per time of a
+    list (not for figures, which have their own times)."""
+    if draft.quantities or draft.time is None:
+        return [draft]
+    # the times after the event word only: a time before it belongs to an earlier clause
+    dated = [t for t in times if draft.kind_at <= t.start and t.end <= draft.end and not t.vague and t.years()]
+    chains: list[list[Time]] = []
+    for t in sorted(dated, key=lambda t: t.start):
+        if chains and t.start >= chains[-1][-1].end and TIME_LIST.fullmatch(text, chains[-1][-1].end, t.start):
+            chains[-1].append(t)
+        else:
+            chains.append([t])
+    chain = next((c for c in chains if any(t.start == draft.time.start for t in c)), [])
+    if len(chain) < 2:
+        return [draft]
+    out = []
+    for t in chain:
+        one = copy.copy(draft)
+        one.time, one.cues = t, [*draft.cues, f"one of {len(chain)} times: {t.stated!r}"]
+        out.append(one)
     return out
 
 
@@ -544,17 +571,23 @@ RIGHT_AFTER_A_PARTY = re.compile(
 )
 
 
+PASSIVE = re.compile(r"\b(?:was|were|been|being)\s+$")  # "workers were deported": an act
+
+
+def _an_act(text: str, at: int, names: list[tuple[int, int]]) -> bool:
+    """The cue at `at` is what a party did: right after its name, or in the passive."""
+    return any(RIGHT_AFTER_A_PARTY.fullmatch(text, b, at) for _, b in names) or bool(
+        PASSIVE.search(text[max(0, at - 12) : at])
+    )
+
+
 def _kind_cue(cues: Cues, text: str, clause, sentence, mentions: list):
     """The kind cue of the clause, else of its sentence: an act right after a party, else the
     highest-ranked cue; a cue inside a name ("the Workers' Party of Korea") is no event."""
     names = [(m.start, m.end) for m in mentions if m.end > m.start]
     for lo, hi in (clause, sentence):
         found = [c for c in cues.kinds.find(text, lo, hi) if not any(a <= c[0] and c[1] <= b for a, b in names)]
-        acts = [
-            c
-            for c in found
-            if c[2] in ACT_KINDS and any(RIGHT_AFTER_A_PARTY.fullmatch(text, b, c[0]) for _, b in names)
-        ]
+        acts = [c for c in found if c[2] in ACT_KINDS and _an_act(text, c[0], names)]
         if acts:
             return acts[0]
         if found:
