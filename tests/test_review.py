@@ -184,6 +184,19 @@ def test_an_edit_that_changes_the_id_takes_the_draft_out_for_good(drafted, tmp_p
     assert len(ids) == len(set(ids)) == 6 and old not in ids
 
 
+def test_an_edit_to_the_id_of_another_pending_draft_is_refused_and_both_stay(drafted):
+    """Renaming draft A to B's id would make B vanish from pending() and --accept-all."""
+    from nkrel.draft.review import open_review
+
+    review = open_review(drafted, "vn-test")
+    first, second = review.pending()[:2]
+    edited = dict(first)
+    edited["id"] = second["id"]
+    problems = review.accept(first, edited)
+    assert problems and second["id"] in str(problems[0]) and "another draft" in problems[0].message
+    assert [d["id"] for d in open_review(drafted, "vn-test").pending()][:2] == [first["id"], second["id"]]
+
+
 @pytest.mark.parametrize("cut_at", [1, 2, 3])
 def test_a_review_cut_at_any_write_of_an_id_changing_edit_accepts_it_once(drafted, monkeypatch, cut_at):
     """The review killed at its first, second or third file write while accepting an

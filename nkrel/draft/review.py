@@ -127,8 +127,9 @@ class Review:
         parts = [s.text for s in split_sentences(self.doc_id, text) if s.start < end and s.end > start]
         return " ".join(parts)
 
-    def problems(self, entry) -> list[Problem]:
-        """What the loader would say about this record, plus an id already taken."""
+    def problems(self, entry, original_id: str | None = None) -> list[Problem]:
+        """What the loader would say about this record, plus an id already taken (by a fact,
+        or, for a draft renamed from `original_id`, by another pending draft)."""
         from ..ingest.yamlfile import YamlError, parse_yaml
 
         doc = self.corpus.documents[self.doc_id]
@@ -141,13 +142,15 @@ class Review:
         taken = {f.id for f in self.corpus.facts} | {f.get("id") for f in self._facts_data().get("facts") or []}
         if fid in taken:
             found.append(Problem(self.drafts_path.name, None, fid, "a fact with this id already exists"))
+        elif original_id is not None and fid != original_id and fid in {d.get("id") for d in self.pending()}:
+            found.append(Problem(self.drafts_path.name, None, fid, f"another draft has the id {fid!r}: choose another"))
         return found
 
     # -- answering -----------------------------------------------------------------------
     def accept(self, entry, edited=None) -> list[Problem]:
         """Move a draft (or its edited record) into the fact file; refuse it with problems."""
         record = edited if edited is not None else entry
-        problems = self.problems(record)
+        problems = self.problems(record, entry.get("id"))
         if problems:
             return problems
         if record.get("id") != entry.get("id"):  # renamed: the draft takes its new id first, so that
