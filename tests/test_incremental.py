@@ -15,6 +15,8 @@ import pytest
 
 from nkrel import pipeline
 
+from .conftest import nkrel
+
 sys.path.insert(0, str(Path(__file__).parent))
 from benchmark_scale import generate_corpus  # noqa: E402
 
@@ -182,3 +184,14 @@ def test_the_store_is_the_published_one_with_the_changed_graphs_replaced(two_cop
         _build(corpus, tmp_path / name, None, clean=True)
         assert _files(out) == _files(tmp_path / name), name
         assert _store_quads(out) == _store_quads(tmp_path / name), name
+
+
+def test_the_command_says_when_a_rebuild_changed_nothing(tmp_path):
+    """`nkrel build` twice on the same inputs: the second says nothing was written."""
+    ws = tmp_path / "ws"
+    assert nkrel("init", ws, "--example").returncode == 0
+    first = nkrel("build", "--workspace", ws)
+    assert first.returncode == 0 and first.stdout.startswith("Built "), first.stdout + first.stderr
+    second = nkrel("build", "--workspace", ws)
+    assert second.returncode == 0 and second.stdout.startswith("Unchanged: "), second.stdout + second.stderr
+    assert "facts from" in second.stdout

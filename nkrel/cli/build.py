@@ -64,10 +64,11 @@ def build(workspace, corpus, out, allow_uncovered, clean):
     _progress("Loading, verifying and building...")
     cache_dir = None if corpus or out else ws.cache_dir
     built = build_and_publish(corpus_dir, out_dir, allow_uncovered, cache_dir=cache_dir, clean=clean)
-    click.echo(
-        f"Built {len(built.corpus.facts)} facts from {len(built.corpus.documents)} documents "
-        f"({len(built.dataset)} quads) into {out_dir}/"
-    )
+    what = f"{len(built.corpus.facts)} facts from {len(built.corpus.documents)} documents ({len(built.dataset)} quads)"
+    if built.published:
+        click.echo(f"Built {what} into {out_dir}/")
+    else:  # the inputs are those of the build already there: nothing was written
+        click.echo(f"Unchanged: {out_dir}/ already holds the build of {what}")
     from ..ingest.curate import stale_extractions
 
     for note in stale_extractions(built.corpus):
