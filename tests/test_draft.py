@@ -509,6 +509,7 @@ North Korea supplied Ethiopia with tanks and artillery in 1977.
 Kim Il-sung also paid a visit to the country in 1985.
 Relations were restored in 2007.
 Bilateral trade fell by 40% in 2016.
+Diplomatic ties were severed in 1990 and restored in 2001.
 Both countries have embassies in each other's capitals.[4]
 Relations between the two countries cooled and in 2016, Ethiopia banned North Korean workers.
 North Korea sold rifles to Tanzania and Uganda in the 1970s.
@@ -626,6 +627,8 @@ def test_one_draft_per_time_of_a_list_and_an_act_in_the_passive(ethiopia_drafts)
     ]
     deported = next(d for d in ethiopia_drafts if "deported" in d.quote)
     assert (deported.kind, deported.from_party, deported.to_party) == ("Policy", "ethiopia", "north-korea")
+    ties = [d for d in ethiopia_drafts if d.quote.startswith("Diplomatic ties were severed")]
+    assert [(d.kind, _year(d)) for d in ties] == [("Change", "1990"), ("Change", "2001")]
     trade = next(d for d in ethiopia_drafts if d.quote.startswith("Bilateral trade fell"))
     assert (trade.kind, sorted(trade.parties)) == ("Change", ["ethiopia", "north-korea"])
 

@@ -374,7 +374,8 @@ def _draft_sentence(s, ctx: _Context, previous, index: EntityIndex, cues: Cues, 
     return out
 
 
-TIME_LIST = re.compile(r"\s*,?\s*(?:and|or)?\s*(?:again\s+|later\s+|once more\s+)?")
+# "in 1980 and again in 1986", "in 1986, 1991 and 1995", "severed in 1990 and restored in 2001"
+TIME_LIST = re.compile(r"\s*,?\s*(?:and|or)?\s*(?:again\s+|later\s+|once more\s+|[a-z]+ed\s+)?")
 
 
 def _each_time(draft: Draft, times: list[Time], text: str) -> list[Draft]:
