@@ -293,7 +293,9 @@ def pathological_texts() -> dict[str, str]:
         return f"North Korea exported to China {items}."
 
     return {"4 KB sentence of numbers and dates": numbers(95), "11 KB sentence": numbers(260),
-            "a name, then 50,000 spaces": "Kim Il Sung" + " " * 50_000 + "visited China."}  # fmt: skip
+            "a name, then 50,000 spaces": "Kim Il Sung" + " " * 50_000 + "visited China.",
+            # two times of one visit with a long run between them ("in 1980 and again in 1986")
+            "a visit in 1980, 20,000 spaces, 1986": "Kim Il Sung visited China in 1980" + " " * 20_000 + "and then in 1986."}  # fmt: skip
 
 
 def timing_table() -> list[str]:

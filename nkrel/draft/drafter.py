@@ -375,7 +375,7 @@ def _draft_sentence(s, ctx: _Context, previous, index: EntityIndex, cues: Cues, 
 
 
 # "in 1980 and again in 1986", "in 1986, 1991 and 1995", "severed in 1990 and restored in 2001"
-TIME_LIST = re.compile(r"\s*,?\s*(?:and|or)?\s*(?:again\s+|later\s+|once more\s+|[a-z]+ed\s+)?")
+TIME_LIST = re.compile(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?(?:(?:again|later|once more|[a-z]+ed)\s+)?")
 
 
 def _each_time(draft: Draft, times: list[Time], text: str) -> list[Draft]:
@@ -567,8 +567,8 @@ def _attribution(draft: Draft, ctx: _Context, cues: Cues, text: str, why: list[s
 # kinds that are an act of the party named right before them ("it renounced its weapons
 # programme", "Angola seized a North Korean ship"): the act decides, not the things it names
 ACT_KINDS = frozenset({"Policy", "Change", "Withdrawal", "Signing", "Designation", "Recognition", "Sanction"})
-RIGHT_AFTER_A_PARTY = re.compile(
-    r"(?:\s+(?:also|then|later|formally|officially|publicly|jointly|has|had|have|was|were|subsequently))*\s+"
+RIGHT_AFTER_A_PARTY = re.compile(  # one run of spaces, then words each with its own: linear on long runs
+    r"\s+(?:(?:also|then|later|formally|officially|publicly|jointly|has|had|have|was|were|subsequently)\s+)*"
 )
 
 
