@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from ..core.corpus import Entity
 from ..ingest.coverage import split_sentences
 from .cues import Cues
+from .dating import RELATIVE_YEAR, draft_time, each_time, label_time
 from .directions import draft_direction
-from .gazetteer import leaders
 from .mentions import EntityIndex, Mention, NewName
-from .quantities import Quantity, find_quantities, number_value
+from .quantities import Quantity, find_quantities
+from .references import PAIR_WORDS, main_pair, pair_mentions, reference_mentions
 from .times import Time, find_times
 
 CLAUSE_BREAK = re.compile(
@@ -152,10 +153,6 @@ def _no_fact(s, text: str, cues: Cues) -> Explanation:
     return Explanation(s.start, s.end, body, "background", ["no fact drafted: no event, figure or two parties"])
 
 
-def ctx_text_before(ctx, pos: int) -> str:
-    return ctx.text[max(ctx.start, pos - 12) - ctx.start : pos - ctx.start]
-
-
 @dataclass
 class _Context:
     text: str  # the sentence
@@ -171,77 +168,6 @@ class _Context:
 
 
 REFERENCE_MARK = re.compile(r"\[[^\[\]\n]{1,40}\]")
-PAIR_WORDS = re.compile(r"\b(?:[Tt]he two|[Bb]oth) (?:countries|states|nations|sides|governments)\b")
-
-
-def main_pair(text: str, index: EntityIndex) -> list[str]:
-    """The document's two main states: those its title names, then those it names most."""
-    title = text.lstrip().split("\n", 1)[0]
-    counts: dict[str, list[int]] = {}
-    for m in index.find(text):
-        if index.is_a(m.entity, "State"):
-            c = counts.setdefault(m.entity, [0, 0])
-            c[0] += m.start < len(title) + (len(text) - len(text.lstrip()))
-            c[1] += 1
-    return sorted(counts, key=lambda e: (-counts[e][0], -counts[e][1], e))[:2]
-
-
-def _pair_mentions(body: str, pair: list[str], index: EntityIndex, named: list[Mention]) -> list[Mention]:
-    """'The two countries', 'both sides': the two states just named, else the document's main pair."""
-    if len(pair) < 2:
-        return []
-    out = []
-    for m in PAIR_WORDS.finditer(body):
-        near = {n.entity for n in named if abs(n.start - m.start()) < 80 and index.is_a(n.entity, "State")}
-        if len(near) < 2:  # else the pair is named beside it ("between North Korea and Russia, the two countries")
-            out += [Mention(m.start(), m.end(), m.group(), e, index.entities[e].type, "the main pair") for e in pair]
-    return out
-
-
-# "it" as a subject or object that stands for a state; not "it is reported", "it is unclear"
-IT = re.compile(
-    r"(?<![\w’'-])it(?![\w’'-])(?!\s+(?:is|was|has\s+been|had\s+been|remains|seems|appears)\s+"
-    r"(?:not\s+)?(?:reported|said|expected|believed|thought|estimated|unclear|likely|possible|important|clear|known|"
-    r"true|difficult|hard|easy|necessary|worth|time))"
-)
-RELATIONS_FIRST = re.compile(
-    r"\s*(?:(?:[Tt]he|[Dd]iplomatic|[Ee]conomic|[Pp]olitical|[Tt]rade)\s+)*([Rr]elations|[Tt]ies|[Bb]ilateral(?=\s+\w))\b"
-)
-THE_COUNTRY = re.compile(r"\b[Tt]he\s+(?:(?:[A-Z][\w-]*\s+){1,3})?(?:country|nation)(?![\w’'-])")
-
-
-def _reference_mentions(body: str, pair: list[str], index: EntityIndex, named: list[Mention]) -> list[Mention]:
-    """A leader's name stands for the state ("Kim Il-sung visited Jakarta"); 'it' as the subject of a
-    later clause for the sentence's first state ("Libya
-    bought missiles ..., and in 2003 it renounced ..."); 'the country', 'the Southeast Asian
-    nation' for a state of the document's main pair that its clause does not name."""
-    states = [n for n in named if index.is_a(n.entity, "State") and not index.is_a(n.entity, "Place")]
-    out = []
-    for name, state in leaders().items():
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", body):
-            if state in index.entities:
-                out.append(
-                    Mention(m.start(), m.end(), m.group(), state, index.entities[state].type, f"leader of {state}")
-                )
-    states = sorted(states + out, key=lambda n: n.start)
-    bare = RELATIONS_FIRST.match(body)
-    if bare and not states and len(pair) == 2:  # "Relations were restored in 2007.": the document's pair
-        out += [
-            Mention(bare.start(1), bare.end(1), bare.group(1), e, index.entities[e].type, "the main pair") for e in pair
-        ]
-    for m in IT.finditer(body):
-        first = next((n for n in states if n.end <= m.start()), None)
-        if first is not None:
-            out.append(Mention(m.start(), m.end(), m.group(), first.entity, first.type, f"'it': {first.words}"))
-    for m in THE_COUNTRY.finditer(body):
-        clause_lo = max(body.rfind(c, 0, m.start()) for c in (",", ";", "."))
-        near = {n.entity for n in states if n.start > clause_lo}
-        other = [e for e in pair if e not in near]
-        if len(other) == 1 or (other and not near):
-            e = other[0] if len(other) == 1 else next((n.entity for n in reversed(states) if n.end <= m.start()), None)
-            if e:
-                out.append(Mention(m.start(), m.end(), m.group(), e, index.entities[e].type, "the main pair"))
-    return out
 
 
 def _analyse(s, text, index: EntityIndex, cues: Cues, pair=()) -> _Context:
@@ -249,8 +175,8 @@ def _analyse(s, text, index: EntityIndex, cues: Cues, pair=()) -> _Context:
     known = [m for m in index.find(body) if not body.startswith("$", m.end)]  # "US$": a currency
     variants, new = index.find_variants(body, 0, known)
     resolved = _resolve(_dedupe(known + variants), body, index, cues)
-    resolved += _pair_mentions(body, list(pair), index, resolved)
-    resolved += _reference_mentions(body, list(pair), index, resolved)
+    resolved += pair_mentions(body, list(pair), index, resolved)
+    resolved += reference_mentions(body, list(pair), index, resolved)
     mentions = [_shift(m, s.start) for m in sorted(resolved, key=lambda m: m.start)]
     events = [(m.start - s.start, m.end - s.start) for m in mentions if index.is_a(m.entity, "HistoricalEvent")]
     times = [_shift(t, s.start) for t in find_times(body, cues, events)]
@@ -370,35 +296,7 @@ def _draft_sentence(s, ctx: _Context, previous, index: EntityIndex, cues: Cues, 
             begin = _segment_start(text, lo, group[0].start) if long else c_start
             draft = _draft(s, begin, end, group, (lo, hi), ctx, previous, index, cues, text)
             if draft:
-                out += [one for each in _each_way(draft) for one in _each_time(each, ctx.times, text)]
-    return out
-
-
-# "in 1980 and again in 1986", "in 1986, 1991 and 1995", "severed in 1990 and restored in 2001"
-TIME_LIST = re.compile(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?(?:(?:again|later|once more|[a-z]+ed)\s+)?")
-
-
-def _each_time(draft: Draft, times: list[Time], text: str) -> list[Draft]:
-    """'made a state visit to North Korea in 1980 and again in 1986': one draft per time of a
-    list (not for figures, which have their own times)."""
-    if draft.quantities or draft.time is None:
-        return [draft]
-    # the times after the event word only: a time before it belongs to an earlier clause
-    dated = [t for t in times if draft.kind_at <= t.start and t.end <= draft.end and not t.vague and t.years()]
-    chains: list[list[Time]] = []
-    for t in sorted(dated, key=lambda t: t.start):
-        if chains and t.start >= chains[-1][-1].end and TIME_LIST.fullmatch(text, chains[-1][-1].end, t.start):
-            chains[-1].append(t)
-        else:
-            chains.append([t])
-    chain = next((c for c in chains if any(t.start == draft.time.start for t in c)), [])
-    if len(chain) < 2:
-        return [draft]
-    out = []
-    for t in chain:
-        one = copy.copy(draft)
-        one.time, one.cues = t, [*draft.cues, f"one of {len(chain)} times: {t.stated!r}"]
-        out.append(one)
+                out += [one for each in _each_way(draft) for one in each_time(each, ctx.times, text)]
     return out
 
 
@@ -442,19 +340,10 @@ def _quantity_groups(qs: list[Quantity], text: str) -> list[list[Quantity]]:
     return groups
 
 
-def _label_time(group: list[Quantity], times: list[Time], text: str) -> Time | None:
-    """The year that labels a figure of a list: "(1991: 2.1 million; 1992: 1.5 million)"."""
-    first = group[0].start
-    return next((t for t in times if t.end <= first and LIST_LABEL.fullmatch(text, t.end, first)), None)
-
-
-LIST_LABEL = re.compile(r"\s*[:=]\s*(?:[A-Za-z$€£]{0,3}\s?)?")
-
-
 def _segment_end(group: list[Quantity], times: list[Time], limit: int, text: str) -> int:
     """A figure's quote ends after its own time, else where the next figure's words begin."""
     end = group[-1].end
-    if _label_time(group, times, text):
+    if label_time(group, times, text):
         return end
     for t in times:
         if end <= t.start and t.end <= limit and not t.vague:
@@ -511,7 +400,7 @@ def _draft(
     draft.change, draft.role = (change[2] if change else None), (role[2] if role else None)
     draft.quantities = group
     why += [f"quantity: {q.stated!r}" for q in group]
-    _time(draft, group, region, ctx, previous, context_cue, text)
+    draft_time(draft, group, region, ctx, previous, context_cue, text)
     borrowed_before = [a for a in agents if 0 <= a.start < start] + (
         [draft.time] if draft.time and draft.time.start < start and draft.time.start >= s.start else []
     )
@@ -682,102 +571,6 @@ def _agreement_as_stated(draft: Draft, index: EntityIndex, text: str) -> str | N
         index.entities[eid] = Entity(eid, kind, words[0].upper() + words[1:], [words])
     draft.cues.append(f"agreement named as stated: {words!r}")
     return eid
-
-
-def _time(draft: Draft, group, region, ctx: _Context, previous, context_cue, text: str) -> None:
-    inside = [t for t in ctx.times if draft.start <= t.start and t.end <= draft.end]
-    chosen = None
-    if group:
-        lo, hi = region
-        after = [t for t in inside if group[-1].end <= t.start and t.end <= hi and not t.vague]
-        before = [t for t in inside if lo <= t.start and t.end <= group[0].start and not t.vague]
-        if not (after or before):  # a period stated before all the figures: "During 2000–2005, ... from X to Y"
-            before = [t for t in inside if t.end <= group[0].start and t.period]
-        chosen = _label_time(group, ctx.times, text) or (after[:1] or before[-1:] or [None])[0]
-        if chosen is not None and chosen.period and chosen in before:
-            chosen = _end_of_period(chosen, ctx, group[0].start)
-    if chosen is None:
-        dated = [t for t in inside if not t.vague]
-        if len(dated) > 1:  # a time inside a leading phrase ("In response to ... in the mid-1990s,") is background
-            lead = ctx.text[: max(0, ctx.text.find(",", draft.start - ctx.start))]
-            background = [t for t in dated if t.end - ctx.start <= len(lead) and len(lead) > len(t.stated) + 3]
-            dated = [t for t in dated if t not in background] or dated
-        pool = dated or inside
-        chosen = min(pool, key=lambda t: abs(t.start - draft.kind_at)) if pool else None
-    earlier = [t for t in ctx.times if not t.vague and t.end <= draft.start]
-    if chosen is None and earlier:
-        chosen = earlier[-1]
-        draft.cues.append("time from earlier in the sentence")
-    later = [t for t in ctx.times if not t.vague and t.start >= draft.end]
-    if chosen is None and len(later) == 1 and SHARED_TIME.fullmatch(text, draft.end, later[0].start):
-        chosen = later[0]  # "sold rifles to Tanzania and Uganda in the 1970s": one time for both
-        draft.cues.append("time shared with the party named after 'and'")
-    if (chosen is None or chosen.month) and previous is not None and previous.last_time is not None:
-        # a year from another sentence only with an explicit anchor ("the same year", "a year later")
-        if chosen is None and context_cue:
-            chosen = previous.last_time
-            draft.time_from_context = True
-            draft.cues.append("time from the preceding sentences of the paragraph")
-    if chosen is not None and chosen.month:  # "in December" of the year given before
-        year_from = (earlier[-1] if earlier else None) or (previous.last_time if previous else None)
-        if year_from and year_from.years():
-            month = f"{max(year_from.years())}-{chosen.month:02d}"
-            chosen = Time(chosen.start, chosen.end, chosen.stated, period=(month, month), vague=False)
-            draft.cues.append("year of the month from earlier in the text")
-    relative = _relative_time(draft, ctx, previous, text)
-    if relative is not None:
-        chosen = relative
-    if chosen is not None:
-        draft.time = chosen
-        draft.cues.append(f"time: {chosen.stated!r}")
-
-
-RELATIVE_YEAR = re.compile(
-    r"\b(?:(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years?\s+later"
-    r"|the\s+(?P<next>following|next|subsequent)\s+year|(?:the|that)\s+(?:very\s+)?same\s+year)\b",
-    re.IGNORECASE,
-)
-
-
-SHARED_TIME = re.compile(r"\s+and\s+[A-Z][^,;]{0,40}")  # "... to Tanzania and Uganda in the 1970s"
-
-
-def _relative_time(draft: Draft, ctx: _Context, previous, text: str) -> Time | None:
-    """'a year later', 'the following year', 'the same year': the year of the time stated
-    before it (in its sentence, else the paragraph's last), moved on; None when no dated time
-    is stated after it in the quote."""
-    found = list(RELATIVE_YEAR.finditer(text, draft.start, draft.end))
-    if not found:
-        return None
-    m = found[-1]
-    if any(m.end() <= t.start and t.end <= draft.end and not t.vague for t in ctx.times):
-        return None
-    earlier = [t for t in ctx.times if t.end <= m.start() and not t.vague and t.years()]
-    base = earlier[-1] if earlier else (previous.last_time if previous is not None else None)
-    if base is None or not base.years():
-        return None
-    n = m.group("n")
-    if n is None:
-        step = 1 if m.group("next") else 0
-    else:
-        step = 1 if n.lower() in ("a", "an") else int(number_value(n) or 0)
-    if not step and n is not None:
-        return None
-    year = str(max(int(y) for y in base.years()) + step)
-    draft.cues.append(f"year {year}: {m.group()!r} after {base.stated!r}")
-    return Time(m.start(), m.end(), m.group(), year=year)
-
-
-def _end_of_period(t: Time, ctx: _Context, figure_start: int) -> Time:
-    """'During 2000–2005, trade grew from X to Y': X is of the period's start, Y of its end."""
-    from .times import Time as T
-
-    words = ctx_text_before(ctx, figure_start)
-    if re.search(r"\bfrom\s*$", words):
-        return T(t.start, t.end, t.stated, year=t.period[0][:4])
-    if re.search(r"\bto\s*$", words):
-        return T(t.start, t.end, t.stated, year=t.period[1][:4])
-    return t
 
 
 def _era(draft: Draft, index: EntityIndex) -> None:

@@ -1,0 +1,82 @@
+"""Words that stand for states: "the two countries" and "both sides" (the pair just named,
+else the document's main pair), "it", "the country", "Relations ..." with no party named,
+and North Korea's leaders (curated in the gazetteer)."""
+
+from __future__ import annotations
+
+import re
+
+from .gazetteer import leaders
+from .mentions import EntityIndex, Mention
+
+PAIR_WORDS = re.compile(r"\b(?:[Tt]he two|[Bb]oth) (?:countries|states|nations|sides|governments)\b")
+
+
+def main_pair(text: str, index: EntityIndex) -> list[str]:
+    """The document's two main states: those its title names, then those it names most."""
+    title = text.lstrip().split("\n", 1)[0]
+    counts: dict[str, list[int]] = {}
+    for m in index.find(text):
+        if index.is_a(m.entity, "State"):
+            c = counts.setdefault(m.entity, [0, 0])
+            c[0] += m.start < len(title) + (len(text) - len(text.lstrip()))
+            c[1] += 1
+    return sorted(counts, key=lambda e: (-counts[e][0], -counts[e][1], e))[:2]
+
+
+def pair_mentions(body: str, pair: list[str], index: EntityIndex, named: list[Mention]) -> list[Mention]:
+    """'The two countries', 'both sides': the two states just named, else the document's main pair."""
+    if len(pair) < 2:
+        return []
+    out = []
+    for m in PAIR_WORDS.finditer(body):
+        near = {n.entity for n in named if abs(n.start - m.start()) < 80 and index.is_a(n.entity, "State")}
+        if len(near) < 2:  # else the pair is named beside it ("between North Korea and Russia, the two countries")
+            out += [Mention(m.start(), m.end(), m.group(), e, index.entities[e].type, "the main pair") for e in pair]
+    return out
+
+
+# "it" as a subject or object that stands for a state; not "it is reported", "it is unclear"
+IT = re.compile(
+    r"(?<![\w’'-])it(?![\w’'-])(?!\s+(?:is|was|has\s+been|had\s+been|remains|seems|appears)\s+"
+    r"(?:not\s+)?(?:reported|said|expected|believed|thought|estimated|unclear|likely|possible|important|clear|known|"
+    r"true|difficult|hard|easy|necessary|worth|time))"
+)
+RELATIONS_FIRST = re.compile(
+    r"\s*(?:(?:[Tt]he|[Dd]iplomatic|[Ee]conomic|[Pp]olitical|[Tt]rade)\s+)*([Rr]elations|[Tt]ies|[Bb]ilateral(?=\s+\w))\b"
+)
+THE_COUNTRY = re.compile(r"\b[Tt]he\s+(?:(?:[A-Z][\w-]*\s+){1,3})?(?:country|nation)(?![\w’'-])")
+
+
+def reference_mentions(body: str, pair: list[str], index: EntityIndex, named: list[Mention]) -> list[Mention]:
+    """A leader's name stands for the state ("Kim Il-sung visited Jakarta"); 'it' as the subject of a
+    later clause for the sentence's first state ("Libya
+    bought missiles ..., and in 2003 it renounced ..."); 'the country', 'the Southeast Asian
+    nation' for a state of the document's main pair that its clause does not name."""
+    states = [n for n in named if index.is_a(n.entity, "State") and not index.is_a(n.entity, "Place")]
+    out = []
+    for name, state in leaders().items():
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", body):
+            if state in index.entities:
+                out.append(
+                    Mention(m.start(), m.end(), m.group(), state, index.entities[state].type, f"leader of {state}")
+                )
+    states = sorted(states + out, key=lambda n: n.start)
+    bare = RELATIONS_FIRST.match(body)
+    if bare and not states and len(pair) == 2:  # "Relations were restored in 2007.": the document's pair
+        out += [
+            Mention(bare.start(1), bare.end(1), bare.group(1), e, index.entities[e].type, "the main pair") for e in pair
+        ]
+    for m in IT.finditer(body):
+        first = next((n for n in states if n.end <= m.start()), None)
+        if first is not None:
+            out.append(Mention(m.start(), m.end(), m.group(), first.entity, first.type, f"'it': {first.words}"))
+    for m in THE_COUNTRY.finditer(body):
+        clause_lo = max(body.rfind(c, 0, m.start()) for c in (",", ";", "."))
+        near = {n.entity for n in states if n.start > clause_lo}
+        other = [e for e in pair if e not in near]
+        if len(other) == 1 or (other and not near):
+            e = other[0] if len(other) == 1 else next((n.entity for n in reversed(states) if n.end <= m.start()), None)
+            if e:
+                out.append(Mention(m.start(), m.end(), m.group(), e, index.entities[e].type, "the main pair"))
+    return out
