@@ -4,6 +4,7 @@ one source of truth for every reader (rebuilt when stale, or refused with --no-r
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +134,58 @@ def test_init_example_leaves_out_the_drafts(tmp_path, monkeypatch):  # kills the
     monkeypatch.setattr(workspace, "shipped", lambda: workspace.Workspace(None, "example", corpus, tmp_path / "g"))
     ws = workspace.init(tmp_path / "ws", example=True)
     assert (ws.corpus_dir / "entities.yaml").is_file() and not (ws.corpus_dir / "drafts").exists()
+
+
+def test_a_folder_inside_an_installed_nkrel_is_refused_but_not_in_a_source_checkout(tmp_path, monkeypatch):
+    # kills `package.parent in site and ...` as `or` in _in_installed_package (l. 149)
+    from nkrel import workspace
+
+    site = tmp_path / "site-packages"
+    monkeypatch.setattr(workspace.sysconfig, "get_paths", lambda: {"purelib": str(site), "platlib": str(site)})
+    for package, refused in ((site / "nkrel", True), (tmp_path / "checkout" / "nkrel", False)):
+        root = package / "ws"
+        root.mkdir(parents=True)
+        (root / "nkrel.toml").write_text("[workspace]\n", encoding="utf-8")
+        monkeypatch.setattr(workspace, "package_dir", lambda package=package: package)
+        if refused:
+            with pytest.raises(workspace.WorkspaceError, match="inside the installed nkrel package"):
+                workspace.load(root)
+        else:  # an editable install: the checkout's own folders are the user's
+            assert workspace.load(root).corpus_dir == root.resolve() / "corpus"
+
+
+def test_a_reader_queries_the_store_only_of_a_workspace_of_ones_own(tmp_path):
+    # kills `ws.read_only or no store` as `and` in built_source (l. 301)
+    from nkrel.sparql.query import STORE_DIR, Source
+    from nkrel.workspace import Workspace, built_source
+
+    graphs = tmp_path / "graphs"
+    graphs.mkdir()
+    own = Workspace(tmp_path, "own", tmp_path / "corpus", graphs)
+    example = Workspace(None, "example", tmp_path / "corpus", graphs)
+    assert built_source(own) == Source(graphs / "nkrel.nq")  # no store yet: the N-Quads file
+    assert built_source(example) == Source(graphs / "nkrel.nq")
+    (graphs / STORE_DIR).mkdir()
+    assert built_source(own) == Source(graphs / "nkrel.nq", graphs / STORE_DIR)
+    assert built_source(example) == Source(graphs / "nkrel.nq"), "the shipped example's store is never read"
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").is_file(), reason="needs Linux's /proc/self/mem")
+def test_a_corpus_file_that_opens_but_cannot_be_read_is_marked_not_a_traceback(tmp_path):
+    # kills `except OSError` never matching in _file_digest (l. 235). /proc/self/mem is a
+    # regular file that opens, but reading its first page (unmapped) fails with EIO.
+    from nkrel.workspace import corpus_digest
+
+    (tmp_path / "texts").mkdir()
+    before = corpus_digest(tmp_path)
+    (tmp_path / "texts" / "memory.txt").symlink_to("/proc/self/mem")
+    assert corpus_digest(tmp_path) != before
+
+
+def test_toml_error_messages_escape_what_a_terminal_would_act_on():
+    # kills `repr(c)[1:-1]` as `[1:1]` and `[0:-1]` in _printable (l. 123). load() passes
+    # tomllib's messages through it; tomllib quotes characters with repr() today, so the
+    # helper is tested directly
+    from nkrel.workspace import _printable
+
+    assert _printable("a\x1b[2Jb\x00\u2028é'") == "a\\x1b[2Jb\\x00\\u2028é'"
