@@ -189,3 +189,22 @@ def test_toml_error_messages_escape_what_a_terminal_would_act_on():
     from nkrel.workspace import _printable
 
     assert _printable("a\x1b[2Jb\x00\u2028é'") == "a\\x1b[2Jb\\x00\\u2028é'"
+
+
+def test_a_named_folder_without_nkrel_toml_is_told_by_where_it_was_named(tmp_path, monkeypatch):
+    # kills `"--workspace" if explicit else ENV` with `not explicit` (l. 75)
+    from nkrel.workspace import WorkspaceError, find
+
+    monkeypatch.delenv("NKREL_WORKSPACE", raising=False)
+    with pytest.raises(WorkspaceError, match="^--workspace names .*, which has no nkrel.toml"):
+        find(tmp_path)
+    monkeypatch.setenv("NKREL_WORKSPACE", str(tmp_path))
+    with pytest.raises(WorkspaceError, match="^NKREL_WORKSPACE names .*, which has no nkrel.toml"):
+        find()
+
+
+def test_init_makes_the_missing_parent_folders(tmp_path):  # kills `stage.mkdir(parents=False)` (l. 161)
+    from nkrel.workspace import init
+
+    ws = init(tmp_path / "new" / "deeper" / "ws")
+    assert ws.root == (tmp_path / "new" / "deeper" / "ws").resolve() and (ws.root / "nkrel.toml").is_file()
