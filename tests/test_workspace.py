@@ -208,3 +208,26 @@ def test_init_makes_the_missing_parent_folders(tmp_path):  # kills `stage.mkdir(
 
     ws = init(tmp_path / "new" / "deeper" / "ws")
     assert ws.root == (tmp_path / "new" / "deeper" / "ws").resolve() and (ws.root / "nkrel.toml").is_file()
+
+
+def test_the_digest_takes_the_files_documents_yaml_names_and_skips_what_cannot_be_a_file(tmp_path):
+    # kills `isinstance(value, str) and value and ...` with either `and` as `or` (l. 254): a
+    # number, a null, a NUL byte or an absolute path gave a traceback (the build refuses them
+    # with its own messages)
+    from nkrel.workspace import _listed_files, corpus_digest
+
+    (tmp_path / "documents.yaml").write_text(
+        "documents:\n"
+        "  - {id: a}\n"
+        "  - {id: b, file: 7, facts: null}\n"
+        '  - {id: c, file: "t\\0x.txt", facts: /etc/hostname}\n'
+        '  - {id: d, file: ""}\n'
+        "  - {id: e, file: elsewhere/e.txt, facts: elsewhere/e.yaml}\n"
+        "  - just text\n",
+        encoding="utf-8",
+    )
+    assert _listed_files(tmp_path) == [tmp_path / "elsewhere" / "e.txt", tmp_path / "elsewhere" / "e.yaml"]
+    digest = corpus_digest(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "e.txt").write_text("a text kept outside texts/", encoding="utf-8")
+    assert corpus_digest(tmp_path) != digest
