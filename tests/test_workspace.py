@@ -4,6 +4,9 @@ one source of truth for every reader (rebuilt when stale, or refused with --no-r
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -208,6 +211,8 @@ def test_init_makes_the_missing_parent_folders(tmp_path):  # kills `stage.mkdir(
 
     ws = init(tmp_path / "new" / "deeper" / "ws")
     assert ws.root == (tmp_path / "new" / "deeper" / "ws").resolve() and (ws.root / "nkrel.toml").is_file()
+    # and, unless asked for the example, an empty corpus (kills `example: bool = True`, l. 152)
+    assert sorted(p.name for p in ws.corpus_dir.iterdir()) == ["documents.yaml", "entities.yaml", "facts", "texts"]
 
 
 def test_the_digest_takes_the_files_documents_yaml_names_and_skips_what_cannot_be_a_file(tmp_path):
@@ -231,3 +236,15 @@ def test_the_digest_takes_the_files_documents_yaml_names_and_skips_what_cannot_b
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "e.txt").write_text("a text kept outside texts/", encoding="utf-8")
     assert corpus_digest(tmp_path) != digest
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_in_the_corpus_does_not_hang_the_digest(tmp_path):
+    # kills `O_RDONLY | O_NONBLOCK | O_CLOEXEC` as `O_NONBLOCK & O_CLOEXEC` (l. 224): opened
+    # without O_NONBLOCK, a FIFO blocks until someone writes to it, and every reader with it
+    os.mkfifo(tmp_path / "entities.yaml")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "documents.yaml").write_text("documents:\n  - {id: a, file: pipe.txt}\n", encoding="utf-8")
+    code = "import sys; from nkrel.workspace import corpus_digest; print(corpus_digest(sys.argv[1]))"
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=20)
+    assert done.returncode == 0 and len(done.stdout.strip()) == 64, done.stderr
