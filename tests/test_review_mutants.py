@@ -260,3 +260,16 @@ def test_an_edited_entity_id_is_carried_into_every_field_that_names_it():
         "attributed_to": [{"by": "viet-nam", "source": "a statement"}, {"by": "north-korea"}],
         "label": "vietnam",
     }
+
+
+def test_a_proposed_not_fact_recorded_before_a_cut_is_not_proposed_again(corpus, monkeypatch):
+    """l. 96: `... or []` as `and []` forgot the not_facts already in the fact file, so a
+    proposal recorded by a review cut before the drafts file was rewritten came back."""
+    review = entities_answered(corpus)
+    proposals = review.proposed_not_facts()
+    assert proposals, "the drafted document has lines proposed for not_facts"
+    monkeypatch.setattr(review, "_remove", lambda *args, **kwargs: None)  # cut before the drafts file's write
+    review.accept_not_fact(proposals[0])
+    assert proposals[0]["quote"] in [n["quote"] for n in facts_file(corpus)["not_facts"]]
+    again = open_review(corpus, "vn-test")
+    assert again.proposed_not_facts() == proposals[1:]
