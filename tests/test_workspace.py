@@ -4,6 +4,10 @@ one source of truth for every reader (rebuilt when stale, or refused with --no-r
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +137,114 @@ def test_init_example_leaves_out_the_drafts(tmp_path, monkeypatch):  # kills the
     monkeypatch.setattr(workspace, "shipped", lambda: workspace.Workspace(None, "example", corpus, tmp_path / "g"))
     ws = workspace.init(tmp_path / "ws", example=True)
     assert (ws.corpus_dir / "entities.yaml").is_file() and not (ws.corpus_dir / "drafts").exists()
+
+
+def test_a_folder_inside_an_installed_nkrel_is_refused_but_not_in_a_source_checkout(tmp_path, monkeypatch):
+    # kills `package.parent in site and ...` as `or` in _in_installed_package (l. 149)
+    from nkrel import workspace
+
+    site = tmp_path / "site-packages"
+    monkeypatch.setattr(workspace.sysconfig, "get_paths", lambda: {"purelib": str(site), "platlib": str(site)})
+    for package, refused in ((site / "nkrel", True), (tmp_path / "checkout" / "nkrel", False)):
+        root = package / "ws"
+        root.mkdir(parents=True)
+        (root / "nkrel.toml").write_text("[workspace]\n", encoding="utf-8")
+        monkeypatch.setattr(workspace, "package_dir", lambda package=package: package)
+        if refused:
+            with pytest.raises(workspace.WorkspaceError, match="inside the installed nkrel package"):
+                workspace.load(root)
+        else:  # an editable install: the checkout's own folders are the user's
+            assert workspace.load(root).corpus_dir == root.resolve() / "corpus"
+
+
+def test_a_reader_queries_the_store_only_of_a_workspace_of_ones_own(tmp_path):
+    # kills `ws.read_only or no store` as `and` in built_source (l. 301)
+    from nkrel.sparql.query import STORE_DIR, Source
+    from nkrel.workspace import Workspace, built_source
+
+    graphs = tmp_path / "graphs"
+    graphs.mkdir()
+    own = Workspace(tmp_path, "own", tmp_path / "corpus", graphs)
+    example = Workspace(None, "example", tmp_path / "corpus", graphs)
+    assert built_source(own) == Source(graphs / "nkrel.nq")  # no store yet: the N-Quads file
+    assert built_source(example) == Source(graphs / "nkrel.nq")
+    (graphs / STORE_DIR).mkdir()
+    assert built_source(own) == Source(graphs / "nkrel.nq", graphs / STORE_DIR)
+    assert built_source(example) == Source(graphs / "nkrel.nq"), "the shipped example's store is never read"
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").is_file(), reason="needs Linux's /proc/self/mem")
+def test_a_corpus_file_that_opens_but_cannot_be_read_is_marked_not_a_traceback(tmp_path):
+    # kills `except OSError` never matching in _file_digest (l. 235). /proc/self/mem is a
+    # regular file that opens, but reading its first page (unmapped) fails with EIO.
+    from nkrel.workspace import corpus_digest
+
+    (tmp_path / "texts").mkdir()
+    before = corpus_digest(tmp_path)
+    (tmp_path / "texts" / "memory.txt").symlink_to("/proc/self/mem")
+    assert corpus_digest(tmp_path) != before
+
+
+def test_toml_error_messages_escape_what_a_terminal_would_act_on():
+    # kills `repr(c)[1:-1]` as `[1:1]` and `[0:-1]` in _printable (l. 123). load() passes
+    # tomllib's messages through it; tomllib quotes characters with repr() today, so the
+    # helper is tested directly
+    from nkrel.workspace import _printable
+
+    assert _printable("a\x1b[2Jb\x00\u2028é'") == "a\\x1b[2Jb\\x00\\u2028é'"
+
+
+def test_a_named_folder_without_nkrel_toml_is_told_by_where_it_was_named(tmp_path, monkeypatch):
+    # kills `"--workspace" if explicit else ENV` with `not explicit` (l. 75)
+    from nkrel.workspace import WorkspaceError, find
+
+    monkeypatch.delenv("NKREL_WORKSPACE", raising=False)
+    with pytest.raises(WorkspaceError, match="^--workspace names .*, which has no nkrel.toml"):
+        find(tmp_path)
+    monkeypatch.setenv("NKREL_WORKSPACE", str(tmp_path))
+    with pytest.raises(WorkspaceError, match="^NKREL_WORKSPACE names .*, which has no nkrel.toml"):
+        find()
+
+
+def test_init_makes_the_missing_parent_folders(tmp_path):  # kills `stage.mkdir(parents=False)` (l. 161)
+    from nkrel.workspace import init
+
+    ws = init(tmp_path / "new" / "deeper" / "ws")
+    assert ws.root == (tmp_path / "new" / "deeper" / "ws").resolve() and (ws.root / "nkrel.toml").is_file()
+    # and, unless asked for the example, an empty corpus (kills `example: bool = True`, l. 152)
+    assert sorted(p.name for p in ws.corpus_dir.iterdir()) == ["documents.yaml", "entities.yaml", "facts", "texts"]
+
+
+def test_the_digest_takes_the_files_documents_yaml_names_and_skips_what_cannot_be_a_file(tmp_path):
+    # kills `isinstance(value, str) and value and ...` with either `and` as `or` (l. 254): a
+    # number, a null, a NUL byte or an absolute path gave a traceback (the build refuses them
+    # with its own messages)
+    from nkrel.workspace import _listed_files, corpus_digest
+
+    (tmp_path / "documents.yaml").write_text(
+        "documents:\n"
+        "  - {id: a}\n"
+        "  - {id: b, file: 7, facts: null}\n"
+        '  - {id: c, file: "t\\0x.txt", facts: /etc/hostname}\n'
+        '  - {id: d, file: ""}\n'
+        "  - {id: e, file: elsewhere/e.txt, facts: elsewhere/e.yaml}\n"
+        "  - just text\n",
+        encoding="utf-8",
+    )
+    assert _listed_files(tmp_path) == [tmp_path / "elsewhere" / "e.txt", tmp_path / "elsewhere" / "e.yaml"]
+    digest = corpus_digest(tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "e.txt").write_text("a text kept outside texts/", encoding="utf-8")
+    assert corpus_digest(tmp_path) != digest
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_in_the_corpus_does_not_hang_the_digest(tmp_path):
+    # kills `O_RDONLY | O_NONBLOCK | O_CLOEXEC` as `O_NONBLOCK & O_CLOEXEC` (l. 224): opened
+    # without O_NONBLOCK, a FIFO blocks until someone writes to it, and every reader with it
+    os.mkfifo(tmp_path / "entities.yaml")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "documents.yaml").write_text("documents:\n  - {id: a, file: pipe.txt}\n", encoding="utf-8")
+    code = "import sys; from nkrel.workspace import corpus_digest; print(corpus_digest(sys.argv[1]))"
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=20)
+    assert done.returncode == 0 and len(done.stdout.strip()) == 64, done.stderr

@@ -115,8 +115,7 @@ def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
     print(f"[{name}] baseline passed in {took:.0f} s; a mutant is stopped after {timeout:.0f} s", flush=True)
 
     original = sources(module)
-    # its own process group: stopping it stops the test run it started too (run_tests.py
-    # then kills the tests' group)
+    # its own session, so that a stop can tell its processes from this one's
     proc = subprocess.Popen([*tool("cosmic-ray"), "exec", str(cfg), str(db)], cwd=REPO, env=environment(timeout),
                             start_new_session=True)  # fmt: skip
 
@@ -130,7 +129,7 @@ def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
         code = proc.wait()
         print(f"[{name}] mutants ran in {(time.monotonic() - start) / 60:.1f} min (exit {code})", flush=True)
     except KeyboardInterrupt:
-        os.killpg(proc.pid, signal.SIGTERM)
+        kill_tree()
         proc.wait()
         restore(original)  # never leave a mutant in the source
         sys.exit(f"mutate: stopped; {module.relative_to(REPO)} restored")
@@ -138,6 +137,46 @@ def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
         signal.signal(signal.SIGTERM, previous)
         for path in restore(original):
             print(f"mutate: {path.relative_to(REPO)} restored", file=sys.stderr)
+
+
+def descendants() -> dict[int, int]:
+    """The processes started beneath this one, each with its process group (from /proc)."""
+    parent, group = {}, {}
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        pid = int(stat_file.parent.name)
+        parent[pid], group[pid] = int(fields[1]), int(fields[2])
+    found, todo = {}, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        for child in (p for p, pp in parent.items() if pp == pid):
+            found[child] = group[child]
+            todo.append(child)
+    return found
+
+
+def kill_tree() -> None:
+    """Kill every process started beneath this one, in all their process groups: cosmic-ray
+    runs each test command in a session of its own, and run_tests.py pytest in another, so
+    killing cosmic-ray's group alone left the test run going. The groups are stopped
+    (SIGSTOP) until no new one appears, so none escapes by starting or being orphaned
+    meanwhile, then killed."""
+    own, frozen = os.getpgrp(), set()
+    while groups := set(descendants().values()) - frozen - {own}:
+        for pgid in groups:
+            try:
+                os.killpg(pgid, signal.SIGSTOP)
+            except ProcessLookupError:
+                pass
+        frozen |= groups
+    for pgid in frozen:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def sources(module: Path) -> dict[Path, bytes]:
