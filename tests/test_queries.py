@@ -337,7 +337,7 @@ def test_evidence():
     assert text[: int(row["start"])].endswith(row["prefix"])
     stats = json.loads(nkrel("stats", "--format", "json").stdout)
     spans = rows("evidence")
-    assert len({r["id"] for r in spans}) == stats["facts"] and len(spans) == stats["facts"] + 3  # 3 facts cite 2 spans
+    assert len({r["id"] for r in spans}) == stats["facts"] and len(spans) == stats["facts"] + 4  # 4 facts cite 2 spans
 
 
 @answers("timeline")
