@@ -143,11 +143,9 @@ def _relative_time(draft: Draft, ctx: _Context, previous, text: str) -> Time | N
 
 def _end_of_period(t: Time, ctx: _Context, figure_start: int) -> Time:
     """'During 2000–2005, trade grew from X to Y': X is of the period's start, Y of its end."""
-    from .times import Time as T
-
     words = ctx_text_before(ctx, figure_start)
     if re.search(r"\bfrom\s*$", words):
-        return T(t.start, t.end, t.stated, year=t.period[0][:4])
+        return Time(t.start, t.end, t.stated, year=t.period[0][:4])
     if re.search(r"\bto\s*$", words):
-        return T(t.start, t.end, t.stated, year=t.period[1][:4])
+        return Time(t.start, t.end, t.stated, year=t.period[1][:4])
     return t
