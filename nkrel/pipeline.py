@@ -25,6 +25,7 @@ from pathlib import Path
 from .core.corpus import Corpus, CorpusError, default_corpus_dir
 from .core.vocabulary import Vocabulary, ontology_path, read_ontology, shapes_path
 from .ingest.load import load_corpus
+from .ingest.load.cache import FactCache
 
 PARALLEL_FROM = 24  # documents to build before a pool of processes pays for itself
 
@@ -89,7 +90,8 @@ def build_graph(
 
     cache_dir: a folder where each document's graph and SHACL report are kept, keyed by
     the hash of everything they depend on (its text and records, the entities it names,
-    the ontology, the shapes, nkrel's code); None: build everything. clean: build every
+    the ontology, the shapes, nkrel's code), and each fact file's records as loaded
+    (ingest/load/cache.py); None: build everything. clean: build every
     document anew, ignoring the cache (and refill it). jobs: processes for the
     per-document stage (default: the CPUs, used only when there are many documents).
     """
@@ -109,7 +111,8 @@ def build_graph(
             ontology, vocabulary = read_ontology()
             onto = ontology_triples(ontology)
         with _timed(timings, "load"):
-            corpus = load_corpus(Path(corpus_dir) if corpus_dir else default_corpus_dir(), vocabulary)
+            facts_cache = FactCache(Path(cache_dir), clean) if cache_dir else None
+            corpus = load_corpus(Path(corpus_dir) if corpus_dir else default_corpus_dir(), vocabulary, facts_cache)
         with _timed(timings, "documents"):
             entities = entity_triples(corpus)
             documents, reused = _document_stage(
@@ -442,12 +445,20 @@ def build_and_publish(
             if not (last and _store_from_previous(built, out_dir, last, graphs, scratch / STORE_DIR)):
                 write_store(built, scratch / STORE_DIR)
         with _timed(built.timings, "publish (with the writers)"):
-            publish(files, out_dir, record, extra_dirs={STORE_DIR: scratch / STORE_DIR})
+            publish(files, out_dir, dict(record, counts=_counts(built)), extra_dirs={STORE_DIR: scratch / STORE_DIR})
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if inputs:
-        _remember_published(Path(cache_dir), out_dir, inputs, graphs)
+        from .ingest.curate import stale_extractions
+
+        said = {"covered": not allow_uncovered, "notes": stale_extractions(built.corpus)}
+        _remember_published(Path(cache_dir), out_dir, inputs, graphs, said)
     return built
+
+
+def _counts(built: Built) -> dict[str, int]:
+    """The figures `nkrel build` prints, recorded in build.json (read back when nothing changed)."""
+    return {"documents": len(built.corpus.documents), "facts": len(built.corpus.facts), "quads": len(built.dataset)}
 
 
 # ---- a rebuild that changes nothing publishes nothing ------------------------------------
@@ -474,6 +485,35 @@ def _output_inputs(record: dict) -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{lib} none\0".encode())
     return h.hexdigest()
+
+
+def unchanged_build(corpus_dir: Path, out_dir: Path, cache_dir: Path, allow_uncovered: bool = False) -> dict | None:
+    """What `nkrel build` says when nothing it is made from changed, without building: the
+    figures (documents, facts, quads) from the published build.json and the notes the build
+    printed. Only when the signed record of the last build (last-build.json) names the same
+    inputs hash, the output folder still holds that very build (same build.json, valid
+    seal, no damaged file), and that build required the coverage if this one does. None:
+    anything that cannot be verified, and the caller builds. A corpus a build would refuse
+    cannot have the inputs hash of a build that was published."""
+    from .workspace import build_record
+
+    inputs = _output_inputs(build_record(corpus_dir))
+    last = _last_published(Path(cache_dir), Path(out_dir))
+    if not last or last["inputs"] != inputs or not (allow_uncovered or last.get("covered") is True):
+        return None
+    notes = last.get("notes")
+    if not (isinstance(notes, list) and all(isinstance(n, str) for n in notes)):
+        return None
+    try:
+        manifest = (Path(out_dir) / "build.json").read_bytes()
+        counts = json.loads(manifest)["counts"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if hashlib.sha256(manifest).hexdigest() != last["manifest"]:
+        return None  # another build was published meanwhile
+    if not (isinstance(counts, dict) and all(type(counts.get(k)) is int for k in ("documents", "facts", "quads"))):
+        return None
+    return {**{k: counts[k] for k in ("documents", "facts", "quads")}, "notes": notes}
 
 
 def _last_published(cache_dir: Path, out_dir: Path) -> dict | None:
@@ -506,10 +546,13 @@ def _manifest_digest(out_dir: Path) -> str:
     return hashlib.sha256((out_dir / MANIFEST).read_bytes()).hexdigest()
 
 
-def _remember_published(cache_dir: Path, out_dir: Path, inputs: str, graphs: dict[str, str]) -> None:
+def _remember_published(cache_dir: Path, out_dir: Path, inputs: str, graphs: dict[str, str], said: dict) -> None:
+    """said: what the build checked and told beside its files (whether the coverage was
+    required, the notes it printed), for a rebuild that finds nothing changed to say again."""
     from .core.trust import TrustError, sign
 
     record = {"inputs": inputs, "out": str(out_dir.resolve()), "manifest": _manifest_digest(out_dir), "graphs": graphs}
+    record.update(said)
     payload = json.dumps(record, sort_keys=True).encode()
     try:
         head = sign("last-build", payload).encode("ascii")
@@ -576,5 +619,5 @@ def _store_from_previous(built: Built, out_dir: Path, last: dict, graphs: dict[s
 
 __all__ = [
     "Built", "CorpusError", "ShapeError", "build_graph", "graph_files", "graph_file_chunks", "build_and_publish",
-    "write_store",
+    "unchanged_build", "write_store",
 ]  # fmt: skip

@@ -427,8 +427,13 @@ def _ratio(a, b) -> str:
 def child_publish(corpus: Path, out: Path, cache: Path | None, clean: bool) -> dict:
     """What `nkrel build` runs in a workspace (build_and_publish with its cache); return the numbers."""
     start = time.perf_counter()
-    from nkrel.pipeline import build_and_publish
+    from nkrel.pipeline import build_and_publish, unchanged_build
 
+    same = unchanged_build(corpus, out, cache) if cache and not clean else None
+    if same:  # as `nkrel build` does: nothing changed since the build published there, nothing built
+        total = time.perf_counter() - start
+        return {"documents": same["documents"], "reused": same["documents"], "stages": {"unchanged": total},
+                "total": total}  # fmt: skip
     built = build_and_publish(corpus, out, cache_dir=cache, clean=clean)
     return {
         "documents": len(built.corpus.documents),

@@ -195,3 +195,214 @@ def test_the_command_says_when_a_rebuild_changed_nothing(tmp_path):
     second = nkrel("build", "--workspace", ws)
     assert second.returncode == 0 and second.stdout.startswith("Unchanged: "), second.stdout + second.stderr
     assert "facts from" in second.stdout
+
+
+# ---- nothing changed: `nkrel build` does not build at all ---------------------------------
+
+
+def _cli(*args) -> tuple[int, str, str]:
+    """`nkrel ARGS` in this process (so that a test can count what it calls)."""
+    from click.testing import CliRunner
+
+    from nkrel.cli import main
+
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def example_ws(tmp_path, monkeypatch):
+    """A workspace holding the example corpus, built once; counts the builds and the YAML
+    files read after that (calls["build"], calls["yaml"])."""
+    from nkrel import workspace
+    from nkrel.ingest import yamlfile
+
+    ws = tmp_path / "ws"
+    workspace.init(ws, example=True)
+    code, out, err = _cli("build", "--workspace", ws)
+    assert code == 0 and out.startswith("Built "), out + err
+    calls = {"build": 0, "yaml": 0}
+    build_graph, parse = pipeline.build_graph, yamlfile.parse_yaml
+
+    def counted_build(*args, **kwargs):
+        calls["build"] += 1
+        return build_graph(*args, **kwargs)
+
+    def counted_parse(text):
+        calls["yaml"] += 1
+        return parse(text)
+
+    monkeypatch.setattr(pipeline, "build_graph", counted_build)
+    monkeypatch.setattr(yamlfile, "parse_yaml", counted_parse)
+    return ws, out, calls
+
+
+def test_an_unchanged_build_builds_nothing_and_says_what_a_build_says(example_ws):
+    ws, first, calls = example_ws
+    what = first[len("Built ") : first.index(" into ")]  # "N facts from D documents (Q quads)"
+    for _ in range(2):
+        code, out, err = _cli("build", "--workspace", ws)
+        assert code == 0, out + err
+        assert out == f"Unchanged: {ws / 'graphs'}/ already holds the build of {what}\n"
+    assert calls == {"build": 0, "yaml": 2}  # documents.yaml alone, once a run (the files it lists are hashed)
+    # what the build itself says when it finds the same build published (the path of main)
+    assert (
+        pipeline.build_and_publish(ws / "corpus", ws / "graphs", cache_dir=ws / ".nkrel" / "cache").published is False
+    )
+    assert calls["build"] == 1
+    code, out, err = _cli("build", "--workspace", ws, "--clean")  # --clean always builds
+    assert code == 0 and out.startswith(f"Built {what} into ") and calls["build"] == 2
+
+
+def _replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _edit_source(monkeypatch, name: str) -> None:
+    """nkrel's file `name` (a path inside the package) as if it had been edited."""
+    read = Path.read_bytes
+    target = (Path(pipeline.__file__).parent / name).resolve()
+    assert target.is_file()
+    monkeypatch.setattr(Path, "read_bytes", lambda p: read(p) + (b"\n# edited\n" if p.resolve() == target else b""))
+
+
+CHANGES = {
+    "fact": lambda c, mp: _replace_in(c / "facts" / "trade-agreements.yaml", "label: ", "label: Revised "),
+    "text": lambda c, mp: (c / "texts" / "000_faedcd902345ce2a.txt").write_bytes(
+        (c / "texts" / "000_faedcd902345ce2a.txt").read_bytes() + b"\n"
+    ),
+    "entities.yaml": lambda c, mp: _replace_in(c / "entities.yaml", "label: China\n", "label: China (PRC)\n"),
+    "documents.yaml": lambda c, mp: _replace_in(
+        c / "documents.yaml", "Economic Relationship", "Economic Relationship."
+    ),
+    "ontology": lambda c, mp: _edit_source(mp, "ontology/nkrel.ttl"),
+    "nkrel source": lambda c, mp: _edit_source(mp, "model/build.py"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_each_kind_of_change_builds_again(example_ws, monkeypatch, change):
+    ws, first, calls = example_ws
+    CHANGES[change](ws / "corpus", monkeypatch)
+    code, out, err = _cli("build", "--workspace", ws)
+    assert calls["build"] == 1, (change, out, err)
+    assert code != 0 if change == "text" else out.startswith("Built "), (change, out, err)  # a changed text is refused
+
+
+def test_a_broken_fact_is_refused_and_undone_is_unchanged(example_ws):
+    ws, first, calls = example_ws
+    path = ws / "corpus" / "facts" / "trade-agreements.yaml"
+    good = path.read_bytes()
+    _replace_in(path, "modality: ", "modality: maybe-")  # an unknown modality
+    code, out, err = _cli("build", "--workspace", ws)
+    assert code != 0 and "unknown modality" in err and calls["build"] == 1, out + err
+    path.write_bytes(good)
+    code, out, err = _cli("build", "--workspace", ws)
+    assert code == 0 and out.startswith("Unchanged: ") and calls["build"] == 1, out + err
+    (ws / "graphs" / "nkrel.ttl").write_bytes(b"# damaged\n")  # the published build damaged: built again
+    code, out, err = _cli("build", "--workspace", ws)
+    assert code == 0 and out.startswith("Built ") and calls["build"] == 2, out + err
+
+
+def test_a_build_that_skipped_the_coverage_is_not_reused_by_one_that_requires_it(example_ws):
+    ws, first, calls = example_ws
+    (ws / ".nkrel" / "cache" / pipeline.LAST_BUILD).unlink()
+    assert _cli("build", "--workspace", ws, "--allow-uncovered")[0] == 0 and calls["build"] == 1
+    assert _cli("build", "--workspace", ws, "--allow-uncovered")[1].startswith("Unchanged: ")
+    assert calls["build"] == 1
+    code, out, err = _cli("build", "--workspace", ws)  # the coverage is checked, by a build
+    assert code == 0 and calls["build"] == 2, out + err
+
+
+# ---- the load stage: each fact file's records from the cache ---------------------------------
+
+
+def _load(corpus: Path, cache: Path | None, monkeypatch=None, hits: list | None = None):
+    """(the corpus loaded, or the problems of a refused one), with the fact-file cache at `cache`."""
+    from nkrel.core.corpus import CorpusError
+    from nkrel.core.vocabulary import read_ontology
+    from nkrel.ingest.load import load_corpus
+    from nkrel.ingest.load.cache import FactCache
+
+    if hits is not None:
+        get = FactCache.get
+        monkeypatch.setattr(FactCache, "get", lambda self, key, ents: hits.append(get(self, key, ents)) or hits[-1])
+    try:
+        return load_corpus(corpus, read_ontology()[1], FactCache(cache) if cache else None)
+    except CorpusError as e:
+        return [str(p) for p in e.problems]
+
+
+def _same_load(corpus: Path, cache: Path, monkeypatch) -> int:
+    """Assert the load with the cache equals a load without it (records, their repr, or the
+    problems in their order); return how many fact files came from the cache."""
+    hits = []
+    cached, fresh = _load(corpus, cache, monkeypatch, hits), _load(corpus, None)
+    assert cached == fresh
+    assert repr(cached) == repr(fresh)  # the document cache's key hashes the records' repr
+    monkeypatch.undo()
+    return sum(hit is not None for hit in hits)
+
+
+def test_cached_records_are_those_of_a_reading_after_each_kind_of_edit(two_copies, monkeypatch):
+    corpus, cache, out = two_copies
+    assert len(list(cache.glob("*.nkfacts"))) == 6  # every fact file was kept by the first build
+    assert _same_load(corpus, cache, monkeypatch) == 6
+    _edit_a_fact(corpus)
+    assert _same_load(corpus, cache, monkeypatch) == 5
+    assert _same_load(corpus, cache, monkeypatch) == 6  # the edited file kept in its turn
+    _replace_in(corpus / "entities.yaml", "label: Nigeria\n", "label: Federal Republic of Nigeria\n")
+    naming = _documents_naming(corpus, "nigeria")
+    assert _same_load(corpus, cache, monkeypatch) == 6 - naming  # the files naming it are read again
+    _replace_in(corpus / "documents.yaml", "Economic Relationship", "Economic Relationship.")  # a title
+    assert _same_load(corpus, cache, monkeypatch) == 6 - 1
+    # a document added and the edits above undone: the files edited back are read again (their
+    # earlier entries were forgotten, or hold the edited entity), and the new one
+    generate_corpus(corpus, 2, "disjoint", extra=1)
+    assert _same_load(corpus, cache, monkeypatch) == 6 - 1 - naming - 1
+    assert _same_load(corpus, cache, monkeypatch) == 7
+
+
+def _first_id(path: Path) -> str:
+    return re.search(r"^  - id: (\S+)$", path.read_text(encoding="utf-8"), re.M).group(1)
+
+
+def test_problems_across_files_are_reported_as_without_the_cache(two_copies, monkeypatch):
+    """A cached file's duplicate ids and links to other files' facts are checked again, and
+    reported with the file, line and fact id a reading gives."""
+    corpus, cache, out = two_copies
+    facts = corpus / "facts"
+    target = _first_id(facts / "eiilir-economic-relationship-c1.yaml")
+    _replace_in(facts / "trade-agreements-c1.yaml", "    parties: [china-c1, north-korea-c1]\n",
+                f"    parties: [china-c1, north-korea-c1]\n    at_time_of: {target}\n")  # fmt: skip
+    assert _same_load(corpus, cache, monkeypatch) == 5
+    # the link's target renamed: the cached file's link names an unknown fact
+    _replace_in(facts / "eiilir-economic-relationship-c1.yaml", f"id: {target}\n", f"id: {target}-renamed\n")
+    problems = _load(corpus, None)
+    assert any(p.startswith("facts/trade-agreements-c1.yaml:") and "names unknown fact" in p for p in problems)
+    assert _same_load(corpus, cache, monkeypatch) == 5  # trade-agreements-c1 from the cache
+    # an id of a cached file taken by another file: a duplicate, wherever each reading reports it
+    _replace_in(facts / "eiilir-economic-relationship-c1.yaml", f"id: {target}-renamed\n",
+                f"id: {_first_id(facts / 'trade-agreements-c1.yaml')}\n")  # fmt: skip
+    problems = _load(corpus, None)
+    assert any("duplicate fact id" in p for p in problems), problems
+    assert _same_load(corpus, cache, monkeypatch) == 5
+    assert _same_load(corpus, cache, monkeypatch) == 5  # the file that reported it was not kept: read again
+
+
+def test_a_forged_or_damaged_entry_is_read_anew(two_copies, monkeypatch):
+    corpus, cache, out = two_copies
+    entries = sorted(cache.glob("*.nkfacts"))
+    forged, damaged, swapped = entries[0], entries[1], entries[2]
+    head, payload = forged.read_bytes().split(b"\n", 1)
+    forged.write_bytes(head + b"\n" + payload.replace(b"Relations", b"Relation", 1))  # the signature no longer fits
+    damaged.write_bytes(damaged.read_bytes()[:-100])
+    other = entries[3].read_bytes()
+    swapped.write_bytes(other)  # an entry signed for another key (another file's records)
+    assert _same_load(corpus, cache, monkeypatch) == 3
+    assert entries[3].read_bytes() == other and swapped.read_bytes() != other  # read and kept anew
+    _build(corpus, out, cache)
+    _build(corpus, out.parent / "clean", None, clean=True)
+    assert _files(out) == _files(out.parent / "clean")

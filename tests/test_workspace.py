@@ -104,7 +104,7 @@ def test_every_reader_rebuilds_a_stale_graph_or_refuses_it(ws):
 def test_build_json_records_what_the_build_was_made_from(ws):
     assert nkrel("build", cwd=ws, env=OUTSIDE).returncode == 0
     record = json.loads((ws / "graphs" / "build.json").read_text(encoding="utf-8"))
-    assert set(record) == {"nkrel", "corpus", "ontology", "files"}
+    assert set(record) == {"nkrel", "corpus", "ontology", "files", "counts"}
     assert {"nkrel.ttl", "nkrel.trig", "nkrel.nq", "nkrel.jsonld", "network.html", "ontology.html"} <= set(
         record["files"]
     )

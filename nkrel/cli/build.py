@@ -54,24 +54,34 @@ def build(workspace, corpus, out, allow_uncovered, clean):
       nkrel build --corpus my-corpus --out my-graphs
       nkrel build --clean
     """
-    from ..pipeline import build_and_publish
+    from ..pipeline import build_and_publish, unchanged_build
 
     ws = find_workspace(workspace)
     if out is None:
         ws.require_writable("`nkrel build` without --out")
     corpus_dir = corpus or ws.corpus_dir
     out_dir = out or ws.graphs_dir
-    _progress("Loading, verifying and building...")
     cache_dir = None if corpus or out else ws.cache_dir
+    # the inputs are those of the build already there, intact: nothing to build or write
+    same = unchanged_build(corpus_dir, out_dir, cache_dir, allow_uncovered) if cache_dir and not clean else None
+    if same:
+        _say_built(out_dir, same["facts"], same["documents"], same["quads"], False, same["notes"])
+        return
+    _progress("Loading, verifying and building...")
     built = build_and_publish(corpus_dir, out_dir, allow_uncovered, cache_dir=cache_dir, clean=clean)
-    what = f"{len(built.corpus.facts)} facts from {len(built.corpus.documents)} documents ({len(built.dataset)} quads)"
-    if built.published:
+    from ..ingest.curate import stale_extractions
+
+    counts = len(built.corpus.facts), len(built.corpus.documents), len(built.dataset)
+    _say_built(out_dir, *counts, built.published, stale_extractions(built.corpus))
+
+
+def _say_built(out_dir: Path, facts: int, documents: int, quads: int, published: bool, notes: list[str]) -> None:
+    what = f"{facts} facts from {documents} documents ({quads} quads)"
+    if published:
         click.echo(f"Built {what} into {out_dir}/")
     else:  # the inputs are those of the build already there: nothing was written
         click.echo(f"Unchanged: {out_dir}/ already holds the build of {what}")
-    from ..ingest.curate import stale_extractions
-
-    for note in stale_extractions(built.corpus):
+    for note in notes:
         click.echo(f"nkrel: note: {note}", err=True)
 
 

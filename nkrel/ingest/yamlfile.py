@@ -88,7 +88,11 @@ def read_yaml(path: Path):
     """Parse one YAML file into LineDict/LineList/scalars; None for an empty file.
 
     Raises OSError (cannot open or read) or YamlError (anything else)."""
-    raw = read_bytes(path)
+    return parse_yaml_bytes(read_bytes(path))
+
+
+def parse_yaml_bytes(raw: bytes):
+    """A file's bytes, already read (read_bytes), parsed as read_yaml parses them."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -49,8 +49,11 @@ class _Link:
     kind: str | None = None  # the kind the target must have
 
 
-def _load_facts(path, root, doc, corpus: Corpus, vocabulary, seen_ids, links, problems):
-    reader = _Reader(path, root, problems)
+def _load_facts(path, root, doc, corpus: Corpus, vocabulary, seen_ids, links, problems, raw=None, id_lines=None):
+    """Read one fact file into corpus. raw: its bytes, already read; id_lines: a list that
+    gets the line of the 'id' of each fact taken (what a cached copy needs to report a
+    duplicate id where this reading reports it)."""
+    reader = _Reader(path, root, problems, raw)
     data = reader.load()
     if data is None:
         return
@@ -75,6 +78,8 @@ def _load_facts(path, root, doc, corpus: Corpus, vocabulary, seen_ids, links, pr
             continue
         seen_ids[fact.id] = reader.name
         corpus.facts.append(fact)
+        if id_lines is not None:
+            id_lines.append(_line(entry, "id"))
     _load_non_facts(data.get("not_facts") or [], reader, doc, corpus)
     _load_document_slips(data.get("slips") or [], reader, doc, corpus)
 

@@ -16,8 +16,9 @@ from ...core.corpus import SLUG, Problem
 class _Reader:
     """Collects problems while reading one YAML file."""
 
-    def __init__(self, path: Path, root: Path, problems: list[Problem]):
+    def __init__(self, path: Path, root: Path, problems: list[Problem], raw: bytes | None = None):
         self.path = path
+        self.raw = raw  # the file's bytes when the caller already read them (and keyed a cache by them)
         self.name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
         self.problems = problems
 
@@ -29,10 +30,10 @@ class _Reader:
 
         An empty or comment-only file is a problem, never an empty corpus: a truncated
         file must not silently drop a document's facts."""
-        from ..yamlfile import YamlError, read_yaml
+        from ..yamlfile import YamlError, parse_yaml_bytes, read_yaml
 
         try:
-            data = read_yaml(self.path)
+            data = read_yaml(self.path) if self.raw is None else parse_yaml_bytes(self.raw)
         except OSError as e:
             self.problems.append(Problem(self.name, None, None, f"cannot read: {_reason(e)}"))
             return None
