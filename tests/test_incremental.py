@@ -390,6 +390,15 @@ def test_problems_across_files_are_reported_as_without_the_cache(two_copies, mon
     assert any("duplicate fact id" in p for p in problems), problems
     assert _same_load(corpus, cache, monkeypatch) == 5
     assert _same_load(corpus, cache, monkeypatch) == 5  # the file that reported it was not kept: read again
+    # an earlier file takes the id of a later, cached one: the cached file reports the duplicate
+    later = facts / "encyclopedia-economic-relations-c1.yaml"
+    taken = _first_id(later)
+    _replace_in(
+        facts / "trade-agreements-c1.yaml", "  - id: ta-china-dprk-relations-friendly-c1\n", f"  - id: {taken}\n"
+    )
+    problems = _load(corpus, None)
+    assert any(p.startswith(f"facts/{later.name}:") and f"{taken}: duplicate fact id" in p for p in problems), problems
+    assert _same_load(corpus, cache, monkeypatch) == 4  # encyclopedia-economic-relations-c1 among them
 
 
 def test_a_forged_or_damaged_entry_is_read_anew(two_copies, monkeypatch):

@@ -46,6 +46,8 @@ def build(workspace, corpus, out, allow_uncovered, clean):
     folder is replaced in one step, so a reader sees the old build or the new one,
     never a mix. The same input gives byte-identical files, whether unchanged
     documents come from the workspace's cache (.nkrel/cache) or --clean rebuilds them.
+    When nothing the build is made from changed and graphs/ still holds that build,
+    intact, nothing is built: it says "Unchanged" (--clean always builds).
 
     \b
     Examples:
