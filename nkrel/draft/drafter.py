@@ -365,17 +365,20 @@ def _draft(
     context_cue = cues.groups["ContextCue"].find(text, start, end)
     directed = kind_cue is not None and kind_cue[2] in cues.directed_kinds
     other = next((e for e in ctx.pair if agents and e != agents[0].entity), None)
-    if len(agents) == 1 and kind_cue and kind_cue[2] == "Visit" and agents[0].entity in ctx.pair and other:
-        # "Cuban leader Fidel Castro visited in 1986": the other state of the document is the host
+    if len(agents) == 1 and kind_cue and kind_cue[2] in TO_THE_OTHER_STATE and agents[0].entity in ctx.pair and other:
+        # "Cuban leader Fidel Castro visited in 1986", "North Korean military aid arrived in 1982":
+        # the other state of the document is the other side
         agents.append(Mention(end, end, "", other, index.entities[other].type, "the document's other state"))
-        why.append(f"host {other}: the document's other main state")
+        why.append(f"other side {other}: the document's other main state")
     if len(agents) < 2:
         borrow = context_cue or directed or (not agents and (kind_cue or group or mentions))
         _borrow_parties(agents, ctx, previous, index, text, (start, end), why, borrow)
     agents = _main_pair_first(agents, ctx.pair, why)
+    ranked = sorted(cues.kinds.find(text, start, end), key=lambda m: -cues.kinds.ranks.get(m[2], 0))
     if kind_cue:
         kind = kind_cue[2]
         why.append(f"kind {kind}: {kind_cue[3]!r}")
+        kind = _level_not_change(kind, group, ranked, why)
     elif group and group[0].measure in ("value", "mass"):
         kind = "TradeFlow"
         why.append("kind TradeFlow: a money or mass figure without other cue")
@@ -386,7 +389,6 @@ def _draft(
         return None
     draft = Draft(s.document, start, end, quote, kind, cues=why)
     draft.kind_at = kind_cue[0] if kind_cue else start
-    ranked = sorted(cues.kinds.find(text, start, end), key=lambda m: -cues.kinds.ranks.get(m[2], 0))
     draft.other_kinds = [k for k in dict.fromkeys(m[2] for m in ranked) if k != kind] + ["RelationState"]
     _roles(draft, mentions, agents, index, cues, text, (s.start, s.end))
     if not (draft.parties or draft.from_party or draft.to_party or draft.involves or draft.places or draft.agreement):
@@ -411,7 +413,28 @@ def _draft(
             draft.start = start
             draft.quote = text[draft.start : draft.end]
     _era(draft, index)
+    _after_its_end(draft, index)
     return draft
+
+
+# directed kinds whose draft, naming one state of the document's main pair, has the other
+# one as its other side
+TO_THE_OTHER_STATE = frozenset({"Visit", "Aid", "MilitarySupport", "Investment", "Labour", "Meeting"})
+# kinds measured by an amount of money or goods: a change verb with such an amount states the
+# level at its time ("trade grew from US$2 million in 1985 to US$9 million in 1990")
+MEASURED_KINDS = ("TradeFlow", "Aid", "Investment", "BorderFreight")
+
+
+def _level_not_change(kind: str, group: list[Quantity], ranked, why: list[str]) -> str:
+    """A Change whose figure is an amount (money or mass, not a percent or factor) at a
+    time is the level of what changed: the flow its clause names."""
+    if kind != "Change" or not group or any(q.measure not in ("value", "mass") or not q.amount for q in group):
+        return kind
+    measured = next((m for m in ranked if m[2] in MEASURED_KINDS), None)
+    if measured is None:
+        return kind
+    why.append(f"kind {measured[2]}: {measured[3]!r}, the level at its time ({group[0].stated!r})")
+    return measured[2]
 
 
 def _borrow_parties(
@@ -604,6 +627,36 @@ def _era(draft: Draft, index: EntityIndex) -> None:
                 draft.as_stated[p] = mentions[eid]
             draft.cues.append(f"{p} for {eid}: {year} is before {founded}")
     draft.parties = list(dict.fromkeys(draft.parties))
+
+
+def _after_its_end(draft: Draft, index: EntityIndex) -> None:
+    """A state borrowed from an earlier sentence, in a time after it ceased to exist, is its
+    successor: "By 1999 the number stood at US$80 million" after a sentence on Soviet trade.
+    A state the quote itself names stays as stated."""
+    years = draft.time.years() if draft.time else set()
+    if not years:
+        return
+    named = {m.entity for m in index.find(draft.quote)}
+    for role in ("from_party", "to_party"):
+        eid = getattr(draft, role)
+        successor = _successor_by(eid, min(years), index, named)
+        if successor:
+            setattr(draft, role, successor)
+            draft.cues.append(f"{successor} for {eid}: {min(years)} is after its end")
+    for i, eid in enumerate(draft.parties):
+        successor = _successor_by(eid, min(years), index, named)
+        if successor:
+            draft.parties[i] = successor
+            draft.cues.append(f"{successor} for {eid}: {min(years)} is after its end")
+    draft.parties = list(dict.fromkeys(draft.parties))
+
+
+def _successor_by(eid: str | None, year: str, index: EntityIndex, named: set[str]) -> str | None:
+    e = index.entities.get(eid) if eid else None
+    if e is None or not e.successor or eid in named or e.successor not in index.entities:
+        return None
+    ended = _lifetime(e)[1]
+    return e.successor if ended and year > ended[:4] else None
 
 
 def _propose(new_names: dict[str, DraftEntity], n: NewName, index: EntityIndex) -> None:
