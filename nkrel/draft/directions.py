@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .cues import Cues
+from .gazetteer import adjectives
 from .mentions import Mention
 
 
@@ -155,8 +156,11 @@ RIGHT_BEFORE = re.compile(
 
 
 def _named_before_the_event(agents: list[Mention], text: str, cue_at: int):
-    """The party whose name ends right before the event word, at most two small words apart."""
-    return next(
-        (a for a in agents if 0 <= a.end <= cue_at and a.end > a.start and RIGHT_BEFORE.fullmatch(text, a.end, cue_at)),
-        None,
-    )
+    """The party named by its adjective ("North Korean") or with 's right before the event
+    word, at most two small words apart; a plain name there is an object ("gave North Korea
+    food aid")."""
+    for a in agents:
+        if 0 <= a.end <= cue_at and a.end > a.start and RIGHT_BEFORE.fullmatch(text, a.end, cue_at):
+            if a.words in adjectives() or re.match(r"[’']s\b", text[a.end : a.end + 3]):
+                return a
+    return None
