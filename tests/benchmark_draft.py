@@ -268,6 +268,8 @@ def strict_devset(keys_dir: Path, split: str) -> tuple[dict, dict]:
             start = doc_text.find(quote)
             keys.append(record_view(f, start, start + len(quote)))
         part = strict(keys, drafts)
+        for d in part["extra"]:
+            d["quote"] = doc_text[d["start"] : d["end"]]
         part["texts"] = 1
         add(total, part)
     return total, timing
@@ -341,6 +343,8 @@ def _strict_misses(result: dict) -> list[str]:
                      f"{k['years']} {k['quantities']} | draft {d['kind']} {d['agents']} {d['direction']} "
                      f"{d['years']} {d['quantities']}")  # fmt: skip
     lines += [f"MISSED {k['id']} {k['kind']}" for k in result.get("missed", [])]
+    lines += [f"EXTRA {d['kind']} {sorted(d['agents'])} {d['years']}: {d.get('quote', d['start'])!r}"
+              for d in result.get("extra", [])]  # fmt: skip
     return lines
 
 

@@ -116,6 +116,7 @@ QUANTITIES = [
     ("Although less than 50 trucks were assembled", "less than 50", "50", "count", "count", "less-than"),
     ("to be paid over a 20 year period", "20 year period", "20", "year", "duration", "exact"),
     ("Laos sent a 45-man medical team", "45-man", "45", "count", "count", "exact"),  # not lost to the hyphen
+    ("ordered to leave the country within 72 hours", "within 72 hours", "72", "hour", "duration", "at-most"),
 ]
 
 
@@ -664,6 +665,8 @@ def test_every_devset_text_goes_from_init_to_build_with_no_flag(tmp_path, text_i
 
 ZIMBABWE = """Zimbabwe–North Korea relations
 
+Zimbabwe–North Korea relations (Shona: ukama; Korean: 관계) refer to the relations between Zimbabwe and North Korea.
+During the Cold War, North Korea and Zimbabwe forged a bond of solidarity, opposing American power.
 Trade between the two countries grew from US$2 million in 1985 to US$9 million in 1990.
 Bilateral trade fell by 40% in 1992.
 North Korea's closest ally in Africa is Zimbabwe.
@@ -734,3 +737,9 @@ def test_the_countries_a_meeting_with_one_state_named_and_a_state_borrowed_after
     later = next(d for d in zimbabwe_drafts if d.quote.startswith("By 1995 the figure"))
     assert {later.from_party, later.to_party} | set(later.parties) >= {"russia", "zimbabwe"}
     assert "soviet-union" not in {later.from_party, later.to_party, *later.parties}
+
+
+def test_the_texts_definition_of_its_topic_is_no_fact_and_two_names_joined_by_and_are_one_subject(zimbabwe_drafts):
+    assert not _line(zimbabwe_drafts, ZIMBABWE, "Zimbabwe–North Korea relations (Shona")
+    [bond] = _line(zimbabwe_drafts, ZIMBABWE, "During the Cold War")
+    assert (bond.kind, sorted(bond.parties)) == ("RelationState", ["north-korea", "zimbabwe"])

@@ -150,6 +150,8 @@ def _no_fact(s, text: str, cues: Cues) -> Explanation:
         hit = cues.groups[group].find(body)
         if hit:
             return Explanation(s.start, s.end, body, reason, [f"no fact drafted; {reason}: {hit[0][3]!r}"])
+    if TOPIC_DEFINITION.search(body):
+        return Explanation(s.start, s.end, body, "background", ["no fact drafted: the text's definition of its topic"])
     return Explanation(s.start, s.end, body, "background", ["no fact drafted: no event, figure or two parties"])
 
 
@@ -266,6 +268,8 @@ def _clauses(s, text: str, context: _Context) -> list[tuple[int, int]]:
         long_enough = len(left.split()) >= MIN_CLAUSE_WORDS and len(right.split()) >= MIN_CLAUSE_WORDS + 1
         if BETWEEN_X.search(left) and right.startswith("and"):
             continue  # "relations between North Korea and Cambodia were established": one pair, one clause
+        if right.startswith("and") and _only_a_name(left, s.start + m.start(), items):
+            continue  # "During the Cold War, North Korea and Cuba forged a bond": one subject of two names
         if long_enough and has_own and left_own:
             cuts.append(s.start + m.end())
     spans = []
@@ -276,12 +280,29 @@ def _clauses(s, text: str, context: _Context) -> list[tuple[int, int]]:
     return spans
 
 
+def _only_a_name(left: str, at: int, items) -> bool:
+    """The words since the last comma of `left` (which ends at `at`) are one name and nothing else."""
+    tail = left.rsplit(",", 1)[-1]
+    begin = at - len(tail.lstrip())
+    return any(getattr(x, "entity", None) and x.start == begin and x.end == at for x in items)
+
+
 def _next_break(body: str, pos: int) -> int:
     m = CLAUSE_BREAK.search(body, pos)
     return m.start() if m else len(body)
 
 
+# "Cuba–North Korea relations (...) are the bilateral relations between Cuba and North Korea":
+# the article's definition of its own topic states no fact
+TOPIC_DEFINITION = re.compile(
+    r"\brelations?(?:hip)?\b.{0,200}?\b(?:refers?\s+to|are|is)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}"
+    r"(?:relations|relationships?)\s+between\b"
+)
+
+
 def _draft_sentence(s, ctx: _Context, previous, index: EntityIndex, cues: Cues, text: str) -> list[Draft]:
+    if TOPIC_DEFINITION.search(text, s.start, s.end):
+        return []
     out = []
     for c_start, c_end in _clauses(s, text, ctx):
         qs = [q for q in ctx.quantities if c_start <= q.start < c_end]
