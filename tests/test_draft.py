@@ -676,6 +676,7 @@ Zimbabwe saw a major North Korean investment in 1981.
 North Korean military aid arrived in 1982.
 The countries signed a trade agreement in 1987.
 Robert Mugabe and Kim Il-sung met in 1986.
+In 1994 Zimbabwe expelled the North Korean ambassador, closed the embassy in Harare, and banned North Korean workers.
 Soviet exports to Zimbabwe were worth US$5 million in 1989. By 1995 the figure stood at US$1 million.
 """
 
@@ -743,3 +744,9 @@ def test_the_texts_definition_of_its_topic_is_no_fact_and_two_names_joined_by_an
     assert not _line(zimbabwe_drafts, ZIMBABWE, "Zimbabwe–North Korea relations (Shona")
     [bond] = _line(zimbabwe_drafts, ZIMBABWE, "During the Cold War")
     assert (bond.kind, sorted(bond.parties)) == ("RelationState", ["north-korea", "zimbabwe"])
+
+
+def test_a_list_of_acts_of_one_subject_is_one_draft_per_act(zimbabwe_drafts):
+    acts = _line(zimbabwe_drafts, ZIMBABWE, "In 1994 Zimbabwe expelled")
+    assert [(d.kind, _year(d)) for d in acts] == [("Policy", "1994"), ("Change", "1994"), ("Policy", "1994")]
+    assert (acts[2].from_party, acts[2].to_party) == ("zimbabwe", "north-korea")  # banned workers: an act, no Labour

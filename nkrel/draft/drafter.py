@@ -31,6 +31,11 @@ CLAUSE_BREAK = re.compile(
     # relations", "relations improved and in 2009, ..." (each side long enough, naming its own party);
     # (?<=\S): a run of spaces is tried once, not from each of its spaces (that grew with its square)
 )  # fmt: skip
+# a list of acts of one subject: "Angola expelled the ambassador, closed the embassy, and banned
+# workers"; each item after a comma is a clause of its own when the list ends with ", and" + a verb
+PAST = r"(?:[a-z]+ed|withdrew|sent|sold|gave|cut|broke|built|held|met|made|took|began|left|paid|sought|bought|won)"
+LIST_ITEM = re.compile(rf",\s+(?=(?:and\s+)?{PAST}\s)")
+LIST_END = re.compile(rf",\s+and\s+{PAST}\s")
 MIN_CLAUSE_WORDS = 4
 BETWEEN_X = re.compile(r"\bbetween\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}$")
 MAX_QUOTE = 600  # characters; quoting back further made long lists of figures quadratic
@@ -255,7 +260,12 @@ def _clauses(s, text: str, context: _Context) -> list[tuple[int, int]]:
     """Cut a sentence at clause breaks when both sides are long enough to state something."""
     cuts = [s.start]
     body = text[s.start : s.end]
-    for m in CLAUSE_BREAK.finditer(body):
+    breaks = list(CLAUSE_BREAK.finditer(body))
+    if LIST_END.search(body):
+        breaks = sorted(breaks + list(LIST_ITEM.finditer(body)), key=lambda m: m.start())
+    for m in breaks:
+        if m.start() < cuts[-1] - s.start:
+            continue  # the same comma as a break already taken
         left = body[cuts[-1] - s.start : m.start()]
         right_end = _next_break(body, m.end())
         right = body[m.end() : right_end]
@@ -515,13 +525,25 @@ def _an_act(text: str, at: int, names: list[tuple[int, int]]) -> bool:
     )
 
 
+def _first_of_item(text: str, clause, cue) -> bool:
+    """The cue opens a clause that is an item of a list of acts (", and banned ...")."""
+    return (
+        clause[0] > 0
+        and text[clause[0] - 2 : clause[0]] == ", "
+        and bool(re.fullmatch(r"(?:and\s+)?", text[clause[0] : cue[0]]))
+    )
+
+
 def _kind_cue(cues: Cues, text: str, clause, sentence, mentions: list):
     """The kind cue of the clause, else of its sentence: an act right after a party, else the
     highest-ranked cue; a cue inside a name ("the Workers' Party of Korea") is no event."""
     names = [(m.start, m.end) for m in mentions if m.end > m.start]
     for lo, hi in (clause, sentence):
         found = [c for c in cues.kinds.find(text, lo, hi) if not any(a <= c[0] and c[1] <= b for a, b in names)]
-        acts = [c for c in found if c[2] in ACT_KINDS and _an_act(text, c[0], names)]
+        # an act right after its party, in the passive, or first in an item of a list of acts
+        acts = [
+            c for c in found if c[2] in ACT_KINDS and (_an_act(text, c[0], names) or _first_of_item(text, clause, c))
+        ]
         if acts:
             return acts[0]
         if found:
