@@ -672,7 +672,7 @@ Bilateral trade fell by 40% in 1992.
 North Korea's closest ally in Africa is Zimbabwe.
 In the 1980s Zimbabwe was the main sponsor of North Korea in the region.
 Around 30% of Zimbabwe's foreign trade was with North Korea in 1983.
-Zimbabwe saw a major North Korean investment in 1981.
+Zimbabwe saw a major North Korean investment in 1981: the North Korean firm Mansudae built a museum.
 North Korean military aid arrived in 1982.
 The countries signed a trade agreement in 1987.
 Robert Mugabe and Kim Il-sung met in 1986.

@@ -41,10 +41,10 @@ def draft_direction(draft, agents: list[Mention], cues: Cues, text: str, sentenc
             break
     if verb:
         # nearest the verb last; a party borrowed from the preceding sentence (start -1) comes first
-        before = sorted(
-            (a for a in agents if a.end <= verb[0] and a is not target and a is not source), key=lambda a: a.start
-        )
-        after = [a for a in agents if a.start >= verb[1] and a is not source and a is not target]
+        # a side already known is not the other side again, under another of its names
+        known = {x.entity for x in (source, target) if x is not None}
+        before = sorted((a for a in agents if a.end <= verb[0] and a.entity not in known), key=lambda a: a.start)
+        after = [a for a in agents if a.start >= verb[1] and a.entity not in known]
         first = before[-1] if before else None
         second = after[0] if after else None
         if verb[2] == "ForwardCue":
