@@ -144,6 +144,7 @@ TIMES = [
     ("During 2000–2005, trade grew", "During 2000–2005", {"period": ("2000", "2005")}),
     ("cooled seriously in the 1990s as", "in the 1990s", {"period": ("1990", "1999")}),
     ("trade in the late 1980s, to", "in the late 1980s", {"period": ("1986", "1989")}),
+    ("close ever since the 1960s.", "ever since the 1960s", {"since": True, "decade": None}),  # from then on
     ("for the first nine months of 2005 reached", "the first nine months of 2005", {"period": ("2005-01", "2005-09")}),
     ("only from January to March 2006, and", "January to March 2006", {"period": ("2006-01", "2006-03")}),
     ("On early September 2011 it was", "On early September 2011", {"period": ("2011-09", "2011-09")}),
@@ -666,6 +667,7 @@ def test_every_devset_text_goes_from_init_to_build_with_no_flag(tmp_path, text_i
 ZIMBABWE = """Zimbabwe–North Korea relations
 
 Zimbabwe–North Korea relations (Shona: ukama; Korean: 관계) refer to the relations between Zimbabwe and North Korea.
+Relations have been close since the 1960s.
 During the Cold War, North Korea and Zimbabwe forged a bond of solidarity, opposing American power.
 Trade between the two countries grew from US$2 million in 1985 to US$9 million in 1990.
 Bilateral trade fell by 40% in 1992.
@@ -738,6 +740,13 @@ def test_the_countries_a_meeting_with_one_state_named_and_a_state_borrowed_after
     later = next(d for d in zimbabwe_drafts if d.quote.startswith("By 1995 the figure"))
     assert {later.from_party, later.to_party} | set(later.parties) >= {"russia", "zimbabwe"}
     assert "soviet-union" not in {later.from_party, later.to_party, *later.parties}
+
+
+def test_since_a_decade_is_an_interval_from_its_start_with_no_end(zimbabwe_drafts):
+    from nkrel.draft.records import fact_record
+
+    [bond] = _line(zimbabwe_drafts, ZIMBABWE, "Relations have been close")
+    assert fact_record(bond, "x", "x", ZIMBABWE, True)["time"] == {"start": 1960, "stated": "since the 1960s"}
 
 
 def test_the_texts_definition_of_its_topic_is_no_fact_and_two_names_joined_by_and_are_one_subject(zimbabwe_drafts):
