@@ -671,6 +671,7 @@ Relations have been close since the 1960s.
 During the Cold War, North Korea and Zimbabwe forged a bond of solidarity, opposing American power.
 Trade between the two countries grew from US$2 million in 1985 to US$9 million in 1990.
 Bilateral trade fell by 40% in 1992.
+Zimbabwean exports of tobacco to North Korea were 500 tons in 1986, but increased to 900 tons in 1987.
 North Korea's closest ally in Africa is Zimbabwe.
 In the 1980s Zimbabwe was the main sponsor of North Korea in the region.
 Around 30% of Zimbabwe's foreign trade was with North Korea in 1983.
@@ -711,6 +712,11 @@ def test_a_change_verb_with_a_figure_per_year_gives_the_level_of_each_year_not_a
     ]
     fell = _line(zimbabwe_drafts, ZIMBABWE, "Bilateral trade fell")
     assert [d.kind for d in fell] == ["Change"]  # a relative figure is the change itself
+    tobacco = _line(zimbabwe_drafts, ZIMBABWE, "Zimbabwean exports of tobacco")
+    assert [(d.kind, d.from_party, _year(d)) for d in tobacco] == [  # the flow named before the change verb
+        ("TradeFlow", "zimbabwe", "1986"),
+        ("TradeFlow", "zimbabwe", "1987"),
+    ]
 
 
 @pytest.mark.parametrize(

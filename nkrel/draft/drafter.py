@@ -341,7 +341,8 @@ def _draft(
     if kind_cue:
         kind = kind_cue[2]
         why.append(f"kind {kind}: {kind_cue[3]!r}")
-        kind = _level_not_change(kind, group, ranked, why)
+        # the flow may be named earlier in the sentence: "exports of grains ..., but increased to 1,070 tons"
+        kind = _level_not_change(kind, group, ranked + cues.kinds.find(text, s.start, start), why)
     elif group and group[0].measure in ("value", "mass"):
         kind = "TradeFlow"
         why.append("kind TradeFlow: a money or mass figure without other cue")
