@@ -672,6 +672,7 @@ During the Cold War, North Korea and Zimbabwe forged a bond of solidarity, oppos
 Trade between the two countries grew from US$2 million in 1985 to US$9 million in 1990.
 Bilateral trade fell by 40% in 1992.
 Zimbabwean exports of tobacco to North Korea were 500 tons in 1986, but increased to 900 tons in 1987.
+North Korean aid to Zimbabwe expanded from 1983 to 1985.
 North Korea's closest ally in Africa is Zimbabwe.
 In the 1980s Zimbabwe was the main sponsor of North Korea in the region.
 Around 30% of Zimbabwe's foreign trade was with North Korea in 1983.
@@ -717,6 +718,8 @@ def test_a_change_verb_with_a_figure_per_year_gives_the_level_of_each_year_not_a
         ("TradeFlow", "zimbabwe", "1986"),
         ("TradeFlow", "zimbabwe", "1987"),
     ]
+    [expanded] = _line(zimbabwe_drafts, ZIMBABWE, "North Korean aid to Zimbabwe expanded")
+    assert (expanded.kind, expanded.from_party) == ("Change", "north-korea")  # no amount: the change of the aid
 
 
 @pytest.mark.parametrize(

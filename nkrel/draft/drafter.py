@@ -343,6 +343,7 @@ def _draft(
         why.append(f"kind {kind}: {kind_cue[3]!r}")
         # the flow may be named earlier in the sentence: "exports of grains ..., but increased to 1,070 tons"
         kind = _level_not_change(kind, group, ranked + cues.kinds.find(text, s.start, start), why)
+        kind = _change_of_a_flow(kind, group, ranked, why)
     elif group and group[0].measure in ("value", "mass"):
         kind = "TradeFlow"
         why.append("kind TradeFlow: a money or mass figure without other cue")
@@ -399,6 +400,19 @@ def _level_not_change(kind: str, group: list[Quantity], ranked, why: list[str]) 
         return kind
     why.append(f"kind {measured[2]}: {measured[3]!r}, the level at its time ({group[0].stated!r})")
     return measured[2]
+
+
+def _change_of_a_flow(kind: str, group: list[Quantity], found, why: list[str]) -> str:
+    """A flow with a change verb after it and no amount states the change: "Soviet aid to the
+    DPRK expanded from 1965 to 1968" is a Change (of Aid), not the aid itself."""
+    if kind not in MEASURED_KINDS or any(q.measure in ("value", "mass") for q in group):
+        return kind
+    flow = min((m[0] for m in found if m[2] == kind), default=None)
+    change = next((m for m in found if m[2] == "Change" and flow is not None and m[0] > flow), None)
+    if change is None:
+        return kind
+    why.append(f"kind Change: {change[3]!r} after the {kind} it changes")
+    return "Change"
 
 
 def _borrow_parties(
