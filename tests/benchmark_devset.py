@@ -93,6 +93,7 @@ def strict(keys: list[dict], drafts: list[dict]) -> dict:
     out["wrong"] = [(k, d, f) for k, d, f in pairs if not all(f.values())]
     out["right_ids"] = [k["id"] for k, _, f in pairs if all(f.values())]
     out["missed"] = [k for i, k in enumerate(keys) if i not in used_k]
+    out["extra"] = [d for j, d in enumerate(drafts) if j not in used_d]
     return out
 
 

@@ -268,6 +268,8 @@ def strict_devset(keys_dir: Path, split: str) -> tuple[dict, dict]:
             start = doc_text.find(quote)
             keys.append(record_view(f, start, start + len(quote)))
         part = strict(keys, drafts)
+        for d in part["extra"]:
+            d["quote"] = doc_text[d["start"] : d["end"]]
         part["texts"] = 1
         add(total, part)
     return total, timing
@@ -332,6 +334,20 @@ STRICT_HEAD = [
 ]
 
 
+def _strict_misses(result: dict) -> list[str]:
+    """One line per key fact matched by a draft wrong in some field, then one per key fact unmatched."""
+    lines = []
+    for k, d, f in result.get("wrong", []):
+        bad = [x for x, ok in f.items() if not ok]
+        lines.append(f"WRONG {k['id']}: {bad} key {k['kind']} {k['agents']} {k['direction']} "
+                     f"{k['years']} {k['quantities']} | draft {d['kind']} {d['agents']} {d['direction']} "
+                     f"{d['years']} {d['quantities']}")  # fmt: skip
+    lines += [f"MISSED {k['id']} {k['kind']}" for k in result.get("missed", [])]
+    lines += [f"EXTRA {d['kind']} {sorted(d['agents'])} {d['years']}: {d.get('quote', d['start'])!r}"
+              for d in result.get("extra", [])]  # fmt: skip
+    return lines
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true")
@@ -352,18 +368,13 @@ def main(argv=None) -> int:
             lines += strict_table("shipped texts (3)", shipped)
             if args.misses:
                 lines += [f"RIGHT {i}" for i in sorted(shipped["right_ids"])]
+                lines += _strict_misses(shipped)
         if args.devset:
             result, timing = strict_devset(args.keys, args.devset)
             lines += strict_table(f"{args.devset} half ({result.get('texts', 0)} texts)", result)
             lines.append(f"\ndrafting time: {timing['seconds'] / max(timing['bytes'], 1) * 1024:.3f} s per KB")
             if args.misses:
-                for k, d, f in result["wrong"]:
-                    bad = [x for x, ok in f.items() if not ok]
-                    lines.append(f"WRONG {k['id']}: {bad} key {k['kind']} {k['agents']} {k['direction']} "
-                                 f"{k['years']} {k['quantities']} | draft {d['kind']} {d['agents']} {d['direction']} "
-                                 f"{d['years']} {d['quantities']}")  # fmt: skip
-                for k in result["missed"]:
-                    lines.append(f"MISSED {k['id']} {k['kind']}")
+                lines += _strict_misses(result)
         print("\n".join(lines))
         return 0
     result = measure()

@@ -116,6 +116,7 @@ QUANTITIES = [
     ("Although less than 50 trucks were assembled", "less than 50", "50", "count", "count", "less-than"),
     ("to be paid over a 20 year period", "20 year period", "20", "year", "duration", "exact"),
     ("Laos sent a 45-man medical team", "45-man", "45", "count", "count", "exact"),  # not lost to the hyphen
+    ("ordered to leave the country within 72 hours", "within 72 hours", "72", "hour", "duration", "at-most"),
 ]
 
 
@@ -143,6 +144,7 @@ TIMES = [
     ("During 2000–2005, trade grew", "During 2000–2005", {"period": ("2000", "2005")}),
     ("cooled seriously in the 1990s as", "in the 1990s", {"period": ("1990", "1999")}),
     ("trade in the late 1980s, to", "in the late 1980s", {"period": ("1986", "1989")}),
+    ("close ever since the 1960s.", "ever since the 1960s", {"since": True, "decade": None}),  # from then on
     ("for the first nine months of 2005 reached", "the first nine months of 2005", {"period": ("2005-01", "2005-09")}),
     ("only from January to March 2006, and", "January to March 2006", {"period": ("2006-01", "2006-03")}),
     ("On early September 2011 it was", "On early September 2011", {"period": ("2011-09", "2011-09")}),
@@ -660,3 +662,109 @@ def test_every_devset_text_goes_from_init_to_build_with_no_flag(tmp_path, text_i
         r = nkrel(*args, "--workspace", ws)
         assert r.returncode == 0, (args, r.stdout, r.stderr)
         assert "Traceback" not in r.stderr
+
+
+ZIMBABWE = """Zimbabwe–North Korea relations
+
+Zimbabwe–North Korea relations (Shona: ukama; Korean: 관계) refer to the relations between Zimbabwe and North Korea.
+Relations have been close since the 1960s.
+During the Cold War, North Korea and Zimbabwe forged a bond of solidarity, opposing American power.
+Trade between the two countries grew from US$2 million in 1985 to US$9 million in 1990.
+Bilateral trade fell by 40% in 1992.
+Zimbabwean exports of tobacco to North Korea were 500 tons in 1986, but increased to 900 tons in 1987.
+North Korean aid to Zimbabwe expanded from 1983 to 1985.
+North Korea's closest ally in Africa is Zimbabwe.
+In the 1980s Zimbabwe was the main sponsor of North Korea in the region.
+Around 30% of Zimbabwe's foreign trade was with North Korea in 1983.
+Zimbabwe saw a major North Korean investment in 1981: the North Korean firm Mansudae built a museum.
+North Korean military aid arrived in 1982.
+The countries signed a trade agreement in 1987.
+Robert Mugabe and Kim Il-sung met in 1986.
+In 1994 Zimbabwe expelled the North Korean ambassador, closed the embassy in Harare, and banned North Korean workers.
+Soviet exports to Zimbabwe were worth US$5 million in 1989. By 1995 the figure stood at US$1 million.
+"""
+
+
+@pytest.fixture(scope="module")
+def zimbabwe_drafts(tmp_path_factory) -> list:
+    """ZIMBABWE drafted in an empty workspace: the drafts in order."""
+    tmp = tmp_path_factory.mktemp("zimbabwe")
+    text = tmp / "zw.txt"
+    text.write_text(ZIMBABWE, encoding="utf-8")
+    assert nkrel("init", tmp / "ws").returncode == 0
+    r = nkrel(
+        "add-document", text, "--id", "zw", "--title", "Zimbabwe–North Korea relations", "--workspace", tmp / "ws"
+    )
+    assert r.returncode == 0, r.stderr
+    corpus, vocabulary = load(tmp / "ws" / "corpus")
+    return draft_document(corpus, vocabulary, "zw").drafts
+
+
+def _line(drafts, text: str, start: str) -> list:
+    line = text.index(start)
+    return [d for d in drafts if line <= d.start < text.index("\n", line)]
+
+
+def test_a_change_verb_with_a_figure_per_year_gives_the_level_of_each_year_not_a_change(zimbabwe_drafts):
+    grew = _line(zimbabwe_drafts, ZIMBABWE, "Trade between the two countries grew")
+    assert [(d.kind, [(q.amount, q.unit) for q in d.quantities], _year(d)) for d in grew] == [
+        ("TradeFlow", [(Decimal(2000000), "USD")], "1985"),
+        ("TradeFlow", [(Decimal(9000000), "USD")], "1990"),
+    ]
+    fell = _line(zimbabwe_drafts, ZIMBABWE, "Bilateral trade fell")
+    assert [d.kind for d in fell] == ["Change"]  # a relative figure is the change itself
+    tobacco = _line(zimbabwe_drafts, ZIMBABWE, "Zimbabwean exports of tobacco")
+    assert [(d.kind, d.from_party, _year(d)) for d in tobacco] == [  # the flow named before the change verb
+        ("TradeFlow", "zimbabwe", "1986"),
+        ("TradeFlow", "zimbabwe", "1987"),
+    ]
+    [expanded] = _line(zimbabwe_drafts, ZIMBABWE, "North Korean aid to Zimbabwe expanded")
+    assert (expanded.kind, expanded.from_party) == ("Change", "north-korea")  # no amount: the change of the aid
+
+
+@pytest.mark.parametrize(
+    "start,expected",
+    [
+        ("North Korea's closest ally", ("Partnership", "zimbabwe", "north-korea")),  # X's ally is Y: Y is the ally
+        ("In the 1980s Zimbabwe was the main sponsor", ("Partnership", "zimbabwe", "north-korea")),  # sponsor of X
+        ("Around 30% of Zimbabwe's foreign trade", ("TradeShare", "zimbabwe", "north-korea")),  # whose trade
+        ("Zimbabwe saw a major North Korean investment", ("Investment", "north-korea", "zimbabwe")),  # adjective
+        ("North Korean military aid arrived", ("MilitarySupport", "north-korea", "zimbabwe")),  # the pair's other
+    ],
+)
+def test_whose_partner_whose_trade_and_a_states_adjective_before_the_event_give_the_direction(
+    zimbabwe_drafts, start, expected
+):
+    [d] = _line(zimbabwe_drafts, ZIMBABWE, start)
+    assert (d.kind, d.from_party, d.to_party) == expected
+
+
+def test_the_countries_a_meeting_with_one_state_named_and_a_state_borrowed_after_its_end(zimbabwe_drafts):
+    [signed] = _line(zimbabwe_drafts, ZIMBABWE, "The countries signed")
+    assert (signed.kind, sorted(signed.parties)) == ("Signing", ["north-korea", "zimbabwe"])
+    [met] = _line(zimbabwe_drafts, ZIMBABWE, "Robert Mugabe and Kim Il-sung met")
+    assert (met.kind, sorted(met.parties), _year(met)) == ("Meeting", ["north-korea", "zimbabwe"], "1986")
+    soviet = next(d for d in zimbabwe_drafts if d.quote.startswith("Soviet exports"))
+    assert soviet.from_party == "soviet-union"  # named in its own words: kept as stated
+    later = next(d for d in zimbabwe_drafts if d.quote.startswith("By 1995 the figure"))
+    assert {later.from_party, later.to_party} | set(later.parties) >= {"russia", "zimbabwe"}
+    assert "soviet-union" not in {later.from_party, later.to_party, *later.parties}
+
+
+def test_since_a_decade_is_an_interval_from_its_start_with_no_end(zimbabwe_drafts):
+    from nkrel.draft.records import fact_record
+
+    [bond] = _line(zimbabwe_drafts, ZIMBABWE, "Relations have been close")
+    assert fact_record(bond, "x", "x", ZIMBABWE, True)["time"] == {"start": 1960, "stated": "since the 1960s"}
+
+
+def test_the_texts_definition_of_its_topic_is_no_fact_and_two_names_joined_by_and_are_one_subject(zimbabwe_drafts):
+    assert not _line(zimbabwe_drafts, ZIMBABWE, "Zimbabwe–North Korea relations (Shona")
+    [bond] = _line(zimbabwe_drafts, ZIMBABWE, "During the Cold War")
+    assert (bond.kind, sorted(bond.parties)) == ("RelationState", ["north-korea", "zimbabwe"])
+
+
+def test_a_list_of_acts_of_one_subject_is_one_draft_per_act(zimbabwe_drafts):
+    acts = _line(zimbabwe_drafts, ZIMBABWE, "In 1994 Zimbabwe expelled")
+    assert [(d.kind, _year(d)) for d in acts] == [("Policy", "1994"), ("Change", "1994"), ("Policy", "1994")]
+    assert (acts[2].from_party, acts[2].to_party) == ("zimbabwe", "north-korea")  # banned workers: an act, no Labour

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .cues import Cues
+from .gazetteer import adjectives
 from .mentions import Mention
 
 
@@ -23,6 +24,11 @@ def draft_direction(draft, agents: list[Mention], cues: Cues, text: str, sentenc
                     source, marked = a, True
                 elif group == "TargetMarker" and target is None:
                     target, marked = a, True
+    if source is None and draft.kind in ADJECTIVE_KINDS:
+        source = _named_before_the_event(agents, text, draft.kind_at)
+        if source is not None:
+            marked = True
+            draft.cues.append(f"direction: {source.entity} named right before the event word")
     verb = None
     # a cue in the quote, else earlier in its sentence ("exported 3 t in 1990, 5 t in 1991"); a
     # cue after the quote belongs to a clause drafted on its own
@@ -35,10 +41,10 @@ def draft_direction(draft, agents: list[Mention], cues: Cues, text: str, sentenc
             break
     if verb:
         # nearest the verb last; a party borrowed from the preceding sentence (start -1) comes first
-        before = sorted(
-            (a for a in agents if a.end <= verb[0] and a is not target and a is not source), key=lambda a: a.start
-        )
-        after = [a for a in agents if a.start >= verb[1] and a is not source and a is not target]
+        # a side already known is not the other side again, under another of its names
+        known = {x.entity for x in (source, target) if x is not None}
+        before = sorted((a for a in agents if a.end <= verb[0] and a.entity not in known), key=lambda a: a.start)
+        after = [a for a in agents if a.start >= verb[1] and a.entity not in known]
         first = before[-1] if before else None
         second = after[0] if after else None
         if verb[2] == "ForwardCue":
@@ -52,8 +58,8 @@ def draft_direction(draft, agents: list[Mention], cues: Cues, text: str, sentenc
         draft.cues.append(f"direction: {verb[3]!r}")
     if draft.kind == "Embassy":
         source, target = _embassy_sides(agents, text, source, target, draft.kind_at)
-    if draft.kind == "Partnership" and verb is None:
-        source, target = _ally_sides(agents, text, source, target)
+    if draft.kind in ("Partnership", "TradeShare") and verb is None:
+        source, target = _owner_sides(agents, text, source, target, draft.kind_at, draft.kind == "TradeShare")
     if verb is None and source is None and target is None and draft.kind in SUBJECT_KINDS:
         source, target = _subject_sides(agents, draft.kind_at, text)
         if source:
@@ -120,11 +126,41 @@ def _embassy_sides(agents: list[Mention], text: str, source, target, cue_at: int
     return source, target
 
 
-def _ally_sides(agents: list[Mention], text: str, source, target):
-    """The state whose ally it is (named with 's) is the destination, the ally the source:
-    "Cuba has been one of North Korea's most consistent allies"."""
-    owners = [a for a in agents if a.end >= 0 and re.match(r"[’']s\b", text[a.end : a.end + 3])]
-    others = [a for a in agents if a not in owners and (not owners or a.entity != owners[0].entity)]
-    if owners and others and others[0].start < owners[0].start:
-        return others[0], owners[0]
-    return source, target
+OWNER_BEFORE = re.compile(r"[’']s(?:\s+[a-z-]+){0,3}\s+")  # "North Korea's closest ally", "Zimbabwe's foreign trade"
+OWNER_AFTER = re.compile(r"[a-z-]+(?:\s+[a-z-]+){0,3}\s+of\s+(?:the\s+)?")  # "partner and sponsor of North Korea"
+
+
+def _owner_sides(agents: list[Mention], text: str, source, target, cue_at: int, owner_is_source: bool):
+    """Whose partner or whose trade: the state named with 's right before the event word, or
+    after "of" right after it. An ally or partner is the source and its owner the destination
+    ("Cuba has been one of North Korea's allies", "China is the main partner of North Korea");
+    a trade share goes from the state whose trade it is ("30% of Zimbabwe's trade was with X")."""
+    owners = [a for a in agents if a.end >= 0 and a.end <= cue_at and OWNER_BEFORE.fullmatch(text, a.end, cue_at)]
+    owners += [a for a in agents if a.start > cue_at and OWNER_AFTER.fullmatch(text, cue_at, a.start)]
+    if not owners:
+        return source, target
+    other = next((a for a in agents if a.entity != owners[0].entity), None)
+    if other is None:
+        return source, target
+    return (owners[0], other) if owner_is_source else (other, owners[0])
+
+
+# kinds whose giver is often named by its adjective or 's right before the event word:
+# "a major North Korean investment", "Soviet military aid", "China's aid"
+ADJECTIVE_KINDS = frozenset({"Aid", "MilitarySupport", "Investment", "Labour"})
+# at most two words between, neither a word of another clause ("brigade to Cuba to assist")
+RIGHT_BEFORE = re.compile(
+    r"(?:[’']s)?(?:\s+(?!(?:to|for|with|and|or|in|into|of|by|from|on|at|as|is|was|were|are|be|been|has|had|have|"
+    r"will|would|did|not|that|which|who|its|their|his|her)\b)[a-z-]+){0,2}\s+"
+)  # fmt: skip
+
+
+def _named_before_the_event(agents: list[Mention], text: str, cue_at: int):
+    """The party named by its adjective ("North Korean") or with 's right before the event
+    word, at most two small words apart; a plain name there is an object ("gave North Korea
+    food aid")."""
+    for a in agents:
+        if 0 <= a.end <= cue_at and a.end > a.start and RIGHT_BEFORE.fullmatch(text, a.end, cue_at):
+            if a.words in adjectives() or re.match(r"[’']s\b", text[a.end : a.end + 3]):
+                return a
+    return None

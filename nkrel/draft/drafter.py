@@ -15,24 +15,15 @@ from dataclasses import dataclass, field
 
 from ..core.corpus import Entity
 from ..ingest.coverage import split_sentences
+from .clauses import TOPIC_DEFINITION, clauses
 from .cues import Cues
 from .dating import RELATIVE_YEAR, draft_time, each_time, label_time
 from .directions import draft_direction
 from .mentions import EntityIndex, Mention, NewName
 from .quantities import Quantity, find_quantities
-from .references import PAIR_WORDS, main_pair, pair_mentions, reference_mentions
+from .references import main_pair, pair_mentions, reference_mentions
 from .times import Time, find_times
 
-CLAUSE_BREAK = re.compile(
-    r";\s+|,\s+(?=(?:yet|whereas|while|but|however|although|which|as|when|and|where|notably|especially)\s)"
-    r"|(?<=\S)\s+(?=(?:while|whereas)\s)"  # "Pakistan has an embassy in Pyongyang while North Korea maintains one"
-    r"|(?<=\S)\s+(?=and\s+(?:[A-Z]|both\s|the\s+two\s|(?:in|by|on)\s+\d{4}\b))"
-    # "Cuba has an embassy in Pyongyang and North Korea one in Havana", "... and both states established
-    # relations", "relations improved and in 2009, ..." (each side long enough, naming its own party);
-    # (?<=\S): a run of spaces is tried once, not from each of its spaces (that grew with its square)
-)  # fmt: skip
-MIN_CLAUSE_WORDS = 4
-BETWEEN_X = re.compile(r"\bbetween\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}$")
 MAX_QUOTE = 600  # characters; quoting back further made long lists of figures quadratic
 
 
@@ -150,6 +141,8 @@ def _no_fact(s, text: str, cues: Cues) -> Explanation:
         hit = cues.groups[group].find(body)
         if hit:
             return Explanation(s.start, s.end, body, reason, [f"no fact drafted; {reason}: {hit[0][3]!r}"])
+    if TOPIC_DEFINITION.search(body):
+        return Explanation(s.start, s.end, body, "background", ["no fact drafted: the text's definition of its topic"])
     return Explanation(s.start, s.end, body, "background", ["no fact drafted: no event, figure or two parties"])
 
 
@@ -249,41 +242,11 @@ def _is_content(s, text: str) -> bool:
     return ends or (len(words) >= 12 and not first_line)
 
 
-def _clauses(s, text: str, context: _Context) -> list[tuple[int, int]]:
-    """Cut a sentence at clause breaks when both sides are long enough to state something."""
-    cuts = [s.start]
-    body = text[s.start : s.end]
-    for m in CLAUSE_BREAK.finditer(body):
-        left = body[cuts[-1] - s.start : m.start()]
-        right_end = _next_break(body, m.end())
-        right = body[m.end() : right_end]
-        left_start = cuts[-1]
-        items = context.mentions + context.quantities
-        has_own = any(m.end() + s.start <= x.start < right_end + s.start for x in items) or bool(
-            PAIR_WORDS.search(right)  # "and both states established relations": the pair just named
-        )
-        left_own = any(left_start <= x.start < m.start() + s.start for x in items) or bool(PAIR_WORDS.search(left))
-        long_enough = len(left.split()) >= MIN_CLAUSE_WORDS and len(right.split()) >= MIN_CLAUSE_WORDS + 1
-        if BETWEEN_X.search(left) and right.startswith("and"):
-            continue  # "relations between North Korea and Cambodia were established": one pair, one clause
-        if long_enough and has_own and left_own:
-            cuts.append(s.start + m.end())
-    spans = []
-    for i, c in enumerate(cuts):
-        end = cuts[i + 1] if i + 1 < len(cuts) else s.end
-        seg = text[c:end].rstrip(" ;,")
-        spans.append((c, c + len(seg)))
-    return spans
-
-
-def _next_break(body: str, pos: int) -> int:
-    m = CLAUSE_BREAK.search(body, pos)
-    return m.start() if m else len(body)
-
-
 def _draft_sentence(s, ctx: _Context, previous, index: EntityIndex, cues: Cues, text: str) -> list[Draft]:
+    if TOPIC_DEFINITION.search(text, s.start, s.end):
+        return []
     out = []
-    for c_start, c_end in _clauses(s, text, ctx):
+    for c_start, c_end in clauses(s, text, ctx):
         qs = [q for q in ctx.quantities if c_start <= q.start < c_end]
         groups = _quantity_groups(qs, text) or [[]]
         for i, group in enumerate(groups):
@@ -365,17 +328,22 @@ def _draft(
     context_cue = cues.groups["ContextCue"].find(text, start, end)
     directed = kind_cue is not None and kind_cue[2] in cues.directed_kinds
     other = next((e for e in ctx.pair if agents and e != agents[0].entity), None)
-    if len(agents) == 1 and kind_cue and kind_cue[2] == "Visit" and agents[0].entity in ctx.pair and other:
-        # "Cuban leader Fidel Castro visited in 1986": the other state of the document is the host
+    if len(agents) == 1 and kind_cue and kind_cue[2] in TO_THE_OTHER_STATE and agents[0].entity in ctx.pair and other:
+        # "Cuban leader Fidel Castro visited in 1986", "North Korean military aid arrived in 1982":
+        # the other state of the document is the other side
         agents.append(Mention(end, end, "", other, index.entities[other].type, "the document's other state"))
-        why.append(f"host {other}: the document's other main state")
+        why.append(f"other side {other}: the document's other main state")
     if len(agents) < 2:
         borrow = context_cue or directed or (not agents and (kind_cue or group or mentions))
         _borrow_parties(agents, ctx, previous, index, text, (start, end), why, borrow)
     agents = _main_pair_first(agents, ctx.pair, why)
+    ranked = sorted(cues.kinds.find(text, start, end), key=lambda m: -cues.kinds.ranks.get(m[2], 0))
     if kind_cue:
         kind = kind_cue[2]
         why.append(f"kind {kind}: {kind_cue[3]!r}")
+        # the flow may be named earlier in the sentence: "exports of grains ..., but increased to 1,070 tons"
+        kind = _level_not_change(kind, group, ranked + cues.kinds.find(text, s.start, start), why)
+        kind = _change_of_a_flow(kind, group, ranked, why)
     elif group and group[0].measure in ("value", "mass"):
         kind = "TradeFlow"
         why.append("kind TradeFlow: a money or mass figure without other cue")
@@ -386,7 +354,6 @@ def _draft(
         return None
     draft = Draft(s.document, start, end, quote, kind, cues=why)
     draft.kind_at = kind_cue[0] if kind_cue else start
-    ranked = sorted(cues.kinds.find(text, start, end), key=lambda m: -cues.kinds.ranks.get(m[2], 0))
     draft.other_kinds = [k for k in dict.fromkeys(m[2] for m in ranked) if k != kind] + ["RelationState"]
     _roles(draft, mentions, agents, index, cues, text, (s.start, s.end))
     if not (draft.parties or draft.from_party or draft.to_party or draft.involves or draft.places or draft.agreement):
@@ -411,7 +378,41 @@ def _draft(
             draft.start = start
             draft.quote = text[draft.start : draft.end]
     _era(draft, index)
+    _after_its_end(draft, index)
     return draft
+
+
+# directed kinds whose draft, naming one state of the document's main pair, has the other
+# one as its other side
+TO_THE_OTHER_STATE = frozenset({"Visit", "Aid", "MilitarySupport", "Investment", "Labour", "Meeting"})
+# kinds measured by an amount of money or goods: a change verb with such an amount states the
+# level at its time ("trade grew from US$2 million in 1985 to US$9 million in 1990")
+MEASURED_KINDS = ("TradeFlow", "Aid", "Investment", "BorderFreight")
+
+
+def _level_not_change(kind: str, group: list[Quantity], ranked, why: list[str]) -> str:
+    """A Change whose figure is an amount (money or mass, not a percent or factor) at a
+    time is the level of what changed: the flow its clause names."""
+    if kind != "Change" or not group or any(q.measure not in ("value", "mass") or not q.amount for q in group):
+        return kind
+    measured = next((m for m in ranked if m[2] in MEASURED_KINDS), None)
+    if measured is None:
+        return kind
+    why.append(f"kind {measured[2]}: {measured[3]!r}, the level at its time ({group[0].stated!r})")
+    return measured[2]
+
+
+def _change_of_a_flow(kind: str, group: list[Quantity], found, why: list[str]) -> str:
+    """A flow with a change verb after it and no amount states the change: "Soviet aid to the
+    DPRK expanded from 1965 to 1968" is a Change (of Aid), not the aid itself."""
+    if kind not in MEASURED_KINDS or any(q.measure in ("value", "mass") for q in group):
+        return kind
+    flow = min((m[0] for m in found if m[2] == kind), default=None)
+    change = next((m for m in found if m[2] == "Change" and flow is not None and m[0] > flow), None)
+    if change is None:
+        return kind
+    why.append(f"kind Change: {change[3]!r} after the {kind} it changes")
+    return "Change"
 
 
 def _borrow_parties(
@@ -471,13 +472,25 @@ def _an_act(text: str, at: int, names: list[tuple[int, int]]) -> bool:
     )
 
 
+def _first_of_item(text: str, clause, cue) -> bool:
+    """The cue opens a clause that is an item of a list of acts (", and banned ...")."""
+    return (
+        clause[0] > 0
+        and text[clause[0] - 2 : clause[0]] == ", "
+        and bool(re.fullmatch(r"(?:and\s+)?", text[clause[0] : cue[0]]))
+    )
+
+
 def _kind_cue(cues: Cues, text: str, clause, sentence, mentions: list):
     """The kind cue of the clause, else of its sentence: an act right after a party, else the
     highest-ranked cue; a cue inside a name ("the Workers' Party of Korea") is no event."""
     names = [(m.start, m.end) for m in mentions if m.end > m.start]
     for lo, hi in (clause, sentence):
         found = [c for c in cues.kinds.find(text, lo, hi) if not any(a <= c[0] and c[1] <= b for a, b in names)]
-        acts = [c for c in found if c[2] in ACT_KINDS and _an_act(text, c[0], names)]
+        # an act right after its party, in the passive, or first in an item of a list of acts
+        acts = [
+            c for c in found if c[2] in ACT_KINDS and (_an_act(text, c[0], names) or _first_of_item(text, clause, c))
+        ]
         if acts:
             return acts[0]
         if found:
@@ -496,7 +509,7 @@ def _main_pair_first(agents: list[Mention], pair, why: list[str]) -> list[Mentio
 
 
 def _clause_starts(s, text, ctx) -> list[int]:
-    return sorted((c for c, _ in _clauses(s, text, ctx)), reverse=True)
+    return sorted((c for c, _ in clauses(s, text, ctx)), reverse=True)
 
 
 def _agents(mentions: list[Mention], index: EntityIndex, text: str = "") -> list[Mention]:
@@ -604,6 +617,36 @@ def _era(draft: Draft, index: EntityIndex) -> None:
                 draft.as_stated[p] = mentions[eid]
             draft.cues.append(f"{p} for {eid}: {year} is before {founded}")
     draft.parties = list(dict.fromkeys(draft.parties))
+
+
+def _after_its_end(draft: Draft, index: EntityIndex) -> None:
+    """A state borrowed from an earlier sentence, in a time after it ceased to exist, is its
+    successor: "By 1999 the number stood at US$80 million" after a sentence on Soviet trade.
+    A state the quote itself names stays as stated."""
+    years = draft.time.years() if draft.time else set()
+    if not years:
+        return
+    named = {m.entity for m in index.find(draft.quote)}
+    for role in ("from_party", "to_party"):
+        eid = getattr(draft, role)
+        successor = _successor_by(eid, min(years), index, named)
+        if successor:
+            setattr(draft, role, successor)
+            draft.cues.append(f"{successor} for {eid}: {min(years)} is after its end")
+    for i, eid in enumerate(draft.parties):
+        successor = _successor_by(eid, min(years), index, named)
+        if successor:
+            draft.parties[i] = successor
+            draft.cues.append(f"{successor} for {eid}: {min(years)} is after its end")
+    draft.parties = list(dict.fromkeys(draft.parties))
+
+
+def _successor_by(eid: str | None, year: str, index: EntityIndex, named: set[str]) -> str | None:
+    e = index.entities.get(eid) if eid else None
+    if e is None or not e.successor or eid in named or e.successor not in index.entities:
+        return None
+    ended = _lifetime(e)[1]
+    return e.successor if ended and year > ended[:4] else None
 
 
 def _propose(new_names: dict[str, DraftEntity], n: NewName, index: EntityIndex) -> None:

@@ -164,7 +164,7 @@ def _measure(unit: str, text: str, start: int, cues: Cues) -> str:
         return "mass"
     if unit == "hectare":
         return "area"
-    if unit == "year":
+    if unit in ("year", "hour"):
         return "duration"
     if unit == "percent":
         before = text[max(0, start - 25) : start]

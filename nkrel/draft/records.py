@@ -76,8 +76,8 @@ def _v2_record(d: Draft, fact_id: str, label: str, text: str) -> dict:
     speech with attributed_to, change direction and partner role."""
     rec = fact_record(d, fact_id, label, text)
     t = d.time
-    if t is not None and (t.decade or (t.since and t.year)) and "time" in rec:
-        time = {"decade": t.decade} if t.decade else {"start": int(t.year)}
+    if t is not None and (t.decade or (t.since and t.years())) and "time" in rec:
+        time = {"decade": t.decade} if t.decade else {"start": int(t.year or t.period[0])}
         if "stated" in rec["time"]:
             time["stated"] = rec["time"]["stated"]
         rec["time"] = time

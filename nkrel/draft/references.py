@@ -9,7 +9,9 @@ import re
 from .gazetteer import leaders
 from .mentions import EntityIndex, Mention
 
-PAIR_WORDS = re.compile(r"\b(?:[Tt]he two|[Bb]oth) (?:countries|states|nations|sides|governments)\b")
+PAIR_WORDS = re.compile(
+    r"\b(?:(?:[Tt]he two|[Bb]oth) (?:countries|states|nations|sides|governments)|[Tt]he countries(?! of\b))\b"
+)
 
 
 def main_pair(text: str, index: EntityIndex) -> list[str]:

@@ -74,10 +74,13 @@ def find_times(text: str, cues: Cues, events: list[tuple[int, int]] = ()) -> lis
         end = m.group(1)[:2] + m.group(2)
         if m.group(1) < end:
             add(Time(m.start(), m.end(), m.group(), period=(m.group(1), end)))
-    for m in re.finditer(r"(?i:in\s+|during\s+)?(?i:the\s+)?(?:(early|mid|late)[\s-]+)?(1[6-9]\d|20\d)0s\b", text):
+    decades = r"(?i:in\s+|during\s+|(?:ever\s+)?since\s+)?(?i:the\s+)?(?:(early|mid|late)[\s-]+)?(1[6-9]\d|20\d)0s\b"
+    for m in re.finditer(decades, text):
         lo, hi = DECADE_PARTS.get((m.group(1) or "").lower(), (0, 9))
         decade = int(m.group(2) + "0")
-        add(Time(m.start(), m.end(), m.group(), period=(f"{m.group(2)}{lo}", f"{m.group(2)}{hi}"), decade=decade))
+        since = m.group().lower().startswith(("since", "ever"))  # "since the 1960s": from then on, no end
+        period = (f"{m.group(2)}{lo}", f"{m.group(2)}{hi}")
+        add(Time(m.start(), m.end(), m.group(), period=period, decade=None if since else decade, since=since))
     for m in re.finditer(rf"{lead}{Y}(?![\d%,.]\d|\s*(?:tons?|tonnes?|hectares?|%))", text, re.IGNORECASE):
         since = m.group().lower().lstrip().startswith(("since", "ever"))
         add(Time(m.start(), m.end(), m.group(), year=m.group(1), since=since))

@@ -47,6 +47,15 @@ def gazetteer() -> dict[str, Entity]:
 
 
 @lru_cache(maxsize=1)
+def adjectives() -> frozenset[str]:
+    """Every state's adjective or demonym ("North Korean", "Soviet"): a name used before a noun."""
+    curated = _read("curated.yaml")
+    entries = [*(_read("states.yaml").get("states") or []), *(curated.get("extend") or []),
+               *(curated.get("states") or [])]  # fmt: skip
+    return frozenset(a for e in entries for a in e.get("adjectives") or [])
+
+
+@lru_cache(maxsize=1)
 def leaders() -> dict[str, str]:
     """Names of leaders that stand for their state as an actor, each to the state's id."""
     return {name: e["state"] for e in _read("curated.yaml").get("leaders") or [] for name in e["names"]}

@@ -1,0 +1,79 @@
+"""Where a sentence is cut into clauses, each drafted on its own: breaks before "while",
+"but", "which", "and" + a new subject, the items of a list of acts; and the sentence that
+defines the text's own topic, which states no fact."""
+
+from __future__ import annotations
+
+import re
+
+from .references import PAIR_WORDS
+
+CLAUSE_BREAK = re.compile(
+    r";\s+|,\s+(?=(?:yet|whereas|while|but|however|although|which|as|when|and|where|notably|especially)\s)"
+    r"|(?<=\S)\s+(?=(?:while|whereas)\s)"  # "Pakistan has an embassy in Pyongyang while North Korea maintains one"
+    r"|(?<=\S)\s+(?=and\s+(?:[A-Z]|both\s|the\s+two\s|(?:in|by|on)\s+\d{4}\b))"
+    # "Cuba has an embassy in Pyongyang and North Korea one in Havana", "... and both states established
+    # relations", "relations improved and in 2009, ..." (each side long enough, naming its own party);
+    # (?<=\S): a run of spaces is tried once, not from each of its spaces (that grew with its square)
+)  # fmt: skip
+# a list of acts of one subject: "Angola expelled the ambassador, closed the embassy, and banned
+# workers"; each item after a comma is a clause of its own when the list ends with ", and" + a verb
+PAST = r"(?:[a-z]+ed|withdrew|sent|sold|gave|cut|broke|built|held|met|made|took|began|left|paid|sought|bought|won)"
+LIST_ITEM = re.compile(rf",\s+(?=(?:and\s+)?{PAST}\s)")
+LIST_END = re.compile(rf",\s+and\s+{PAST}\s")
+MIN_CLAUSE_WORDS = 4
+BETWEEN_X = re.compile(r"\bbetween\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}$")
+
+
+def clauses(s, text: str, context) -> list[tuple[int, int]]:
+    """Cut a sentence at clause breaks when both sides are long enough to state something."""
+    cuts = [s.start]
+    body = text[s.start : s.end]
+    breaks = list(CLAUSE_BREAK.finditer(body))
+    if LIST_END.search(body):
+        breaks = sorted(breaks + list(LIST_ITEM.finditer(body)), key=lambda m: m.start())
+    for m in breaks:
+        if m.start() < cuts[-1] - s.start:
+            continue  # the same comma as a break already taken
+        left = body[cuts[-1] - s.start : m.start()]
+        right_end = next_break(body, m.end())
+        right = body[m.end() : right_end]
+        left_start = cuts[-1]
+        items = context.mentions + context.quantities
+        has_own = any(m.end() + s.start <= x.start < right_end + s.start for x in items) or bool(
+            PAIR_WORDS.search(right)  # "and both states established relations": the pair just named
+        )
+        left_own = any(left_start <= x.start < m.start() + s.start for x in items) or bool(PAIR_WORDS.search(left))
+        long_enough = len(left.split()) >= MIN_CLAUSE_WORDS and len(right.split()) >= MIN_CLAUSE_WORDS + 1
+        if BETWEEN_X.search(left) and right.startswith("and"):
+            continue  # "relations between North Korea and Cambodia were established": one pair, one clause
+        if right.startswith("and") and only_a_name(left, s.start + m.start(), items):
+            continue  # "During the Cold War, North Korea and Cuba forged a bond": one subject of two names
+        if long_enough and has_own and left_own:
+            cuts.append(s.start + m.end())
+    spans = []
+    for i, c in enumerate(cuts):
+        end = cuts[i + 1] if i + 1 < len(cuts) else s.end
+        seg = text[c:end].rstrip(" ;,")
+        spans.append((c, c + len(seg)))
+    return spans
+
+
+def only_a_name(left: str, at: int, items) -> bool:
+    """The words since the last comma of `left` (which ends at `at`) are one name and nothing else."""
+    tail = left.rsplit(",", 1)[-1]
+    begin = at - len(tail.lstrip())
+    return any(getattr(x, "entity", None) and x.start == begin and x.end == at for x in items)
+
+
+def next_break(body: str, pos: int) -> int:
+    m = CLAUSE_BREAK.search(body, pos)
+    return m.start() if m else len(body)
+
+
+# "Cuba–North Korea relations (...) are the bilateral relations between Cuba and North Korea":
+# the article's definition of its own topic states no fact
+TOPIC_DEFINITION = re.compile(
+    r"\brelations?(?:hip)?\b.{0,200}?\b(?:refers?\s+to|are|is)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}"
+    r"(?:relations|relationships?)\s+between\b"
+)
