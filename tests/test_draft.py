@@ -522,19 +522,21 @@ In 2013, about 30 North Korean workers were deported from Ethiopia.
 """
 
 
-@pytest.fixture(scope="module")
-def ethiopia_drafts(tmp_path_factory) -> list:
-    """ETHIOPIA drafted in an empty workspace: the drafts in order."""
-    tmp = tmp_path_factory.mktemp("ethiopia")
-    text = tmp / "et.txt"
-    text.write_text(ETHIOPIA, encoding="utf-8")
+def _drafted_in_an_empty_workspace(tmp: Path, body: str, doc_id: str) -> list:
+    """`body` added to a new workspace (its first line the title) and drafted: the drafts in order."""
+    text = tmp / f"{doc_id}.txt"
+    text.write_text(body, encoding="utf-8")
     assert nkrel("init", tmp / "ws").returncode == 0
-    r = nkrel(
-        "add-document", text, "--id", "et", "--title", "Ethiopia–North Korea relations", "--workspace", tmp / "ws"
-    )
+    title = body.split("\n", 1)[0]
+    r = nkrel("add-document", text, "--id", doc_id, "--title", title, "--workspace", tmp / "ws")
     assert r.returncode == 0, r.stderr
     corpus, vocabulary = load(tmp / "ws" / "corpus")
-    return draft_document(corpus, vocabulary, "et").drafts
+    return draft_document(corpus, vocabulary, doc_id).drafts
+
+
+@pytest.fixture(scope="module")
+def ethiopia_drafts(tmp_path_factory) -> list:
+    return _drafted_in_an_empty_workspace(tmp_path_factory.mktemp("ethiopia"), ETHIOPIA, "et")
 
 
 def _year(d) -> str | None:
@@ -687,17 +689,7 @@ Soviet exports to Zimbabwe were worth US$5 million in 1989. By 1995 the figure s
 
 @pytest.fixture(scope="module")
 def zimbabwe_drafts(tmp_path_factory) -> list:
-    """ZIMBABWE drafted in an empty workspace: the drafts in order."""
-    tmp = tmp_path_factory.mktemp("zimbabwe")
-    text = tmp / "zw.txt"
-    text.write_text(ZIMBABWE, encoding="utf-8")
-    assert nkrel("init", tmp / "ws").returncode == 0
-    r = nkrel(
-        "add-document", text, "--id", "zw", "--title", "Zimbabwe–North Korea relations", "--workspace", tmp / "ws"
-    )
-    assert r.returncode == 0, r.stderr
-    corpus, vocabulary = load(tmp / "ws" / "corpus")
-    return draft_document(corpus, vocabulary, "zw").drafts
+    return _drafted_in_an_empty_workspace(tmp_path_factory.mktemp("zimbabwe"), ZIMBABWE, "zw")
 
 
 def _line(drafts, text: str, start: str) -> list:
