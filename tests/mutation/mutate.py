@@ -9,7 +9,7 @@ Usage:
                                                     the score table and every survivor's diff
 
 MODULE is a config name in this folder (load, build, coverage, query, safety, write,
-sandbox, publish, api, workspace, review);
+sandbox, publish, api, workspace, review, runner);
 without one, all of them in that order. cosmic-ray writes each mutant into the source
 file itself and runs the module's test command (see its .toml), so the tests' `nkrel`
 subprocesses (an editable install of this checkout) run the mutant too. Hence: one
@@ -23,18 +23,21 @@ every mutant three times that long, at least 60 s, before killing it (a timeout)
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 SESSIONS = HERE / "sessions"
-MODULES = ["load", "build", "coverage", "query", "safety", "write", "sandbox", "publish", "api", "workspace", "review"]
+MODULES = ["load", "build", "coverage", "query", "safety", "write"]
+MODULES += ["sandbox", "publish", "api", "workspace", "review", "runner"]  # wave 2 (issue 20)
 sys.path.insert(0, str(HERE))
 from run_tests import TIMEOUT_MARK  # noqa: E402
 
@@ -98,9 +101,9 @@ def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
     SESSIONS.mkdir(exist_ok=True)
     if fresh or not db.exists():
         db.unlink(missing_ok=True)
-        subprocess.run([*tool("cosmic-ray"), "init", str(cfg), str(db)], cwd=REPO, check=True)
-        subprocess.run([*tool("cr-filter-operators"), str(db), str(cfg)], cwd=REPO, check=True)
-        sample(name, db)
+        init_session(name, db)
+    else:
+        carry_over(name, db)
     if rerun_survivors:
         forget_survivors(db)
 
@@ -137,6 +140,92 @@ def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
         signal.signal(signal.SIGTERM, previous)
         for path in restore(original):
             print(f"mutate: {path.relative_to(REPO)} restored", file=sys.stderr)
+
+
+def init_session(name: str, db: Path) -> None:
+    cfg = HERE / f"{name}.toml"
+    subprocess.run([*tool("cosmic-ray"), "init", str(cfg), str(db)], cwd=REPO, check=True)
+    subprocess.run([*tool("cr-filter-operators"), str(db), str(cfg)], cwd=REPO, check=True)
+    sample(name, db)
+
+
+def specs(db: Path) -> set[tuple]:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return set(conn.execute("SELECT operator_name, occurrence, start_pos_row, start_pos_col FROM mutation_specs"))
+
+
+def carry_over(name: str, db: Path) -> None:
+    """Resume a session whose module has changed since it began. cosmic-ray names a mutant by
+    its operator and its occurrence in the file, so a site added before others shifts them:
+    the session would run other mutants than it recorded (and report them at the old lines).
+    The session is begun again, and each new mutant takes the result of the old one whose
+    diff changes the same lines the same way (in the same context, or alone where no
+    other mutant of that operator changes them so); the others are run."""
+    import sqlite3
+
+    new = db.with_suffix(".new.sqlite")
+    new.unlink(missing_ok=True)
+    init_session(name, new)
+    if specs(new) == specs(db):
+        new.unlink()
+        return
+    if config(name).get("sample"):
+        new.unlink()
+        sys.exit(f"mutate: {config(name)['module-path']} changed since the {name} session began: run it --fresh")
+    old_results: dict[tuple, set[tuple]] = {}
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT s.operator_name, r.worker_outcome, r.output, r.test_outcome, r.diff FROM "
+                            "work_results r JOIN mutation_specs s USING (job_id) WHERE r.worker_outcome = 'NORMAL'")  # fmt: skip
+        for operator, *result in rows:
+            for key in diff_key(result[3]):
+                old_results.setdefault((operator, key), set()).add(tuple(result))
+    kept = ran_again = 0
+    with sqlite3.connect(new) as conn:
+        mutants = mutant_diffs(conn)
+        changes = Counter((operator, diff_key(diff)[1]) for _, operator, diff in mutants)
+        for job_id, operator, diff in mutants:
+            whole, changed = diff_key(diff)
+            found = old_results.get((operator, whole), set())
+            if not found and changes[operator, changed] == 1:  # its context changed, not its lines
+                found = old_results.get((operator, changed), set())
+            if len({r[2] for r in found}) == 1:  # one verdict (results that disagree: run it again)
+                worker, output, outcome, _ = sorted(found)[0]
+                conn.execute("INSERT INTO work_results (worker_outcome, output, test_outcome, diff, job_id) "
+                             "VALUES (?, ?, ?, ?, ?)", (worker, output, outcome, diff, job_id))  # fmt: skip
+                kept += 1
+            else:
+                ran_again += 1
+    db.with_suffix(".before-change.sqlite").unlink(missing_ok=True)
+    db.rename(db.with_suffix(".before-change.sqlite"))
+    new.rename(db)
+    print(f"[{name}] the module changed since the session began: {kept} results kept, {ran_again} mutants to run")
+
+
+def mutant_diffs(conn) -> list[tuple[str, str, str]]:
+    """(job id, operator, diff) of each mutant a session has not skipped, as cosmic-ray writes the diff."""
+    import cosmic_ray.plugins
+    from cosmic_ray.mutating import _make_diff, mutate_code
+
+    found, sources_read = [], {}
+    rows = conn.execute("SELECT s.job_id, s.module_path, s.operator_name, s.operator_args, s.occurrence FROM "
+                        "mutation_specs s LEFT JOIN work_results r USING (job_id) WHERE r.job_id IS NULL")  # fmt: skip
+    for job_id, path, operator_name, args, occurrence in rows.fetchall():
+        code = sources_read.setdefault(path, (REPO / path).read_text(encoding="utf-8"))
+        while isinstance(args, str):  # JSON, once or twice encoded
+            args = json.loads(args)
+        operator = cosmic_ray.plugins.get_operator(operator_name)(**(args or {}))
+        mutated = mutate_code(code, operator, occurrence)
+        found.append((job_id, operator_name, "\n".join(_make_diff(code, mutated, Path(path)))))
+    return found
+
+
+def diff_key(diff: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A mutant's diff without its line numbers: the lines changed with their context, and
+    the lines changed alone."""
+    lines = [line for line in diff.splitlines() if not line.startswith("@@")]
+    return tuple(lines), tuple(line for line in lines if line[:1] in "+-")
 
 
 def descendants() -> dict[int, int]:
