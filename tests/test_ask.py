@@ -98,3 +98,12 @@ def test_ask_without_a_fitting_query_says_so():
     assert result.returncode == 1
     assert result.stdout.startswith("No shipped query fits this question; the closest are:\n")
     assert "query: " not in result.stdout and "rows)" not in result.stdout  # no query run, no rows
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e300", "0", "-1"])
+def test_ask_refuses_a_timeout_out_of_bounds_as_query_does(value):
+    """`ask --timeout nan` ended in a traceback; 0 and -1 ran and then said "ran longer than the -1 s timeout"."""
+    result = nkrel("ask", "What aid did Russia give in 2011?", "--timeout", value)
+    assert result.returncode == 2, result.stderr
+    assert "Invalid value for '--timeout'" in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""

@@ -11,13 +11,15 @@ from .common import (
     handle_errors,
     no_rebuild_option,
     query_failures,
+    seconds_option,
     workspace_option,
 )
 
 
 @click.command()
 @click.argument("question")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Stop the query after this many seconds.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, callback=seconds_option,
+              help="Stop the query after this many seconds (above 0, at most 86400).")  # fmt: skip
 @workspace_option
 @no_rebuild_option
 @handle_errors
