@@ -246,6 +246,14 @@ def test_default_graph_and_other_graphs_are_untouched(server, source):
     assert after - ours == others and len(others) == 2
 
 
+@pytest.mark.parametrize("value", ["nan", "-1", "0", "1e300"])
+def test_push_refuses_a_timeout_out_of_bounds(value):
+    """--timeout nan or -1 ended in a traceback from the socket (after the first graph was tried)."""
+    result = nkrel("push", "http://127.0.0.1:9/store", "--timeout", value)
+    assert result.returncode == 2, result.stderr
+    assert "Invalid value for '--timeout'" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_dry_run_sends_nothing(server, source):
     _, nq, quads = source
     result = nkrel("push", f"{server}/store", "--graph", nq, "--dry-run")

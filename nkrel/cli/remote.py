@@ -35,7 +35,8 @@ def _credentials_out_of(url: str) -> tuple[str, str | None, str | None]:
 @click.option("--dry-run", is_flag=True, help="List what would be sent, and send nothing.")
 @click.option("--user", help="User name for HTTP authentication (Digest or Basic, as the server asks); the "
               "password is read from the environment variable NKREL_PASSWORD.")  # fmt: skip
-@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for each answer.")
+@click.option("--timeout", type=float, default=60.0, show_default=True, callback=seconds_option,
+              help="Seconds to wait for each answer (above 0, at most 86400).")  # fmt: skip
 @handle_errors
 def push(store_url, workspace, corpus, graph_file, no_rebuild, dry_run, user, timeout):
     """Upload every named graph to a SPARQL 1.1 Graph Store Protocol endpoint.
