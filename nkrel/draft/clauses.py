@@ -29,6 +29,7 @@ def clauses(s, text: str, context) -> list[tuple[int, int]]:
     """Cut a sentence at clause breaks when both sides are long enough to state something."""
     cuts = [s.start]
     body = text[s.start : s.end]
+    items = context.mentions + context.quantities
     breaks = list(CLAUSE_BREAK.finditer(body))
     if LIST_END.search(body):
         breaks = sorted(breaks + list(LIST_ITEM.finditer(body)), key=lambda m: m.start())
@@ -39,7 +40,6 @@ def clauses(s, text: str, context) -> list[tuple[int, int]]:
         right_end = next_break(body, m.end())
         right = body[m.end() : right_end]
         left_start = cuts[-1]
-        items = context.mentions + context.quantities
         has_own = any(m.end() + s.start <= x.start < right_end + s.start for x in items) or bool(
             PAIR_WORDS.search(right)  # "and both states established relations": the pair just named
         )
@@ -47,7 +47,7 @@ def clauses(s, text: str, context) -> list[tuple[int, int]]:
         long_enough = len(left.split()) >= MIN_CLAUSE_WORDS and len(right.split()) >= MIN_CLAUSE_WORDS + 1
         if BETWEEN_X.search(left) and right.startswith("and"):
             continue  # "relations between North Korea and Cambodia were established": one pair, one clause
-        if right.startswith("and") and only_a_name(left, s.start + m.start(), items):
+        if right.startswith("and") and only_a_name(left, s.start + m.start(), context.mentions):
             continue  # "During the Cold War, North Korea and Cuba forged a bond": one subject of two names
         if long_enough and has_own and left_own:
             cuts.append(s.start + m.end())
@@ -59,11 +59,11 @@ def clauses(s, text: str, context) -> list[tuple[int, int]]:
     return spans
 
 
-def only_a_name(left: str, at: int, items) -> bool:
+def only_a_name(left: str, at: int, mentions) -> bool:
     """The words since the last comma of `left` (which ends at `at`) are one name and nothing else."""
     tail = left.rsplit(",", 1)[-1]
     begin = at - len(tail.lstrip())
-    return any(getattr(x, "entity", None) and x.start == begin and x.end == at for x in items)
+    return any(m.start == begin and m.end == at for m in mentions)
 
 
 def next_break(body: str, pos: int) -> int:

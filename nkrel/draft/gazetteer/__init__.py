@@ -14,7 +14,8 @@ from ...core.corpus import Entity, Reference
 HERE = Path(__file__).resolve().parent
 
 
-def _read(name: str) -> dict:
+@lru_cache(maxsize=4)
+def _read(name: str) -> dict:  # each file parsed once: gazetteer(), adjectives() and leaders() share it
     import yaml
 
     return yaml.safe_load((HERE / name).read_text(encoding="utf-8")) or {}
