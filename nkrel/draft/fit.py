@@ -15,20 +15,31 @@ ROUNDS = 4
 
 def shape_problems(corpus, vocabulary, doc_id: str, facts) -> dict[str, list[str]]:
     """SHACL violations of these facts built alone with the corpus's entities, by fact id."""
-    from rdflib import Graph
-
-    from ..core.vocabulary import ontology_path, shapes_path
     from ..model.build import build_dataset
     from ..model.validate import validate_dataset
 
-    ontology = Graph().parse(ontology_path(), format="turtle")
     alone = replace(corpus, documents={doc_id: corpus.documents[doc_id]}, facts=list(facts), non_facts=[])
-    report = validate_dataset(build_dataset(alone, ontology, vocabulary), Graph().parse(shapes_path()))
+    report = validate_dataset(build_dataset(alone, _ontology(), vocabulary))  # the shipped shapes, parsed once
     out: dict[str, list[str]] = {}
     for line in report.problems:
         m = re.match(r"fact (\S+) ", line)
         out.setdefault(m.group(1) if m else "", []).append(line)
     return out
+
+
+def _ontology():
+    """The shipped ontology graph, parsed once per process: each round of each document
+    parsed it again (a quarter of a second each on this machine)."""
+    if not _ONTOLOGY:
+        from rdflib import Graph
+
+        from ..core.vocabulary import ontology_path
+
+        _ONTOLOGY.append(Graph().parse(ontology_path(), format="turtle"))
+    return _ONTOLOGY[0]
+
+
+_ONTOLOGY: list = []
 
 
 def fit_to_shapes(result: DraftSet, corpus, vocabulary) -> None:
