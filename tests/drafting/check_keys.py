@@ -274,6 +274,8 @@ def main(argv=None) -> int:
     for s in sources:
         if args.split and s.get("split") != args.split or s.get("id") not in texts:
             continue
+        if s.get("split") not in counts:  # reported by check_sources; a KeyError here was a traceback
+            continue
         path = root / "keys" / f"{s['id']}.yaml"
         if not path.exists():
             problems.add(f"keys/{s['id']}.yaml", "missing")
