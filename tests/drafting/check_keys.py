@@ -2,14 +2,17 @@
 
     python tests/drafting/check_keys.py          # every text
     python tests/drafting/check_keys.py --split tune
+    python tests/drafting/check_keys.py --split third
 
 Needs only Python 3 and PyYAML. Collects every problem before failing (exit 1), one line
 each naming the file and the fact id; exit 0 and a summary when all is well.
 
 What it checks:
 - sources.yaml: one entry per text file, the fields present, the word count equal to the
-  text's (whitespace-separated tokens), split `tune` or `heldout`, no state in both halves,
-  the halves within 15% of each other in words and in texts.
+  text's (whitespace-separated tokens), split `tune`, `heldout` or `third`, no state in both
+  halves, the halves within 15% of each other in words and in texts, no `third` text about a
+  state of the `tune` half (the third set is unseen: public-domain texts keyed apart, outside
+  the tune/held-out balance).
 - each key: known keys only; kind, modality, measure, unit, bound and not_facts reason
   from the lists below; every entity id listed in keys/entities.yaml; every quote and
   every `stated` wording verbatim in the text (a `stated` wording inside its fact's
@@ -37,7 +40,7 @@ KINDS = {
 MODALITIES = {"happened", "ongoing", "announced", "planned", "expected", "speculated", "possible", "reported",
               "opinion"}  # fmt: skip
 MEASURES = {"value", "mass", "share", "change", "count", "area", "duration", "level", "length"}
-UNITS = {"USD", "RUB", "RUR", "SUR", "KPW", "EUR", "tonne", "hectare", "percent", "factor", "count", "year",
+UNITS = {"USD", "RUB", "RUR", "SUR", "KPW", "ETB", "EUR", "tonne", "hectare", "percent", "factor", "count", "year",
          "hour", "kilometre", "metre", "kilogram"}  # fmt: skip
 BOUNDS = {"exact", "approximate", "at-least", "more-than", "at-most", "less-than"}
 REASONS = {"background", "opinion", "speculation", "outside-topic", "page-matter"}
@@ -202,7 +205,7 @@ def check_key(doc_id, text, key, entities, seen_ids, problems):
 
 
 def check_sources(sources, texts, problems):
-    halves = {"tune": [0, 0, set()], "heldout": [0, 0, set()]}
+    halves = {"tune": [0, 0, set()], "heldout": [0, 0, set()], "third": [0, 0, set()]}
     listed = set()
     for s in sources:
         where = f"sources.yaml {s.get('id', '?')}"
@@ -219,7 +222,7 @@ def check_sources(sources, texts, problems):
         if s.get("words") != len(text.split()):
             problems.add(where, f"words {s.get('words')} but the text has {len(text.split())}")
         if s.get("split") not in halves:
-            problems.add(where, f"split {s.get('split')!r} is neither tune nor heldout")
+            problems.add(where, f"split {s.get('split')!r} is not tune, heldout or third")
             continue
         h = halves[s["split"]]
         h[0] += 1
@@ -230,6 +233,9 @@ def check_sources(sources, texts, problems):
     both = halves["tune"][2] & halves["heldout"][2]
     if both:
         problems.add("sources.yaml", f"states in both halves: {sorted(both)}")
+    tuned = halves["tune"][2] & halves["third"][2]
+    if tuned:
+        problems.add("sources.yaml", f"third-set states the drafter was tuned on: {sorted(tuned)}")
     (tn, tw, _), (hn, hw, _) = halves["tune"], halves["heldout"]
     if tn and hn and (abs(tw - hw) > 0.15 * max(tw, hw) or abs(tn - hn) > max(1, 0.15 * max(tn, hn))):
         problems.add("sources.yaml", f"halves unbalanced: tune {tn} texts {tw} words, heldout {hn} texts {hw} words")
@@ -255,7 +261,7 @@ def load_entities(root, problems):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("tune", "heldout"), help="check only the keys of one half")
+    parser.add_argument("--split", choices=("tune", "heldout", "third"), help="check only the keys of one split")
     parser.add_argument("--root", type=Path, default=HERE, help="the set's folder (default: this one)")
     args = parser.parse_args(argv)
     root = args.root
@@ -264,9 +270,11 @@ def main(argv=None) -> int:
     sources = yaml.safe_load((root / "sources.yaml").read_text(encoding="utf-8"))["texts"]
     halves = check_sources(sources, texts, problems)
     entities = load_entities(root, problems)
-    seen, counts = set(), {"tune": [0, 0], "heldout": [0, 0]}
+    seen, counts = set(), {"tune": [0, 0], "heldout": [0, 0], "third": [0, 0]}
     for s in sources:
         if args.split and s.get("split") != args.split or s.get("id") not in texts:
+            continue
+        if s.get("split") not in counts:  # reported by check_sources; a KeyError here was a traceback
             continue
         path = root / "keys" / f"{s['id']}.yaml"
         if not path.exists():

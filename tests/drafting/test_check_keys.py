@@ -18,7 +18,7 @@ import check_keys  # noqa: E402
 def test_shipped_set_checks_out(capsys):
     assert check_keys.main([]) == 0
     out = capsys.readouterr().out
-    assert "tune: 8 keys" in out and "heldout: 8 keys" in out
+    assert "tune: 8 keys" in out and "heldout: 8 keys" in out and "third: 4 keys" in out
 
 
 def test_runs_with_plain_python():
@@ -63,6 +63,8 @@ def edit(path: Path, old: str, new: str) -> None:
         ),
         ("sources.yaml", "words: 302", "words: 300", "words 300 but the text has 302"),
         ("sources.yaml", "state: egypt", "state: cuba", "states in both halves"),
+        ("sources.yaml", "state: uganda", "state: cuba", "third-set states the drafter was tuned on: ['cuba']"),
+        ("sources.yaml", "    split: third\n", "    split: thrid\n", "split 'thrid' is not tune, heldout or third"),
         (
             "keys/entities.yaml",
             'label: "Iran, North Korea, Syria Nonproliferation Act"',
