@@ -354,7 +354,9 @@ def main(argv=None) -> int:
     parser.add_argument("--misses", action="store_true", help="list unmatched curated facts and disagreeing pairs")
     parser.add_argument("--strict", action="store_true", help="strict scores on the shipped texts")
     parser.add_argument("--timing", action="store_true", help="drafting time on the inputs that were quadratic")
-    parser.add_argument("--devset", choices=["tune", "heldout"], help="strict scores on a half of the development set")
+    parser.add_argument(
+        "--devset", choices=["tune", "heldout", "third"], help="strict scores on a half of the development set"
+    )
     parser.add_argument("--keys", type=Path, default=Path(__file__).resolve().parent / "drafting",
                         help="the development set's folder (sources.yaml, texts/, keys/)")  # fmt: skip
     args = parser.parse_args(argv)

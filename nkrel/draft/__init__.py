@@ -55,7 +55,7 @@ def draft_document(corpus: Corpus, vocabulary, doc_id: str, every_sentence: bool
     cues = read_cues()
     words = {w.lower() for lst in (cues.kinds, cues.units, cues.modalities) for ws in lst.terms.values() for w in ws}
     index = EntityIndex(corpus.entities, vocabulary, words, gazetteer())
-    result = draft_sentences(doc_id, doc.text, todo, index, cues)
+    result = draft_sentences(doc_id, doc.text, todo, index, cues, doc.title)
     used = {eid for d in result.drafts for eid in named_ids(d)}
     entities = {eid: e for eid, e in index.entities.items() if eid in index.known or eid in used}
     fit_to_shapes(result, replace(corpus, entities=entities), vocabulary)

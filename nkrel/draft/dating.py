@@ -57,7 +57,7 @@ def each_time(draft: Draft, times: list[Time], text: str) -> list[Draft]:
     return out
 
 
-def draft_time(draft: Draft, group, region, ctx: _Context, previous, context_cue, text: str) -> None:
+def draft_time(draft: Draft, group, region, ctx: _Context, previous, time_anchor, text: str) -> None:
     inside = [t for t in ctx.times if draft.start <= t.start and t.end <= draft.end]
     chosen = None
     if group:
@@ -87,7 +87,7 @@ def draft_time(draft: Draft, group, region, ctx: _Context, previous, context_cue
         draft.cues.append("time shared with the party named after 'and'")
     if (chosen is None or chosen.month) and previous is not None and previous.last_time is not None:
         # a year from another sentence only with an explicit anchor ("the same year", "a year later")
-        if chosen is None and context_cue:
+        if chosen is None and time_anchor:
             chosen = previous.last_time
             draft.time_from_context = True
             draft.cues.append("time from the preceding sentences of the paragraph")

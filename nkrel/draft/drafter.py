@@ -19,6 +19,7 @@ from .clauses import TOPIC_DEFINITION, clauses
 from .cues import Cues
 from .dating import RELATIVE_YEAR, draft_time, each_time, label_time
 from .directions import draft_direction
+from .givers import each_listed_giver
 from .mentions import EntityIndex, Mention, NewName
 from .quantities import Quantity, find_quantities
 from .references import main_pair, pair_mentions, reference_mentions
@@ -87,18 +88,20 @@ class DraftSet:
     explanations: list[Explanation] = field(default_factory=list)
 
 
-def draft_sentences(doc_id: str, text: str, sentences, index: EntityIndex, cues: Cues) -> DraftSet:
-    """Drafts for the given sentences of one document (coverage.Sentence objects)."""
+def draft_sentences(doc_id: str, text: str, sentences, index: EntityIndex, cues: Cues, title: str = "") -> DraftSet:
+    """Drafts for the given sentences of one document (coverage.Sentence objects); `title`:
+    the document's title in documents.yaml, which names its main pair before its text does."""
     all_sentences = split_sentences(doc_id, text)
     todo = {(s.start, s.end) for s in sentences}
     drafts: list[Draft] = []
     explanations: list[Explanation] = []
     new_names: dict[str, DraftEntity] = {}
     previous: _Context | None = None
-    pair = main_pair(text, index)
+    pair = main_pair(text, index, title)
     for s in all_sentences:
         recent = [e for e in (previous.agents if previous else []) if index.is_a(e, "State")]
         context = _analyse(s, text, index, cues, recent[:2] if len(recent) >= 2 else pair)
+        context.main_pair = pair
         if previous is not None and (not _is_content(s, text) or "\n" in text[previous.end : s.start]):
             previous = None  # a heading or a new paragraph: the preceding sentence is no context
         if (s.start, s.end) in todo and not _is_content(s, text):
@@ -155,7 +158,8 @@ class _Context:
     quantities: list[Quantity]
     times: list[Time]
     new_names: list[NewName]
-    pair: list[str] = field(default_factory=list)  # the document's main pair of states
+    pair: list[str] = field(default_factory=list)  # the two states just named, else the document's main pair
+    main_pair: list[str] = field(default_factory=list)  # the document's main pair of states
     last_time: Time | None = None  # the last dated time of the paragraph up to this sentence
     agents: list[str] = field(default_factory=list)  # set once drafted: the parties it names or takes from before
 
@@ -259,7 +263,8 @@ def _draft_sentence(s, ctx: _Context, previous, index: EntityIndex, cues: Cues, 
             begin = _segment_start(text, lo, group[0].start) if long else c_start
             draft = _draft(s, begin, end, group, (lo, hi), ctx, previous, index, cues, text)
             if draft:
-                out += [one for each in _each_way(draft) for one in each_time(each, ctx.times, text)]
+                drafts = [g for d in _each_way(draft) for g in each_listed_giver(d, ctx.mentions, ctx.main_pair, text)]
+                out += [one for each in drafts for one in each_time(each, ctx.times, text)]
     return out
 
 
@@ -367,7 +372,10 @@ def _draft(
     draft.change, draft.role = (change[2] if change else None), (role[2] if role else None)
     draft.quantities = group
     why += [f"quantity: {q.stated!r}" for q in group]
-    draft_time(draft, group, region, ctx, previous, context_cue, text)
+    # a year from another sentence only with an explicit anchor (issue 21, item 7): "they" or
+    # "the two countries" borrow the parties of the sentence before, not its year
+    time_anchor = cues.groups["TimeAnchorCue"].find(text, start, end)
+    draft_time(draft, group, region, ctx, previous, time_anchor, text)
     borrowed_before = [a for a in agents if 0 <= a.start < start] + (
         [draft.time] if draft.time and draft.time.start < start and draft.time.start >= s.start else []
     )

@@ -14,16 +14,23 @@ PAIR_WORDS = re.compile(
 )
 
 
-def main_pair(text: str, index: EntityIndex) -> list[str]:
-    """The document's two main states: those its title names, then those it names most."""
-    title = text.lstrip().split("\n", 1)[0]
+def main_pair(text: str, index: EntityIndex, title: str = "") -> list[str]:
+    """The document's two main states: those its title names (the one in documents.yaml),
+    then North Korea, then those the text's first line names, then those it names most."""
+    first_line = text.lstrip().split("\n", 1)[0]
+    titled = {m.entity for m in index.find(title) if index.is_a(m.entity, "State")} if title else set()
     counts: dict[str, list[int]] = {}
     for m in index.find(text):
         if index.is_a(m.entity, "State"):
             c = counts.setdefault(m.entity, [0, 0])
-            c[0] += m.start < len(title) + (len(text) - len(text.lstrip()))
+            c[0] += m.start < len(first_line) + (len(text) - len(text.lstrip()))
             c[1] += 1
-    return sorted(counts, key=lambda e: (-counts[e][0], -counts[e][1], e))[:2]
+    return sorted(counts, key=lambda e: (e not in titled, e != FOCUS, -counts[e][0], -counts[e][1], e))[:2]
+
+
+# nkrel's documents are about North Korea's relations: where the title leaves a side of the
+# main pair open, North Korea takes it if the text names it at all ("Angola: A Country Study")
+FOCUS = "north-korea"
 
 
 def pair_mentions(body: str, pair: list[str], index: EntityIndex, named: list[Mention]) -> list[Mention]:

@@ -1,7 +1,7 @@
 """Coverage: every sentence of every document is cited by a fact or explained.
 
 Sentences are found by a small, deterministic splitter: each non-blank line, cut
-after a full stop, question or exclamation mark (and any reference markers such as
+after a full stop, question or exclamation mark (and a closing bracket, any reference markers such as
 "[3]") that is followed by a space and a capital letter, digit or opening quote, but
 not after an abbreviation ("U.S.", "Dr.", "Jan.", "No.") or an initial.
 """
@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from ..core.corpus import Corpus
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’]?(?:\[[^\[\]\n]{1,40}\])*\s+(?=[A-Z0-9“\"‘(])")
+# a parenthesised sentence keeps its closing bracket: "(As of 1991, it was not completed.) North ..."
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?P<bracket>\))?[”\"’]?(?:\[[^\[\]\n]{1,40}\])*\s+(?=[A-Z0-9“\"‘(])")
 # a full stop after these is no sentence's end ("the U.S. Treasury", "Dr. Kim", "Jan. 5", "J. Smith")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:U\.S|U\.N|U\.K|D\.P\.R\.K|e\.g|i\.e|Dr|Mr|Mrs|Ms|Prof|Gen|Lt|Col|Capt|Sgt|Gov|Sen|Rep|St|Jr|Sr|No|Nos"
@@ -65,7 +66,8 @@ def split_sentences(doc_id: str, text: str) -> list[Sentence]:
         for cut in _SENTENCE_END.finditer(body):
             if _ABBREVIATION.search(body, max(0, cut.start() - 12), cut.start()):
                 continue
-            sentences.append(Sentence(doc_id, base + pos, base + cut.start(), body[pos : cut.start()]))
+            end = cut.start() + len(cut.group("bracket") or "")
+            sentences.append(Sentence(doc_id, base + pos, base + end, body[pos:end]))
             pos = cut.end()
         sentences.append(Sentence(doc_id, base + pos, base + len(body), body[pos:]))
     return sentences

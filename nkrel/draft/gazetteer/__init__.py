@@ -39,10 +39,18 @@ def gazetteer() -> dict[str, Entity]:
     """Every entity of the gazetteer by id; curated entries win over generated ones."""
     curated = _read("curated.yaml")
     extend = {e["id"]: e for e in curated.get("extend") or []}
+    own = [*(curated.get("states") or []), *(curated.get("organisations") or [])]
+    # a name a curated entry gives is its own: "Yugoslavia" is the Cold-War federation, not
+    # the package's Serbia and Montenegro, which also lists it
+    claimed = {n.lower() for e in own for n in [e["label"], *e.get("names", [])]}
+    not_names = curated.get("not_names") or {}
     out: dict[str, Entity] = {}
     for entry in _read("states.yaml").get("states") or []:
-        out[entry["id"]] = _entity(entry, extend.get(entry["id"]))
-    for entry in [*(curated.get("states") or []), *(curated.get("organisations") or [])]:
+        e = _entity(entry, extend.get(entry["id"]))
+        dropped = {n.lower() for n in not_names.get(e.id, [])}
+        e.aliases = [a for a in e.aliases if a == e.label or (a.lower() not in claimed and a.lower() not in dropped)]
+        out[entry["id"]] = e
+    for entry in own:
         out[entry["id"]] = _entity(entry)
     return out
 
