@@ -62,6 +62,14 @@ def test_sentence_splitter_keeps_numbers_and_dates_whole():
         assert text[s.start : s.end] == s.text
 
 
+def test_a_bracketed_sentence_ends_with_its_bracket():
+    text = "It was built. (As of 1991, it was not finished.) North Korea paid. He said (of it) no."
+    sentences = [s.text for s in split_sentences("d", text)]
+    assert sentences == ["It was built.", "(As of 1991, it was not finished.)", "North Korea paid.", "He said (of it) no."]
+    for s in split_sentences("d", text):
+        assert text[s.start : s.end] == s.text
+
+
 def test_one_node_per_state_across_documents():
     from nkrel.pipeline import build_graph
 

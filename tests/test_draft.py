@@ -760,3 +760,70 @@ def test_a_list_of_acts_of_one_subject_is_one_draft_per_act(zimbabwe_drafts):
     acts = _line(zimbabwe_drafts, ZIMBABWE, "In 1994 Zimbabwe expelled")
     assert [(d.kind, _year(d)) for d in acts] == [("Policy", "1994"), ("Change", "1994"), ("Policy", "1994")]
     assert (acts[2].from_party, acts[2].to_party) == ("zimbabwe", "north-korea")  # banned workers: an act, no Labour
+
+
+# Sentences written for these tests in the style of the Library of Congress Country Studies
+# (the third drafting set's source): a title that names one state, lists of states.
+TANZANIA = """Tanzania: A Country Study — Foreign Relations
+
+Cuba sent teachers to Tanzania in 1976. Cuban doctors followed, and Cuba built a clinic in Dodoma.
+In 1970 North Korea gave Tanzania 20 tractors. In addition, it sent 40 doctors to the country.
+North Korea opened an embassy in Dar es Salaam in 1965. The two countries also signed a cultural agreement.
+Other socialist states, particularly China, the German Democratic Republic (East Germany), and the Democratic People's Republic of Korea (North Korea), also furnished arms.
+Yugoslavia and North Korea sent aid to Tanzania in 1975.
+(As of 1990, the farm had not been finished.) North Korea also trained 500 Tanzanian soldiers.
+North Korean engineers built a bridge on Mafia Island.
+Relations were cordial in the 1980s.
+After a visit to North Korea in 1981, President Nyerere signed a cooperation agreement.
+"""
+
+
+@pytest.fixture(scope="module")
+def tanzania_drafts(tmp_path_factory) -> list:
+    return _drafted_in_an_empty_workspace(tmp_path_factory.mktemp("tanzania"), TANZANIA, "tz")
+
+
+def test_a_year_comes_from_another_sentence_only_with_a_time_anchor(tanzania_drafts):
+    [doctors] = _line(tanzania_drafts, TANZANIA, "In addition, it sent")
+    assert _year(doctors) == "1970"  # "In addition": the time of the sentence before
+    [signed] = _line(tanzania_drafts, TANZANIA, "The two countries also signed")
+    assert (sorted(signed.parties), signed.time) == (["north-korea", "tanzania"], None)  # "the two", no anchor
+
+
+def test_each_state_of_a_list_of_givers_is_its_own_draft_to_the_receiver(tanzania_drafts):
+    arms = _line(tanzania_drafts, TANZANIA, "Other socialist states")
+    assert [(d.kind, d.from_party, d.to_party) for d in arms] == [
+        ("MilitarySupport", "china", "tanzania"),
+        ("MilitarySupport", "east-germany", "tanzania"),
+        ("MilitarySupport", "north-korea", "tanzania"),
+    ]
+    aid = _line(tanzania_drafts, TANZANIA, "Yugoslavia and North Korea sent aid")
+    # the Cold-War federation of the curated gazetteer, not the generated Serbia and Montenegro
+    assert [(d.from_party, d.to_party, _year(d)) for d in aid] == [
+        ("yugoslavia", "tanzania", "1975"),
+        ("north-korea", "tanzania", "1975"),
+    ]
+
+
+def test_the_title_names_the_main_pair_and_north_korea_takes_its_open_side(tanzania_drafts):
+    # Cuba is named more often than North Korea; the title names Tanzania alone
+    [cordial] = _line(tanzania_drafts, TANZANIA, "Relations were cordial")
+    assert sorted(cordial.parties) == ["north-korea", "tanzania"]
+    [embassy] = [d for d in tanzania_drafts if d.quote.startswith("North Korea opened an embassy")]  # unknown city
+    assert (embassy.kind, embassy.from_party, embassy.to_party) == ("Embassy", "north-korea", "tanzania")
+    [signed] = _line(tanzania_drafts, TANZANIA, "After a visit to North Korea in 1981")
+    assert (signed.kind, sorted(signed.parties), _year(signed)) == ("Signing", ["north-korea", "tanzania"], "1981")
+
+
+def test_a_bracketed_sentence_ends_at_its_bracket_and_a_common_word_names_no_state(tanzania_drafts):
+    # the bracketed sentence is no fact, and lends no year to the next one, which quotes its own words
+    [trained] = _line(tanzania_drafts, TANZANIA, "(As of 1990")
+    assert (trained.quote, trained.time) == ("North Korea also trained 500 Tanzanian soldiers.", None)
+    [bridge] = _line(tanzania_drafts, TANZANIA, "North Korean engineers built")
+    assert "iceland" not in {bridge.from_party, bridge.to_party, *bridge.parties}  # "Mafia Island"
+
+
+def test_a_loan_is_aid():
+    from nkrel.draft.cues import read_cues
+
+    assert [k for *_, k, _ in read_cues().kinds.find("an interest-free loan")] == ["Aid"]

@@ -60,10 +60,13 @@ def clauses(s, text: str, context) -> list[tuple[int, int]]:
 
 
 def only_a_name(left: str, at: int, mentions) -> bool:
-    """The words since the last comma of `left` (which ends at `at`) are one name and nothing else."""
+    """The words since the last comma of `left` (which ends at `at`) are one name and nothing
+    else, an article and a bracketed other name aside ("the German Democratic Republic (East
+    Germany)"): the item of a list of names, not a clause."""
     tail = left.rsplit(",", 1)[-1]
-    begin = at - len(tail.lstrip())
-    return any(m.start == begin and m.end == at for m in mentions)
+    name = re.fullmatch(r"\s*(?:the\s+)?(.+?)(?:\s*\([^()]*\))?\s*", tail, re.DOTALL)
+    begin, end = at - len(tail) + name.start(1), at - len(tail) + name.end(1)
+    return any(m.start == begin and m.end == end for m in mentions)
 
 
 def next_break(body: str, pos: int) -> int:

@@ -123,6 +123,11 @@ def _embassy_sides(agents: list[Mention], text: str, source, target, cue_at: int
         source = next((a for a in agents if a.entity != target.entity), None)
     if keepers and target is None:
         target = next((a for a in agents if a.entity != source.entity), None)
+    before = [a for a in agents if 0 <= a.start < cue_at]
+    if not (hosts or keepers) and source is None and target is None and len({a.entity for a in before}) == 1:
+        # "North Korea opened an embassy in Dar es Salaam" (a city it does not know): the subject keeps it
+        source = before[-1]
+        target = next((a for a in agents if a.entity != source.entity), None)
     return source, target
 
 

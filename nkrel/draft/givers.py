@@ -20,7 +20,7 @@ def each_listed_giver(draft, mentions, pair: list[str], text: str) -> list:
     receiver (the state it names after the list, else the document's other main state)."""
     if draft.kind not in GIVING_KINDS:
         return [draft]
-    givers = _listed_states(mentions, draft.start, draft.kind_at, text)
+    givers = _listed_states(mentions, draft.start, min(draft.kind_at, draft.end), text)
     if len(givers) < 2 or (draft.from_party and draft.from_party not in givers):
         return [draft]
     # the receiver it names after the event words, else the document's other main state (one
