@@ -392,7 +392,9 @@ def _draft(
 
 # directed kinds whose draft, naming one state of the document's main pair, has the other
 # one as its other side
-TO_THE_OTHER_STATE = frozenset({"Visit", "Aid", "MilitarySupport", "Investment", "Labour", "Meeting", "Embassy", "Signing"})
+TO_THE_OTHER_STATE = frozenset(
+    {"Visit", "Aid", "MilitarySupport", "Investment", "Labour", "Meeting", "Embassy", "Signing"}
+)
 # kinds measured by an amount of money or goods: a change verb with such an amount states the
 # level at its time ("trade grew from US$2 million in 1985 to US$9 million in 1990")
 MEASURED_KINDS = ("TradeFlow", "Aid", "Investment", "BorderFreight")
