@@ -65,7 +65,12 @@ def test_sentence_splitter_keeps_numbers_and_dates_whole():
 def test_a_bracketed_sentence_ends_with_its_bracket():
     text = "It was built. (As of 1991, it was not finished.) North Korea paid. He said (of it) no."
     sentences = [s.text for s in split_sentences("d", text)]
-    assert sentences == ["It was built.", "(As of 1991, it was not finished.)", "North Korea paid.", "He said (of it) no."]
+    assert sentences == [
+        "It was built.",
+        "(As of 1991, it was not finished.)",
+        "North Korea paid.",
+        "He said (of it) no.",
+    ]
     for s in split_sentences("d", text):
         assert text[s.start : s.end] == s.text
 
