@@ -827,3 +827,26 @@ def test_a_loan_is_aid():
     from nkrel.draft.cues import read_cues
 
     assert [k for *_, k, _ in read_cues().kinds.find("an interest-free loan")] == ["Aid"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("a 6 million birr interest-free loan", [("6 million birr", Decimal(6000000), "ETB", "value")]),
+        ("salaries of 60.000 won", [("60.000 won", Decimal(60000), "KPW", "value")]),  # thousands, European style
+        ("5.000 tons of rice", [("5.000 tons", Decimal(5000), "tonne", "mass")]),
+        ("US$1.97 billion", [("US$1.97 billion", Decimal(1970000000), "USD", "value")]),  # a decimal point
+        ("20 million yuan", [("20 million yuan", Decimal(20000000), "CNY", "value")]),
+        ("three children were raised there", [("three", Decimal(3), "count", "count")]),
+        ("two North Korean ships", [("two", Decimal(2), "count", "count")]),
+        ("the two countries signed", []),
+        ("the two potencies met", []),
+        ("two of them", []),
+    ],
+)
+def test_currencies_european_thousands_and_small_counted_number_words(text, expected):
+    from nkrel.draft.cues import read_cues
+    from nkrel.draft.quantities import find_quantities
+
+    found = find_quantities(text, read_cues())
+    assert [(q.stated, q.amount, q.unit, q.measure) for q in found] == expected

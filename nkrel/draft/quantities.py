@@ -25,6 +25,16 @@ NUMBER = rf"(?:{DIGITS}|(?<![\w-]){WORDS}(?![\w-]))"
 MULTIPLIERS = {"twice": 2, "thrice": 3, "half": 50}
 YEAR = re.compile(r"^(1[6-9]\d\d|20\d\d)$")
 AFTER_YEARS = re.compile(r"\s+(?:after|later|before|earlier|ago|since)\b", re.IGNORECASE)
+# a dot before each group of three digits, with no scale word after: a European thousands
+# separator, not a decimal point ("60.000 won" is 60,000; "US$1.97 billion" is not concerned)
+EUROPEAN_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+# a small number word counts the things named right after it ("three children", "two ships"),
+# but not the states, sides or leaders of a relation ("the two countries", "both sides")
+COUNTED = re.compile(
+    r"\s+(?![a-z]*(?:countries|states|nations|sides|koreas|governments|leaders|parties|peoples|powers|potencies|"
+    r"allies|partners|neighbou?rs|regimes|capitals|times|"
+    r"decades|years|months|weeks|days|of)\b)(?:[A-Z][\w-]*\s+){0,2}(?:[a-z]+-)?(?:[a-z]+s|children|people|men|women)\b"
+)
 TIME_SPAN_AFTER = re.compile(r"\s+(?:years?|decades?|months?|weeks?|days?)" + AFTER_YEARS.pattern, re.IGNORECASE)
 
 
@@ -93,6 +103,8 @@ def find_quantities(text: str, cues: Cues, masked: list[tuple[int, int]] = ()) -
         unit = suffix[_key(m.group(3), suffix)]
         if unit == "year" and AFTER_YEARS.match(text, m.end()):
             continue  # "sixty years after the war": a time, not a figure
+        if not m.group(2) and EUROPEAN_THOUSANDS.fullmatch(m.group(1).strip()):
+            value = Decimal(m.group(1).strip().replace(".", ""))  # "60.000 won", "5.000 tons": thousands
         amount = _scaled(value, m.group(2))
         measure = _measure(unit, text, m.start(), cues)
         if measure == "change" and _decrease_before(text, m.start(), cues):
@@ -129,7 +141,8 @@ def find_quantities(text: str, cues: Cues, masked: list[tuple[int, int]] = ()) -
         if TIME_SPAN_AFTER.match(text, m.end()):
             continue  # "sixty years after the war": a time, not a figure
         if not words[0].isdigit() and " " not in words and "-" not in words and value <= 10:
-            continue  # "the two countries", "one of": small number words are rarely figures
+            if not COUNTED.match(text, m.start() + len(words)):
+                continue  # "the two countries", "one of": small number words are rarely figures
         add(Quantity(m.start(), m.start() + len(words), words, value, "count", "count", cue=f"count {words!r}"))
     return sorted(found, key=lambda q: q.start)
 
@@ -158,7 +171,7 @@ def _scaled(value: Decimal, scale: str | None) -> Decimal:
 
 
 def _measure(unit: str, text: str, start: int, cues: Cues) -> str:
-    if unit in ("USD", "RUB", "RUB-old", "RUR"):  # currencies (RUB-old: fact model v1)
+    if re.fullmatch(r"[A-Z]{3}", unit) or unit == "RUB-old":  # an ISO 4217 currency (RUB-old: fact model v1)
         return "value"
     if unit == "tonne":
         return "mass"
