@@ -22,7 +22,7 @@ from .directions import draft_direction
 from .givers import each_listed_giver
 from .mentions import EntityIndex, Mention, NewName
 from .quantities import Quantity, find_quantities
-from .references import main_pair, pair_mentions, reference_mentions
+from .references import main_pair, on_topic, pair_mentions, reference_mentions
 from .times import Time, find_times
 
 MAX_QUOTE = 600  # characters; quoting back further made long lists of figures quadratic
@@ -109,9 +109,10 @@ def draft_sentences(doc_id: str, text: str, sentences, index: EntityIndex, cues:
         found = []
         if (s.start, s.end) in todo and _is_content(s, text):
             found = _draft_sentence(s, context, previous, index, cues, text)
-            drafts += found
-            if not found:  # every sentence ends reviewed: one with no fact is proposed as not_facts
-                explanations.append(_no_fact(s, text, cues))
+            kept = on_topic(found, pair, index)
+            drafts += kept
+            if not kept:  # every sentence ends reviewed: one with no fact is proposed as not_facts
+                explanations.append(_no_fact(s, text, cues, outside_topic=bool(found)))
             for n in context.new_names:
                 _propose(new_names, n, index)
         if _is_content(s, text):
@@ -137,9 +138,11 @@ def _explain(s, text: str, cues: Cues) -> Explanation:
     return Explanation(s.start, s.end, body, "heading", ["heading: a short line that does not end like a sentence"])
 
 
-def _no_fact(s, text: str, cues: Cues) -> Explanation:
+def _no_fact(s, text: str, cues: Cues, outside_topic: bool = False) -> Explanation:
     """A sentence with no drafted fact: an opinion, a speculation, else background."""
     body = text[s.start : s.end]
+    if outside_topic:
+        return Explanation(s.start, s.end, body, "background", ["no fact drafted: it names neither Korea"])
     for group, reason in (("OpinionCue", "opinion"), ("SpeculationCue", "speculation")):
         hit = cues.groups[group].find(body)
         if hit:

@@ -31,6 +31,31 @@ def main_pair(text: str, index: EntityIndex, title: str = "") -> list[str]:
 # nkrel's documents are about North Korea's relations: where the title leaves a side of the
 # main pair open, North Korea takes it if the text names it at all ("Angola: A Country Study")
 FOCUS = "north-korea"
+# what a document about North Korea is about: a drafted event between parties none of which is
+# Korean ("Czechoslovakia and Poland also furnished arms" to Angola) is outside its topic. South
+# Korea stays, as its recognition and trade are part of North Korea's relations; so do the
+# Koreas' own bodies (the Workers' Party of Korea, the Korean People's Army)
+KOREAS = frozenset({FOCUS, "south-korea"})
+
+
+def on_topic(drafts: list, pair: list[str], index: EntityIndex) -> list:
+    """The drafts of a sentence of a document about North Korea (its main pair has North Korea)
+    less those that name two parties or more, no Korean one and no amount of money or goods;
+    every draft of any other document."""
+    if FOCUS not in pair:
+        return drafts
+
+    def korean(eid: str) -> bool:
+        e = index.entities.get(eid)
+        return eid in KOREAS or (e is not None and "Korea" in e.label)
+
+    out = []
+    for d in drafts:
+        named = {x for x in (d.from_party, d.to_party, *d.parties) if x}
+        money_or_goods = any(q.measure in ("value", "mass") for q in d.quantities)  # kept for its figure
+        if len(named) < 2 or money_or_goods or any(korean(x) for x in named):
+            out.append(d)
+    return out
 
 
 def pair_mentions(body: str, pair: list[str], index: EntityIndex, named: list[Mention]) -> list[Mention]:
