@@ -18,7 +18,9 @@ HERE = Path(__file__).resolve().parent
 def _read(name: str) -> dict:  # each file parsed once: gazetteer(), adjectives() and leaders() share it
     import yaml
 
-    return yaml.safe_load((HERE / name).read_text(encoding="utf-8")) or {}
+    # libyaml's loader where PyYAML has it: the pure-Python one took most of a second here
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((HERE / name).read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 (a safe loader)
 
 
 def _entity(entry: dict, extra: dict | None = None) -> Entity:
