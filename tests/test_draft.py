@@ -812,7 +812,9 @@ def test_the_title_names_the_main_pair_and_north_korea_takes_its_open_side(tanza
     assert sorted(cordial.parties) == ["north-korea", "tanzania"]
     [embassy] = [d for d in tanzania_drafts if d.quote.startswith("North Korea opened an embassy")]  # unknown city
     assert (embassy.kind, embassy.from_party, embassy.to_party) == ("Embassy", "north-korea", "tanzania")
-    [signed] = _line(tanzania_drafts, TANZANIA, "After a visit to North Korea in 1981")
+    # a leading visit is an event of its own; the signer's state is the pair's other one
+    visit, signed = _line(tanzania_drafts, TANZANIA, "After a visit to North Korea in 1981")
+    assert (visit.kind, visit.from_party, visit.to_party, _year(visit)) == ("Visit", "tanzania", "north-korea", "1981")
     assert (signed.kind, sorted(signed.parties), _year(signed)) == ("Signing", ["north-korea", "tanzania"], "1981")
 
 

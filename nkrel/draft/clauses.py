@@ -1,6 +1,7 @@
 """Where a sentence is cut into clauses, each drafted on its own: breaks before "while",
-"but", "which", "and" + a new subject, the items of a list of acts; and the sentence that
-defines the text's own topic, which states no fact."""
+"but", "which", "and" + a new subject, the items of a list of acts, after a leading visit
+("After a visit to X in 1981, ..."); and the sentence that defines the text's own topic,
+which states no fact."""
 
 from __future__ import annotations
 
@@ -22,6 +23,12 @@ PAST = r"(?:[a-z]+ed|withdrew|sent|sold|gave|cut|broke|built|held|met|made|took|
 LIST_ITEM = re.compile(rf",\s+(?=(?:and\s+)?{PAST}\s)")
 LIST_END = re.compile(rf",\s+and\s+{PAST}\s")
 MIN_CLAUSE_WORDS = 4
+# a leading phrase that is an event of its own, naming where it went: "After a good-will visit
+# to North Korea in 1981, Obote signed ...", "During his trip to Moscow, Kim met ..."
+LEADING_EVENT = re.compile(
+    r"(?:After|Following|During)\s+(?:an?|the|his|her|their|its)\s+"
+    r"([^,;]{0,40}?\b(?:visit|trip|tour)\s+to\s+[^,;]{1,80}?),\s+(?=\S)"
+)
 BETWEEN_X = re.compile(r"\bbetween\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}$")
 
 
@@ -33,6 +40,9 @@ def clauses(s, text: str, context) -> list[tuple[int, int]]:
     breaks = list(CLAUSE_BREAK.finditer(body))
     if LIST_END.search(body):
         breaks = sorted(breaks + list(LIST_ITEM.finditer(body)), key=lambda m: m.start())
+    lead = LEADING_EVENT.match(body)
+    if lead and any(s.start + lead.start(1) <= x.start < s.start + lead.end(1) for x in context.mentions):
+        cuts.append(s.start + lead.end())  # "After a visit to North Korea in 1981, Obote signed": two events
     for m in breaks:
         if m.start() < cuts[-1] - s.start:
             continue  # the same comma as a break already taken

@@ -335,15 +335,11 @@ def _draft(
     agents = _agents(mentions, index, text)
     context_cue = cues.groups["ContextCue"].find(text, start, end)
     directed = kind_cue is not None and kind_cue[2] in cues.directed_kinds
-    other = next((e for e in ctx.pair if agents and e != agents[0].entity), None)
-    if len(agents) == 1 and kind_cue and kind_cue[2] in TO_THE_OTHER_STATE and agents[0].entity in ctx.pair and other:
-        # "Cuban leader Fidel Castro visited in 1986", "North Korean military aid arrived in 1982":
-        # the other state of the document is the other side
-        agents.append(Mention(end, end, "", other, index.entities[other].type, "the document's other state"))
-        why.append(f"other side {other}: the document's other main state")
+    _the_other_state(agents, kind_cue, ctx, index, end, why)
     if len(agents) < 2:
         borrow = context_cue or directed or (not agents and (kind_cue or group or mentions))
         _borrow_parties(agents, ctx, previous, index, text, (start, end), why, borrow)
+        _the_other_state(agents, kind_cue, ctx, index, end, why)  # "..., Obote signed": one state borrowed
     agents = _main_pair_first(agents, ctx.pair, why)
     ranked = sorted(cues.kinds.find(text, start, end), key=lambda m: -cues.kinds.ranks.get(m[2], 0))
     if kind_cue:
@@ -391,6 +387,15 @@ def _draft(
     _era(draft, index)
     _after_its_end(draft, index)
     return draft
+
+
+def _the_other_state(agents: list[Mention], kind_cue, ctx: _Context, index: EntityIndex, end: int, why) -> None:
+    """ "Cuban leader Fidel Castro visited in 1986", "North Korean military aid arrived in 1982":
+    an event of these kinds with one state of the document's pair has the other as its other side."""
+    other = next((e for e in ctx.pair if agents and e != agents[0].entity), None)
+    if len(agents) == 1 and kind_cue and kind_cue[2] in TO_THE_OTHER_STATE and agents[0].entity in ctx.pair and other:
+        agents.append(Mention(end, end, "", other, index.entities[other].type, "the document's other state"))
+        why.append(f"other side {other}: the document's other main state")
 
 
 # directed kinds whose draft, naming one state of the document's main pair, has the other
