@@ -390,8 +390,8 @@ def _draft(
 
 
 def _the_other_state(agents: list[Mention], kind_cue, ctx: _Context, index: EntityIndex, end: int, why) -> None:
-    """ "Cuban leader Fidel Castro visited in 1986", "North Korean military aid arrived in 1982":
-    an event of these kinds with one state of the document's pair has the other as its other side."""
+    """An event of these kinds with one state of the document's pair has the other as its other
+    side: "Cuban leader Fidel Castro visited in 1986", "North Korean military aid arrived in 1982"."""
     other = next((e for e in ctx.pair if agents and e != agents[0].entity), None)
     if len(agents) == 1 and kind_cue and kind_cue[2] in TO_THE_OTHER_STATE and agents[0].entity in ctx.pair and other:
         agents.append(Mention(end, end, "", other, index.entities[other].type, "the document's other state"))
