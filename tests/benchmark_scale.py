@@ -19,9 +19,14 @@ tables with the growth ratio between consecutive sizes.
 
 The anchors are measured in the same run: pyoxigraph's bulk load of the same N-Quads into
 memory, and every shipped query on that in-memory store beside nkrel's on-disk store.
+With --queries N (the `subject` variant unless --variant says otherwise): a workspace of N
+copies built with `nkrel build`, then every shipped query (and a parametrised one) timed as
+`nkrel query` runs it, a new process each run on the build's store, against the same text on
+pyoxigraph in memory and on the store in a warm process, in the same run.
 With --docs FILE the tables are written into FILE (docs/scale.md) between markers.
 
 Usage: python tests/benchmark_scale.py [--sizes 1,10,100,1000] [--variant disjoint|shared|subject] [--docs FILE]
+           [--queries N] [--runs R]
            [--work DIR] [--build-timeout S] [--query-timeout S] [--rdflib-max-size N]
 
 A benchmark, not a test: the machine is shared and noisy, so read ratios measured in the
