@@ -547,3 +547,22 @@ def test_queries_reshaped_for_the_store_give_the_rows_of_the_old_text_at_10x(sub
         else:
             assert now == before, params
     assert some >= len(RESHAPED[name]) - 1, "bindings without rows would prove little"
+
+
+def test_the_subject_variant_shares_north_korea_and_nothing_else(tmp_path):
+    """The benchmark's `subject` copies: North Korea once, named by every copy's facts; every
+    other entity, document and fact once per copy, so that the shipped queries that name
+    id:north-korea answer about every copy (in the disjoint copies, about copy 0 only)."""
+    import yaml
+
+    from .benchmark_scale import generate_corpus
+
+    generate_corpus(tmp_path / "c", 3, "subject")
+    ids = [e["id"] for e in yaml.safe_load((tmp_path / "c" / "entities.yaml").read_text())["entities"]]
+    shipped = [e["id"] for e in yaml.safe_load((default_corpus_dir() / "entities.yaml").read_text())["entities"]]
+    assert len(ids) == len(set(ids)) == 3 * len(shipped) - 2
+    assert ids.count("north-korea") == 1 and "north-korea-c1" not in ids
+    assert {"china", "china-c1", "china-c2"} <= set(ids)
+    parties = [p for f in (tmp_path / "c" / "facts").glob("*-c2.yaml")
+               for fact in yaml.safe_load(f.read_text())["facts"] for p in fact.get("parties") or []]  # fmt: skip
+    assert "north-korea" in parties and "china-c2" in parties and "china" not in parties
