@@ -517,12 +517,11 @@ def subject_store(tmp_path_factory):
 
 @pytest.mark.parametrize("name", sorted(RESHAPED))
 def test_queries_reshaped_for_the_store_give_the_rows_of_the_old_text_at_10x(subject_store, name):
-    """Issue 25. trade-by-year found its states in a sub-select over every trade fact and
-    its commodities and anomalies in sub-selects over every fact, so a bound partner and
-    year still read the whole graph; it now joins the partner first and groups each row's
-    lists from its own rows. trade-peak checked for a stated peak once per fact, scanning
-    every peak (260 s in memory at 100x); now once per partner. Each must give the old
-    text's rows for every kind of binding."""
+    """Issue 25. trade-by-year found its states in a sub-select over every trade fact, so a
+    bound partner still read every trade fact; it now joins the partner's facts first.
+    trade-peak checked for a stated peak once per fact, scanning every peak (260 s in memory
+    at 100x); now once per partner. Each must give the old text's rows for every kind of
+    binding."""
     from nkrel.sparql.query import PREFIXES, bind_params, shipped_queries
 
     query = shipped_queries()[name]
