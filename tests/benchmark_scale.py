@@ -11,12 +11,22 @@ tables with the growth ratio between consecutive sizes.
                       and facts: the honest case, the graph grows in width only
   --variant shared    replicas: every copy names the same entities (china, north-korea,
                       ...): many facts per entity, the worst case for rules that pair facts
+  --variant subject   every copy names the same North Korea, the corpus's subject, and its
+                      own other entities (china-c7, ...), texts and facts: what an analyst's
+                      large corpus about North Korea looks like to the shipped queries, which
+                      name id:north-korea and so answer about every copy (with the disjoint
+                      copies they answer about copy 0 and scan the rest)
 
 The anchors are measured in the same run: pyoxigraph's bulk load of the same N-Quads into
 memory, and every shipped query on that in-memory store beside nkrel's on-disk store.
+With --queries N (the `subject` variant unless --variant says otherwise): a workspace of N
+copies built with `nkrel build`, then every shipped query (and a parametrised one) timed as
+`nkrel query` runs it, a new process each run on the build's store, against the same text on
+pyoxigraph in memory and on the store in a warm process, in the same run.
 With --docs FILE the tables are written into FILE (docs/scale.md) between markers.
 
-Usage: python tests/benchmark_scale.py [--sizes 1,10,100,1000] [--variant disjoint|shared] [--docs FILE]
+Usage: python tests/benchmark_scale.py [--sizes 1,10,100,1000] [--variant disjoint|shared|subject] [--docs FILE]
+           [--queries N] [--runs R]
            [--work DIR] [--build-timeout S] [--query-timeout S] [--rdflib-max-size N]
 
 A benchmark, not a test: the machine is shared and noisy, so read ratios measured in the
@@ -28,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -63,19 +74,28 @@ def _templates(variant: str) -> tuple[dict, str, str, dict[str, str]]:
     docs = yaml.load((src / "documents.yaml").read_text(encoding="utf-8"))["documents"]
     meta = {d["id"]: {"file": str(d["file"]), "title": str(d["title"]), "publisher": d.get("publisher"),
                       "sha256": str(d["sha256"]), "facts": str(d["facts"])} for d in docs}  # fmt: skip
-    shared = variant == "shared"
+    entities = yaml.load((src / "entities.yaml").read_text(encoding="utf-8"))
+    kept = _kept_ids(variant, entities["entities"])
 
     def rename(value):
-        return value if shared else value + MARK
+        return value if variant == "shared" or value in kept else value + MARK
 
-    entities = yaml.load((src / "entities.yaml").read_text(encoding="utf-8"))
-    if not shared:
+    if variant != "shared":
         for e in entities["entities"]:
-            e["id"] += MARK
+            e["id"] = rename(e["id"])
             for key in ("in", "capital_of", "successor"):
                 if e.get(key):
-                    e[key] += MARK
+                    e[key] = rename(e[key])
+            if variant == "subject":  # the disjoint copies' reference statements stay as they were measured
+                for key in ("in", "capital_of"):
+                    if (e.get("reference") or {}).get(key):
+                        e["reference"][key] = rename(e["reference"][key])
     entities_text = _dump(yaml, entities)
+    if kept and variant != "shared":  # copies after the first name the kept entities without repeating them
+        head, sep, body = entities_text.partition("entities:\n")
+        blocks = re.split(r"(?m)^(?=  - id: )", body)
+        rest = "".join(b for b in blocks if not re.match(r"  - id: (\S+)\n", b) or b.split()[2] not in kept)
+        entities_text = (entities_text, head + sep + rest)
     fact_templates = {}
     for doc_id, m in meta.items():
         data = yaml.load((src / m["facts"]).read_text(encoding="utf-8"))
@@ -104,11 +124,21 @@ def _templates(variant: str) -> tuple[dict, str, str, dict[str, str]]:
                     f[key] += MARK
             for cause in f.get("causes") or []:
                 cause["fact"] += MARK
-            if f.get("as_stated") and not shared:
+            if f.get("as_stated") and variant != "shared":
                 for eid in list(f["as_stated"]):
-                    f["as_stated"].insert(list(f["as_stated"]).index(eid), eid + MARK, f["as_stated"].pop(eid))
+                    f["as_stated"].insert(list(f["as_stated"]).index(eid), rename(eid), f["as_stated"].pop(eid))
         fact_templates[doc_id] = _dump(yaml, data)
     return meta, entities_text, src, fact_templates
+
+
+SUBJECT = "north-korea"  # the entity every copy shares in the `subject` variant
+
+
+def _kept_ids(variant: str, entities: list) -> set[str]:
+    """The entity ids that every copy names unchanged."""
+    if variant == "shared":
+        return {str(e["id"]) for e in entities}
+    return {SUBJECT} if variant == "subject" else set()
 
 
 def _dump(yaml, data) -> str:
@@ -150,8 +180,10 @@ def generate_corpus(root: Path, copies: int, variant: str, extra: int = 0) -> di
     if variant == "shared":
         (root / "entities.yaml").write_text(entities_text.replace(MARK, ""), encoding="utf-8")
     else:
-        head, sep, body = entities_text.partition("entities:\n")
-        parts = [head + sep] + [body.replace(MARK, _suffix(k)) for k in range(copies + extra)]
+        first, rest = entities_text if isinstance(entities_text, tuple) else (entities_text, entities_text)
+        head, sep, body = first.partition("entities:\n")
+        rest_body = rest.partition("entities:\n")[2]
+        parts = [head + sep] + [(rest_body if k else body).replace(MARK, _suffix(k)) for k in range(copies + extra)]
         (root / "entities.yaml").write_text("".join(parts), encoding="utf-8")
     return {"documents": copies * len(meta) + extra}
 
@@ -523,14 +555,148 @@ def incremental(work: Path, n: int, variant: str, timeout: float, runs: int = 1,
     sys.stdout.flush()
 
 
+# ----------------------------------------------------------------------------- queries as `nkrel query` runs them
+
+# the parametrised queries timed beside the shipped ones: one partner and one year, as an analyst asks
+PARAMETRISED = {"trade-by-year, partner=russia year=2005": ("trade-by-year", {"partner": "russia", "year": "2005"})}
+
+
+def query_cases() -> dict[str, tuple[str, dict[str, str]]]:
+    """Every shipped query without parameters, then the parametrised ones: {label: (query, params)}."""
+    from nkrel.sparql.query import shipped_queries
+
+    return {name: (name, {}) for name in shipped_queries()} | PARAMETRISED | {FLOOR: (FLOOR, {})}
+
+
+FLOOR = "ASK {}"  # what a cold `nkrel query` costs before any query work: start, staleness check, opening the store
+
+
+def child_memory_queries(graph_file: Path, runs: int) -> dict:
+    """The anchor: the build's N-Quads bulk-loaded into pyoxigraph's memory, then each case's text
+    (parameters bound as `nkrel query` binds them) run and formatted as CSV by the same function
+    `nkrel query` uses; median of `runs` runs after a first one (fewer past 5 s)."""
+    import pyoxigraph as ox
+
+    from nkrel.sparql.query import bind_params, entity_names, shipped_queries
+
+    shipped = shipped_queries()
+    t0 = time.perf_counter()
+    store = ox.Store()
+    store.bulk_load(path=str(graph_file), format=ox.RdfFormat.N_QUADS)
+    result: dict = {"load": time.perf_counter() - t0, "seconds": {}, "rows": {}}
+    texts = {}
+    for label, (name, params) in query_cases().items():
+        query = shipped.get(name)
+        texts[label] = bind_params(query.text, query, params, entities=lambda: entity_names(store)) if query else name
+    for label, text in texts.items():
+        result["seconds"][label], result["rows"][label] = _median_csv(store, text, runs)
+    # the build's store in this warm process: the store's own cost, without a new process's start
+    del store
+    store = ox.Store.read_only(str(graph_file.parent / "store"))
+    result["store_warm"] = {label: _median_csv(store, text, runs)[0] for label, text in texts.items()}
+    return result
+
+
+def _median_csv(store, text: str, runs: int) -> tuple[float, int]:
+    """(median seconds of `runs` runs after a first one, fewer past 5 s; rows) of a query formatted as CSV."""
+    from nkrel.sparql.query import execute
+
+    out, _ = execute(store, text, "csv")
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        out, _ = execute(store, text, "csv")
+        times.append(time.perf_counter() - t0)
+        if times[-1] > 5:
+            break
+    return statistics.median(times), out.count(b"\n") - 1
+
+
+def _cold_query(ws: Path, name: str, params: dict[str, str], timeout: float) -> tuple[float | None, int | None]:
+    """One `nkrel query NAME --format csv` in a new process on the workspace's build: (wall s, rows)."""
+    cmd = [shutil.which("nkrel") or "nkrel", "query", name, "--workspace", str(ws), "--no-rebuild", "--format", "csv",
+           "--timeout", str(timeout)] + [a for k, v in params.items() for a in ("--param", f"{k}={v}")]  # fmt: skip
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, timeout=timeout + 60)
+    wall = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):  # 1: no rows
+        print(f"  {name} {params}: {proc.stderr.decode(errors='replace').strip()[-300:]}", file=sys.stderr)
+        return None, None
+    return wall, proc.stdout.count(b"\n") - 1
+
+
+def queries_mode(work: Path, n: int, variant: str, runs: int, timeout: float, build_timeout: float) -> dict | None:
+    """Build a workspace of n copies with `nkrel build`, then time every case cold on the build's
+    store (`nkrel query`, a new process each run, median of `runs`; one run past 10 s) and on
+    pyoxigraph in memory loaded from the same N-Quads (same query text), in the same run."""
+    ws = work / f"queries-{variant}-{n}"
+    shutil.rmtree(ws, ignore_errors=True)
+    generate_corpus(ws / "corpus", n, variant)
+    (ws / "nkrel.toml").write_text('[workspace]\nname = "benchmark"\ncorpus = "corpus"\ngraphs = "graphs"\n')
+    print(f"[queries {n}x {variant}] building...", file=sys.stderr)
+    t0 = time.perf_counter()
+    subprocess.run([shutil.which("nkrel") or "nkrel", "build", "--workspace", str(ws)], check=True,
+                   capture_output=True, timeout=build_timeout)  # fmt: skip
+    info = {"size": n, "variant": variant, "build": time.perf_counter() - t0, "store": {}, "store_rows": {}}
+    info["quads"] = json.loads((ws / "graphs" / "build.json").read_text())["counts"]["quads"]
+    for label, (name, params) in query_cases().items():
+        times, rows = [], None
+        for _ in range(runs):
+            wall, rows = _cold_query(ws, name, params, timeout)
+            if wall is None:
+                break
+            times.append(wall)
+            if wall > 10:
+                break
+        info["store"][label] = statistics.median(times) if times else None
+        info["store_rows"][label] = rows
+        print(f"[queries {n}x] {label}: {_fmt_s(info['store'][label])} s, {rows} rows", file=sys.stderr)
+    memory, _, _, err = run_child(["--child-memory-queries", str(ws / "graphs" / "nkrel.nq"), "--runs", str(runs)],
+                                  build_timeout)  # fmt: skip
+    if memory is None:
+        print(f"[queries {n}x] in memory failed: {err}", file=sys.stderr)
+    info["memory"] = memory
+    return info
+
+
+def print_queries_table(info: dict) -> None:
+    mem = (info.get("memory") or {}).get("seconds", {})
+    mem_rows = (info.get("memory") or {}).get("rows", {})
+    print(f"\n### Shipped queries at {info['size']}x ({info['variant']} copies, {info['quads']:,} quads): "
+          "the build's store against pyoxigraph in memory, same run\n")  # fmt: skip
+    load = (info.get("memory") or {}).get("load")
+    print(f"`nkrel build`: {_fmt_s(info['build'])} s. N-Quads into pyoxigraph's memory: {_fmt_s(load)} s.\n")
+    warm = (info.get("memory") or {}).get("store_warm", {})
+    print("| query | rows | `nkrel query`, cold, on the store s | the store, warm process s | in memory s "
+          "| cold / memory | warm store / memory |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|")
+    for label, t in info["store"].items():
+        rows = info["store_rows"][label] if label != FLOOR else "–"
+        same = "" if label == FLOOR or rows == mem_rows.get(label) else f" (in memory: {mem_rows.get(label)})"
+        m, w = mem.get(label), warm.get(label)
+        print(f"| {label} | {rows}{same} | {_fmt_s(t)} | {_fmt_s(w)} | {_fmt_s(m)} | {_ratio(m, t)} | {_ratio(m, w)} |")
+    done = [k for k, t in info["store"].items() if t and mem.get(k) and warm.get(k) and k != FLOOR]
+    if done:
+        cold = sorted(info["store"][k] / mem[k] for k in done)
+        hot = sorted(warm[k] / mem[k] for k in done)
+        print(f"| **all {len(done)}** | | {_fmt_s(sum(info['store'][k] for k in done))} | "
+              f"{_fmt_s(sum(warm[k] for k in done))} | {_fmt_s(sum(mem[k] for k in done))} | "
+              f"median {statistics.median(cold):.1f}x ({cold[0]:.1f}-{cold[-1]:.1f}x) | "
+              f"median {statistics.median(hot):.1f}x ({hot[0]:.1f}-{hot[-1]:.1f}x) |")  # fmt: skip
+    sys.stdout.flush()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,10,100,1000")
-    parser.add_argument("--variant", choices=["disjoint", "shared"], default="disjoint")
+    parser.add_argument("--variant", choices=["disjoint", "shared", "subject"],
+                        help="default: disjoint (subject with --queries)")  # fmt: skip
     parser.add_argument("--docs", type=Path, help="write the tables into this Markdown file (between markers)")
     parser.add_argument("--work", type=Path, help="folder for the generated corpora and builds (default: a temp dir)")
     parser.add_argument("--build-timeout", type=float, default=1800.0)
-    parser.add_argument("--query-timeout", type=float, default=300.0, help="per rdflib query")
+    parser.add_argument(
+        "--query-timeout", type=float, default=300.0, help="per rdflib query, and per `nkrel query` with --queries"
+    )
     parser.add_argument("--rdflib-max-size", type=int, default=1000, help="run rdflib's engine up to this size")
     parser.add_argument("--queries-max-size", type=int, default=1000, help="run the shipped queries up to this size")
     parser.add_argument("--cold-runs", type=int, default=7, help="runs of the cold 1x `nkrel build` (0: skip)")
@@ -549,6 +715,12 @@ def main() -> int:
     parser.add_argument("--incremental-runs", type=int, default=1, help="rebuilds per change (median)")
     parser.add_argument("--incremental-clean-once", action="store_true",
                         help="one --clean build (after adding a document) instead of one after each change")  # fmt: skip
+    parser.add_argument("--queries", type=int, default=0,
+                        help="at this size, time every shipped query as `nkrel query` runs it (cold, on the "
+                        "build's store) against pyoxigraph in memory, same run (0: skip); --variant defaults "
+                        "to subject here")  # fmt: skip
+    parser.add_argument("--runs", type=int, default=3, help="runs per query in --queries (median)")
+    parser.add_argument("--child-memory-queries", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-queries", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--with-rdflib", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -561,6 +733,20 @@ def main() -> int:
     if args.child_queries:
         print(json.dumps(child_queries(args.child_queries, args.query_timeout, args.with_rdflib)))
         return 0
+    if args.child_memory_queries:
+        print(json.dumps(child_memory_queries(args.child_memory_queries, args.runs)))
+        return 0
+    if args.queries:
+        work = args.work or Path(tempfile.mkdtemp(prefix="nkrel-queries-"))
+        info = queries_mode(work, args.queries, args.variant or "subject", args.runs, args.query_timeout,
+                            args.build_timeout)  # fmt: skip
+        print_queries_table(info)
+        if args.docs:
+            write_docs(args.docs, [], "", lambda: print_queries_table(info), QBEGIN, QEND)
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
+    args.variant = args.variant or "disjoint"
 
     sizes = [int(s) for s in args.sizes.split(",") if s]  # --sizes "": the incremental run alone
     if args.without_anomaly_rules:
@@ -623,7 +809,10 @@ def main() -> int:
 BEGIN, END = "<!-- benchmark_scale.py: begin -->", "<!-- benchmark_scale.py: end -->"
 
 
-def write_docs(path: Path, rows: list[dict], variant: str) -> None:
+QBEGIN, QEND = "<!-- benchmark_scale.py --queries: begin -->", "<!-- benchmark_scale.py --queries: end -->"
+
+
+def write_docs(path: Path, rows: list[dict], variant: str, tables=None, begin=BEGIN, end=END) -> None:
     """Put the tables of this run between the markers of a Markdown page (added at its end if missing)."""
     import contextlib
     import io
@@ -631,15 +820,15 @@ def write_docs(path: Path, rows: list[dict], variant: str) -> None:
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        print_tables(rows, variant)
+        (tables or (lambda: print_tables(rows, variant)))()
     load = os.getloadavg()
     head = (f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.node() or 'this machine'} "
             f"({os.cpu_count()} CPUs, load average {load[0]:.1f} at the end), "
             f"`python {' '.join([Path(sys.argv[0]).name, *sys.argv[1:]])}`.\n")  # fmt: skip
-    block = f"{BEGIN}\n{head}{out.getvalue()}\n{END}"
+    block = f"{begin}\n{head}{out.getvalue()}\n{end}"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
+    if begin in text and end in text:
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
     else:
         text = text + ("\n" if text else "") + block + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
