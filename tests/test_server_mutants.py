@@ -515,7 +515,8 @@ def test_a_body_without_a_length_is_refused(guard, length):
     request = ["POST /query HTTP/1.0", f"Host: 127.0.0.1:{guard.public_port}"] + [
         f"{k}: {v}" for k, v in headers.items()
     ]
-    status, _, _, answer = parse(send(guard, ("\r\n".join(request) + "\r\n\r\nASK{}").encode()))
+    # the client keeps its side open: the answer and the close come at once (no body is waited for)
+    status, _, _, answer = parse(send(guard, ("\r\n".join(request) + "\r\n\r\n").encode(), wait=5, shut=False))
     assert (status, answer) == (411, b"a request body of at most 1000 bytes, with its length\n")
 
 
@@ -707,20 +708,25 @@ def test_the_deadline_reader():
 def test_the_backend_preexec_denies_connections_and_dies_with_its_parent(tmp_path):
     """A process started with _server_preexec() cannot connect, and gets SIGTERM when the
     process that started it ends (PR_SET_PDEATHSIG)."""
+    report = tmp_path / "errno"
     probe = (
-        "import socket\ntry:\n    socket.create_connection(('127.0.0.1', 9), 1)\nexcept OSError as e:\n"
-        "    print(e.errno, flush=True)\nimport time\ntime.sleep(30)\n"
+        "import socket, sys\ntry:\n    socket.create_connection(('127.0.0.1', 9), 1)\nexcept OSError as e:\n"
+        f"    open({str(report)!r}, 'w').write(str(e.errno))\nimport time\ntime.sleep(30)\n"
     )
     parent = (
         "import subprocess, sys\nfrom nkrel.sparql.server import _server_preexec\n"
-        f"p = subprocess.Popen([sys.executable, '-c', {probe!r}], preexec_fn=_server_preexec(), stdout=sys.stdout)\n"
+        f"p = subprocess.Popen([sys.executable, '-c', {probe!r}], preexec_fn=_server_preexec(),\n"
+        "                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
         "print(p.pid, flush=True)\nimport time\ntime.sleep(0.5)\n"
     )
     out = subprocess.run([sys.executable, "-c", parent], capture_output=True, text=True, timeout=30)
     assert out.returncode == 0, out.stderr
-    lines = out.stdout.split()
-    pid, errno = int(lines[0]), int(lines[1])
-    assert errno == 1  # EPERM: the sandbox, not a refused connection (111)
+    pid = int(out.stdout)
+    for _ in range(100):
+        if report.exists() and report.read_text():
+            break
+        time.sleep(0.05)
+    assert report.read_text() == "1"  # EPERM: the sandbox, not a refused connection (111)
     for _ in range(100):
         if not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]:
             break
@@ -740,6 +746,10 @@ QUADS = [
 ]
 
 
+class NotStopped(Exception):
+    pass
+
+
 def run_serve(monkeypatch, tmp_path, during, **options):
     """serve(QUADS) here; `during(lines, warnings)` runs in a thread once the URLs are
     printed (or at once with `early=True`), then SIGTERM stops serve() (not with
@@ -749,11 +759,16 @@ def run_serve(monkeypatch, tmp_path, during, **options):
     early, send_signal = options.pop("early", False), options.pop("signal", True)
     lines, warnings, result = [], [], {}
     before = signal.getsignal(signal.SIGTERM)
-    sentinel = lambda *a: None  # noqa: E731
+    serving = []
+
+    def sentinel(signum, frame):
+        if serving:  # serve() runs, yet this handler is still in place: fail now, not after minutes
+            raise NotStopped("serve() did not handle SIGTERM")
+
     signal.signal(signal.SIGTERM, sentinel)
 
     def driver():
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 15
         while not early and time.monotonic() < deadline and not any("Ctrl-C" in line for line in lines):
             time.sleep(0.05)
         try:
@@ -765,12 +780,14 @@ def run_serve(monkeypatch, tmp_path, during, **options):
 
     thread = threading.Thread(target=driver, daemon=True)
     thread.start()
+    serving.append(True)
     try:
         result["code"] = server.serve(QUADS, port=0, echo=lines.append, warn=warnings.append, **options)
     except (ServeError, KeyboardInterrupt) as e:
         result["code"] = e
     finally:
-        thread.join(40)
+        serving.clear()
+        thread.join(30)
         time.sleep(0.1)  # the SIGTERM, if serve() had returned before it
         restored = signal.getsignal(signal.SIGTERM)
         signal.signal(signal.SIGTERM, before)
@@ -843,9 +860,9 @@ def test_serve_on_a_wildcard_address_without_namespaces(monkeypatch, tmp_path):
     assert (
         warnings[0] == "nkrel: warning: listening on 0.0.0.0, not loopback: anyone who can reach it can query the graph"
     )
-    assert warnings[1].startswith(
-        "nkrel: note: no network namespace available for the Oxigraph server; it listens on a random loopback address and port (127."
-    )
+    note = "nkrel: note: no network namespace available for the Oxigraph server; it listens on a random loopback "
+    assert warnings[1].startswith(note + "address and port (127.")
+    assert int(warnings[1].split("(127.")[1].split(":")[1].split(")")[0]) >= 1024  # a port picked by the system
     assert seen["ask"][0] == 200 and "true" in seen["ask"][1]
 
 
@@ -912,3 +929,60 @@ def test_serve_reports_a_server_that_stops_by_itself(monkeypatch, tmp_path):
     code, lines, warnings = run_serve(monkeypatch, tmp_path, during)
     assert isinstance(code, ServeError)
     assert str(code).startswith("the Oxigraph server stopped by itself (exit -9): ")
+
+
+def test_serves_defaults_are_those_of_nkrel_serve():
+    """serve()'s defaults (for callers of the API) are the command's documented ones."""
+    import inspect
+
+    from nkrel.cli.remote import serve as command
+
+    cli = {p.name: p.default for p in command.params}
+    defaults = {k: p.default for k, p in inspect.signature(server.serve).parameters.items()}
+    assert (defaults["bind"], defaults["port"], defaults["timeout"], defaults["memory_mb"]) == (
+        cli["bind"], cli["port"], cli["timeout"], cli["memory"]) == ("127.0.0.1", 7878, 30.0, 2048)  # fmt: skip
+    assert defaults["max_body"] == server.MAX_BODY and defaults["allow_hosts"] == ()
+
+
+class PoolMade(Exception):
+    pass
+
+
+@pytest.mark.parametrize("cpus, size", [(None, 2), (1, 2), (3, 3), (8, 4)])
+def test_the_check_pool_has_two_to_four_workers(monkeypatch, tmp_path, cpus, size):
+    from nkrel.sparql import checker
+
+    exe = fake_oxigraph(tmp_path, serve="exec sleep 20")
+    monkeypatch.setattr(server, "find_oxigraph", lambda: exe)
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "bin"))
+
+    def pool(n, memory_mb):
+        raise PoolMade(n, memory_mb)
+
+    monkeypatch.setattr(checker, "CheckPool", pool)
+    with pytest.raises(PoolMade) as made:
+        server.serve(QUADS, port=0, echo=print, warn=print, memory_mb=99)
+    assert made.value.args == (size, 99)
+
+
+def test_reserve_port_takes_a_port_left_waiting_by_a_closed_connection():
+    """SO_REUSEADDR: the port of a server that just closed its side of a connection (TIME_WAIT)."""
+    with socket.socket() as listening:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as a server does (the guard)
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = listening.accept()
+        accepted.close()  # the server's side closes first: it waits, not the client
+        time.sleep(0.05)
+        client.close()
+    assert server.reserve_port("127.0.0.1", port) == port
+
+
+def test_an_answer_in_oxigraphs_extra_second_is_passed_on(guard):
+    """The guard waits the query's timeout and a second more (Oxigraph's own timeout, then
+    its 500, comes first)."""
+    guard.backend.plan = {"pause": 0.9}  # past the 0.5 s timeout, within the second more
+    assert ask(guard, "GET", "/query?query=ASK%7B%7D")[::3] == (200, b"answer")
