@@ -606,6 +606,8 @@ def test_the_guard_on_ipv6_and_its_errors():
     except ServeError as e:
         pytest.fail(f"no IPv6 loopback here: {e}")
     assert six.socket.family == socket.AF_INET6
+    assert six.public_port == six.server_address[1] > 0
+    assert server.reserve_port("::1", 0) > 0
     six.server_close()
     four = server._guard("127.0.0.1", 0, 2.5, frozenset({"a"}), 7)
     try:
@@ -750,6 +752,24 @@ class NotStopped(Exception):
     pass
 
 
+def guard_threads(before) -> list[threading.Thread]:
+    """The guard's threads (its pool, its accept loop) started since `before`."""
+    return [t for t in set(threading.enumerate()) - before if t.name.endswith(("(_work)", "(serve_forever)"))]
+
+
+def children() -> list[int]:
+    """The live processes this one started."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, ppid = stat.read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, IndexError):
+            continue
+        if int(ppid) == os.getpid() and state != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
 def run_serve(monkeypatch, tmp_path, during, **options):
     """serve(QUADS) here; `during(lines, warnings)` runs in a thread once the URLs are
     printed (or at once with `early=True`), then SIGTERM stops serve() (not with
@@ -780,6 +800,7 @@ def run_serve(monkeypatch, tmp_path, during, **options):
 
     thread = threading.Thread(target=driver, daemon=True)
     thread.start()
+    threads_before = set(threading.enumerate())
     serving.append(True)
     try:
         result["code"] = server.serve(QUADS, port=0, echo=lines.append, warn=warnings.append, **options)
@@ -792,6 +813,11 @@ def run_serve(monkeypatch, tmp_path, during, **options):
         restored = signal.getsignal(signal.SIGTERM)
         signal.signal(signal.SIGTERM, before)
     assert restored is sentinel, "serve() did not put SIGTERM's handler back"
+    assert not children(), "serve() left processes behind (the check workers, the namespace helper)"
+    deadline = time.monotonic() + 5
+    while guard_threads(threads_before) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not guard_threads(threads_before), "serve() left the guard's threads behind"
     assert list(tmp_path.iterdir()) == [], "the temporary store was left"
     if "during" in result:
         raise result["during"]
@@ -986,3 +1012,46 @@ def test_an_answer_in_oxigraphs_extra_second_is_passed_on(guard):
     its 500, comes first)."""
     guard.backend.plan = {"pause": 0.9}  # past the 0.5 s timeout, within the second more
     assert ask(guard, "GET", "/query?query=ASK%7B%7D")[::3] == (200, b"answer")
+
+
+def test_a_signal_while_the_graph_loads_stops_serve(monkeypatch, tmp_path):
+    exe = fake_oxigraph(tmp_path, load="sleep 3", serve="exit 0")
+    monkeypatch.setattr(server, "find_oxigraph", lambda: exe)
+    work = tmp_path / "work"
+    work.mkdir()
+    code, lines, warnings = run_serve(monkeypatch, work, lambda *a: time.sleep(0.5), early=True)
+    assert isinstance(code, KeyboardInterrupt) and lines == warnings == []
+
+
+@pytest.mark.parametrize("failure", [OSError, subprocess.SubprocessError, "not joined"])
+def test_without_a_namespace_for_the_server_serve_falls_back(monkeypatch, tmp_path, failure):
+    """The server started in a namespace of its own fails to start, or the guard cannot
+    join its namespace: the fallback (a random loopback address) serves."""
+    real_popen, stopped = subprocess.Popen, []
+
+    def popen(*args, **kwargs):
+        if failure != "not joined" and "127.0.0.1:" + str(backend.INSIDE_PORT) in args[0]:
+            raise failure("no namespace")
+        return real_popen(*args, **kwargs)
+
+    class NotJoined:
+        def __init__(self, pid):
+            self.joined, self.pid = False, pid
+
+        def close(self):
+            stopped.append(self.pid)
+
+    monkeypatch.setattr(server.subprocess, "Popen", popen)
+    if failure == "not joined":
+        monkeypatch.setattr(backend, "NamespaceConnector", NotJoined)
+    seen = {}
+
+    def during(lines, warnings):
+        seen["ask"] = get(lines[0].split()[-1] + "?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D",
+                          {"Accept": "application/sparql-results+json"})  # fmt: skip
+
+    code, lines, warnings = run_serve(monkeypatch, tmp_path, during)
+    assert code == 0 and seen["ask"][0] == 200 and "true" in seen["ask"][1]
+    assert "no network namespace available" in warnings[0]
+    if failure == "not joined":
+        assert len(stopped) == 1 and gone(stopped[0])  # the connector closed, the first server stopped
