@@ -208,11 +208,18 @@ class Backend(http.server.BaseHTTPRequestHandler):
             self.send_header(key, value)
         data = plan.get("body", b"answer")
         blocks = plan.get("blocks", 0)
-        self.send_header("Content-Length", str(plan.get("length", blocks * 65536 + len(data))))
+        size = blocks * 65536 + plan.get("pieces", 0) * 1024 + len(data)
+        self.send_header("Content-Length", str(plan.get("length", size)))
         self.end_headers()
         if self.command == "HEAD":
             return
         try:
+            self.wfile.flush()
+            time.sleep(plan.get("body_pause", 0))
+            for _ in range(plan.get("pieces", 0)):  # 1 KiB at a time, quickly: one read of 64 KiB spans them
+                self.wfile.write(b"y" * 1024)
+                self.wfile.flush()
+                time.sleep(0.03)
             for _ in range(blocks):  # 64 KiB at a time, slowly
                 self.wfile.write(b"x" * 65536)
                 self.wfile.flush()
@@ -1055,3 +1062,17 @@ def test_without_a_namespace_for_the_server_serve_falls_back(monkeypatch, tmp_pa
     assert "no network namespace available" in warnings[0]
     if failure == "not joined":
         assert len(stopped) == 1 and gone(stopped[0])  # the connector closed, the first server stopped
+
+
+def test_the_answer_must_end_within_the_timeout_and_one_second(guard):
+    """The headers at once, the body 1.8 s later: past the 0.5 s timeout and its second."""
+    guard.backend.plan = {"body_pause": 1.8}
+    assert ask(guard, "GET", "/query?query=ASK%7B%7D")[0] == 504
+
+
+def test_a_read_that_ends_past_the_deadline_is_a_504(guard):
+    """One read of 64 KiB spans 64 pieces 30 ms apart (about 2 s): it returns after the
+    1.5 s deadline, which the next round sees."""
+    guard.backend.plan = {"pieces": 64}
+    assert ask(guard, "GET", "/query?query=ASK%7B%7D")[::3] == (
+        504, b"the query ran longer than the 0.5 s timeout and was stopped (nkrel serve --timeout)\n")  # fmt: skip
