@@ -600,7 +600,8 @@ def test_a_failing_request_does_not_end_a_thread_and_stop_ends_them(fake_backend
 
 def test_the_guard_binds_again_on_the_port_it_just_served(guard):
     port = guard.public_port
-    assert ask(guard, "GET", "/")[0] == 200  # the guard closed first: its side waits (TIME_WAIT)
+    request = f"GET / HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    assert parse(send(guard, request, shut=False))[0] == 200  # the guard closes first: its side waits (TIME_WAIT)
     guard.shutdown()
     guard.server_close()
     again = server._guard("127.0.0.1", port, 1, frozenset(), 10)
