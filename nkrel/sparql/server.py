@@ -167,8 +167,9 @@ WRITE_TIMEOUT = 30.0  # seconds a client may take to accept each piece of the an
 THREADS = 16  # requests handled at once; the rest wait in the queue
 QUEUE = 512  # connections waiting for a thread; beyond that, an immediate 503
 QUEUE_WAIT = 120.0  # seconds a request may wait for a free check worker before a 503
+_BUSY_TEXT = b"the server is busy: try again in a moment\n"
 _BUSY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\n"
-         b"Content-Length: 41\r\n\r\nthe server is busy: try again in a moment\n")  # fmt: skip
+         b"Content-Length: %d\r\n\r\n%s" % (len(_BUSY_TEXT), _BUSY_TEXT))  # fmt: skip
 
 
 class _DeadlineReader(io.RawIOBase):
@@ -391,6 +392,8 @@ def _ask_backend(server, method, path, body, headers, spool, start):
             connection.sock.settimeout(left)
             chunk = response.read(1 << 16)
             if not chunk:
+                if response.length:  # http.client ends a body cut short quietly
+                    raise http.client.IncompleteRead(b"", response.length)
                 break
             spool.write(chunk)
             if spool.tell() > server.max_answer:
@@ -463,10 +466,12 @@ def _guard(bind: str, port: int, timeout: float, allowed: frozenset[str], max_bo
         server_class = type("_GuardServer6", (_GuardServer,), {"address_family": socket.AF_INET6})
     try:
         server = server_class((bind, port), _Guard)
+    except socket.gaierror as e:  # before OSError, its base class
+        raise ServeError(f"cannot bind to {bind!r}: {e.strerror}") from None
+    except (UnicodeError, TypeError):  # Python cannot encode the name (not ASCII, too long)
+        raise ServeError(f"cannot bind to {bind!r}: not an address or host name") from None
     except OSError as e:
         raise ServeError(f"cannot listen on {_bind_arg(bind, port)}: {e.strerror}; choose another --port") from None
-    except (socket.gaierror, UnicodeError) as e:
-        raise ServeError(f"cannot bind to {bind!r}: {e}") from None
     server.public_port = server.server_address[1]
     server.query_timeout = timeout
     server.allowed_names = allowed
