@@ -627,3 +627,20 @@ def test_serve_without_the_oxigraph_binary(monkeypatch, tmp_path):
     result = CliRunner().invoke(main, ["serve"])
     assert result.exit_code == 1
     assert "the Oxigraph server is not installed" in result.output and "pip install oxigraph" in result.output
+
+
+def test_a_check_pool_closed_while_its_workers_start_prints_no_traceback(monkeypatch):
+    """`nkrel serve` stopped just after it starts closed the check workers' pipes under the
+    threads waiting for them to be ready: an 'OSError: Bad file descriptor' traceback."""
+    from nkrel.sparql.checker import CheckPool
+
+    errors = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(repr(args.exc_value)))
+    for i in range(5):
+        pool = CheckPool(2, 512)
+        time.sleep(0.05 * i)  # closed at once, then later into the workers' start
+        pool.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(t.name != "MainThread" and t.daemon for t in threading.enumerate()):
+        time.sleep(0.1)  # the waiting threads end once their worker is gone
+    assert errors == []

@@ -150,7 +150,11 @@ class CheckPool:
             self._all.append(worker)
 
         def wait_ready():
-            if worker.ready():
+            try:
+                ready = worker.ready()
+            except (OSError, ValueError):  # the pool was closed (the worker's pipes) while it started
+                ready = False
+            if ready:
                 self._idle.put(worker)
             else:
                 self._retire(worker)
