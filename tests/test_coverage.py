@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from nkrel.ingest.coverage import split_sentences
 
 from .conftest import nkrel
@@ -50,27 +52,21 @@ def test_a_sentence_neither_cited_nor_explained_fails_coverage(corpus_copy):
     assert "1 sentence(s) neither cited by a fact nor explained" in result.stderr
 
 
-def test_sentence_splitter_keeps_numbers_and_dates_whole():
-    text = "On 19.8.2011 the Kremlin spoke. Trade was US$1.97 billion in 1990.\n  Ninety three factories."
-    sentences = [s.text for s in split_sentences("d", text)]
-    assert sentences == [
-        "On 19.8.2011 the Kremlin spoke.",
-        "Trade was US$1.97 billion in 1990.",
-        "Ninety three factories.",
-    ]
-    for s in split_sentences("d", text):
-        assert text[s.start : s.end] == s.text
-
-
-def test_a_bracketed_sentence_ends_with_its_bracket():
-    text = "It was built. (As of 1991, it was not finished.) North Korea paid. He said (of it) no."
-    sentences = [s.text for s in split_sentences("d", text)]
-    assert sentences == [
-        "It was built.",
-        "(As of 1991, it was not finished.)",
-        "North Korea paid.",
-        "He said (of it) no.",
-    ]
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (  # numbers and dates stay whole
+            "On 19.8.2011 the Kremlin spoke. Trade was US$1.97 billion in 1990.\n  Ninety three factories.",
+            ["On 19.8.2011 the Kremlin spoke.", "Trade was US$1.97 billion in 1990.", "Ninety three factories."],
+        ),
+        (  # a bracketed sentence ends with its bracket
+            "It was built. (As of 1991, it was not finished.) North Korea paid. He said (of it) no.",
+            ["It was built.", "(As of 1991, it was not finished.)", "North Korea paid.", "He said (of it) no."],
+        ),
+    ],
+)
+def test_sentence_splitter(text, expected):
+    assert [s.text for s in split_sentences("d", text)] == expected
     for s in split_sentences("d", text):
         assert text[s.start : s.end] == s.text
 

@@ -14,6 +14,11 @@ PAIR_WORDS = re.compile(
 )
 
 
+# nkrel's documents are about North Korea's relations: where the title leaves a side of the
+# main pair open, North Korea takes it if the text names it at all ("Angola: A Country Study")
+FOCUS = "north-korea"
+
+
 def main_pair(text: str, index: EntityIndex, title: str = "") -> list[str]:
     """The document's two main states: those its title names (the one in documents.yaml),
     then North Korea, then those the text's first line names, then those it names most."""
@@ -28,9 +33,6 @@ def main_pair(text: str, index: EntityIndex, title: str = "") -> list[str]:
     return sorted(counts, key=lambda e: (e not in titled, e != FOCUS, -counts[e][0], -counts[e][1], e))[:2]
 
 
-# nkrel's documents are about North Korea's relations: where the title leaves a side of the
-# main pair open, North Korea takes it if the text names it at all ("Angola: A Country Study")
-FOCUS = "north-korea"
 # what a document about North Korea is about: a drafted event between parties none of which is
 # Korean ("Czechoslovakia and Poland also furnished arms" to Angola) is outside its topic. South
 # Korea stays, as its recognition and trade are part of North Korea's relations; so do the
