@@ -203,17 +203,25 @@ def _toml_string(text: str) -> str:
 # ---- what a build was built from ------------------------------------------------------
 
 
-def corpus_digest(corpus_dir: Path) -> str:
+def corpus_digest(corpus_dir: Path, cache_dir: Path | None = None) -> str:
     """sha256 over every file the build reads: documents.yaml, entities.yaml, texts/, facts/, and
-    originals/ (the PDFs and pages that texts were extracted from, checked against their sha256)."""
-    digest = hashlib.sha256()
+    originals/ (the PDFs and pages that texts were extracted from, checked against their sha256).
+    cache_dir: where the corpus' file index is kept (nkrel/fileindex.py): a file whose stat
+    is the one recorded there is not read again. None: every file is read."""
+    from .fileindex import Index
+
     corpus_dir = Path(corpus_dir)
-    paths = [corpus_dir / "documents.yaml", corpus_dir / "entities.yaml"]
+    index = Index(corpus_dir, cache_dir, _file_digest)
+    documents = index.digest(corpus_dir / "documents.yaml")
+    paths = [corpus_dir / "entities.yaml"]
     for sub in ("texts", "facts", "originals"):
         paths += sorted(p for p in (corpus_dir / sub).rglob("*") if p.is_file())
-    paths += sorted(set(_listed_files(corpus_dir)) - set(paths))  # kept elsewhere in the corpus
+    listed = index.listed_files(documents, lambda: _listed_files(corpus_dir))
+    paths += sorted(set(listed) - {corpus_dir / "documents.yaml", *paths})  # kept elsewhere in the corpus
+    digest = hashlib.sha256(b"documents.yaml\0" + documents)
     for path in paths:
-        digest.update(str(path.relative_to(corpus_dir)).encode("utf-8") + b"\0" + _file_digest(path))
+        digest.update(str(path.relative_to(corpus_dir)).encode("utf-8") + b"\0" + index.digest(path))
+    index.save()
     return digest.hexdigest()
 
 
@@ -265,9 +273,9 @@ def ontology_digest() -> str:
     return digest.hexdigest()
 
 
-def build_record(corpus_dir: Path) -> dict:
-    """What a build records about its inputs (written to build.json)."""
-    return {"nkrel": __version__, "corpus": corpus_digest(corpus_dir), "ontology": ontology_digest()}
+def build_record(corpus_dir: Path, cache_dir: Path | None = None) -> dict:
+    """What a build records about its inputs (written to build.json); cache_dir: see corpus_digest."""
+    return {"nkrel": __version__, "corpus": corpus_digest(corpus_dir, cache_dir), "ontology": ontology_digest()}
 
 
 def staleness(ws: Workspace) -> str | None:
@@ -280,7 +288,7 @@ def staleness(ws: Workspace) -> str | None:
     built = read_manifest(ws.graphs_dir)
     if built is None:
         return f"there is no build in {ws.graphs_dir}"
-    now = build_record(ws.corpus_dir)
+    now = build_record(ws.corpus_dir, ws.cache_dir)
     for key, what in (("corpus", "the corpus"), ("ontology", "the ontology"), ("nkrel", "nkrel's version")):
         if built.get(key) != now[key]:
             return f"{what} changed since the last build"
