@@ -5,26 +5,46 @@ In-process on a copy of the session's built workspace: one build for the whole f
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
-from nkrel import workspace
+from nkrel import fileindex, workspace
 from nkrel.core import vocabulary
 from nkrel.pipeline import build_and_publish
 
 
 @pytest.fixture
-def ws(session_workspace, tmp_path) -> workspace.Workspace:
+def ws(session_workspace, tmp_path, monkeypatch) -> workspace.Workspace:
     """A copy of the session's built workspace: its corpus and its sealed build (times kept,
-    so the seal still verifies)."""
+    so the seal still verifies), with a warm file index: its corpus files last modified an
+    hour ago, recorded by a first check, so that a check reads no file until one changes."""
     root = tmp_path / "ws"
     root.mkdir()
     shutil.copy(session_workspace / "nkrel.toml", root)
     shutil.copytree(session_workspace / "corpus", root / "corpus")
     shutil.copytree(session_workspace / "graphs", root / "graphs", symlinks=True)
-    return workspace.load(root)
+    ws = workspace.load(root)
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for path in ws.corpus_dir.rglob("*"):
+        os.utime(path, ns=(hour_ago, hour_ago))
+    assert workspace.staleness(ws) is None
+    assert (ws.cache_dir / fileindex.INDEX).is_file()
+    assert reads(ws, monkeypatch)[1] == [], "a warm index: no file is read"
+    return ws
+
+
+def reads(ws, monkeypatch) -> tuple[str, list[str]]:
+    """The corpus digest as a check computes it with the file index, and the files it read."""
+    seen, real = [], workspace._file_digest
+    monkeypatch.setattr(workspace, "_file_digest", lambda path: seen.append(path.name) or real(path))
+    try:
+        return workspace.corpus_digest(ws.corpus_dir, ws.cache_dir), seen
+    finally:
+        monkeypatch.setattr(workspace, "_file_digest", real)
 
 
 def append(path: Path, text: str = "\n# an edit\n"):
@@ -112,3 +132,209 @@ def test_texts_and_fact_files_kept_outside_texts_and_facts_count_too(ws, monkeyp
         assert workspace.staleness(ws) == "the corpus changed since the last build", path.name
         undo()
         assert workspace.staleness(ws) is None
+
+
+# ---- the file index (nkrel/fileindex.py): a check reads only what changed, never less ----------
+
+
+def built_corpus(ws) -> str:
+    """The corpus digest the build recorded (build.json)."""
+    from nkrel.output.publish import read_manifest
+
+    return read_manifest(ws.graphs_dir)["corpus"]
+
+
+def index_path(ws) -> Path:
+    return ws.cache_dir / fileindex.INDEX
+
+
+def rewrite_index(ws, change, sign=True) -> None:
+    """Change the record's payload (a dict) and write it back, signed with this user's key
+    (sign=True), left with its old signature (False) or signed with another key ("foreign")."""
+    import hashlib
+    import hmac
+    import json
+
+    from nkrel.core import trust
+
+    head, payload = index_path(ws).read_bytes().split(b"\n", 1)
+    record = json.loads(payload)
+    change(record)
+    payload = json.dumps(record).encode()
+    if sign is True:
+        head = fileindex._MAGIC + trust.sign("corpus-index", payload).encode()
+    elif sign == "foreign":
+        mac = hmac.new(b"k" * 32, b"corpus-index\0" + payload, hashlib.sha256).hexdigest()
+        head = fileindex._MAGIC + mac.encode()
+    index_path(ws).write_bytes(head + b"\n" + payload)
+
+
+def same_size_other_content(path: Path) -> bytes:
+    before = path.read_bytes()
+    path.write_bytes(before[:-1] + (b"x" if before[-1:] != b"x" else b"y"))
+    return before
+
+
+def test_a_same_size_edit_in_the_same_tick_as_the_recorded_read_is_caught(ws, monkeypatch):
+    """Racily clean: the record says the file, with the stat it has now, held other bytes
+    (it was edited after nkrel read it, within one timestamp tick: same size, same times).
+    A file modified within 2 s of that read is read again; one modified long before is not."""
+    text = first_listed(ws.corpus_dir, "file")
+    name = str(text.relative_to(ws.corpus_dir))
+    same_size_other_content(text)
+    digest, read = reads(ws, monkeypatch)  # records the new stat, read just now
+    assert text.name in read and digest == workspace.corpus_digest(ws.corpus_dir)
+
+    def other_bytes(record, read_at=None):
+        entry = record["files"][name]
+        entry[6] = "0" * 64
+        entry[5] = read_at or entry[5]
+
+    rewrite_index(ws, other_bytes)
+    assert workspace.staleness(ws) == "the corpus changed since the last build"
+    assert reads(ws, monkeypatch)[0] == workspace.corpus_digest(ws.corpus_dir)
+    # the same record, its read 10 s after the file's mtime: trusted (what the rule exempts)
+    mtime = text.stat().st_mtime_ns
+    rewrite_index(ws, lambda record: other_bytes(record, mtime + 10 * 10**9))
+    assert reads(ws, monkeypatch) == (reads(ws, monkeypatch)[0], []) != workspace.corpus_digest(ws.corpus_dir)
+
+
+def test_a_real_same_size_edit_right_after_a_check_is_caught(ws, monkeypatch):
+    text = first_listed(ws.corpus_dir, "file")
+    before = same_size_other_content(text)
+    assert workspace.staleness(ws) == "the corpus changed since the last build"
+    text.write_bytes(before)  # same size, at once: same second, maybe the same tick
+    assert workspace.staleness(ws) is None
+    same_size_other_content(text)
+    assert workspace.staleness(ws) == "the corpus changed since the last build"
+
+
+@pytest.mark.parametrize("form", ["unsigned", "foreign", "truncated", "another corpus", "not json", "empty"])
+def test_a_forged_or_broken_index_is_ignored(ws, monkeypatch, form):
+    """A record that says a changed file is unchanged (its stat as it is now, the old digest)
+    is believed only when this user's nkrel signed it for this corpus folder."""
+    text = first_listed(ws.corpus_dir, "file")
+    name = str(text.relative_to(ws.corpus_dir))
+    old_record = index_path(ws).read_bytes()
+    hour_ago = text.stat().st_mtime_ns
+    same_size_other_content(text)
+    os.utime(text, ns=(hour_ago, hour_ago))
+    new_stat = list(fileindex._stat_key(text))
+    index_path(ws).write_bytes(old_record)
+
+    def lie(record):
+        record["files"][name][:5] = new_stat
+        if form == "another corpus":
+            record["corpus"] += "-elsewhere"
+
+    rewrite_index(ws, lie, sign={"unsigned": False, "foreign": "foreign"}.get(form, True))
+    if form == "truncated":
+        index_path(ws).write_bytes(index_path(ws).read_bytes()[:-40])
+    elif form == "not json":
+        index_path(ws).write_bytes(index_path(ws).read_bytes().split(b"\n")[0] + b"\n{[")
+    elif form == "empty":
+        index_path(ws).write_bytes(b"")
+    assert workspace.staleness(ws) == "the corpus changed since the last build"
+    assert reads(ws, monkeypatch)[0] == workspace.corpus_digest(ws.corpus_dir)
+
+
+def test_a_file_touched_back_to_its_old_mtime_with_other_bytes_is_caught(ws):
+    """Same size, same mtime, same inode: only the ctime, which no user can set, differs."""
+    text = first_listed(ws.corpus_dir, "file")
+    st = text.stat()
+    same_size_other_content(text)
+    os.utime(text, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert [text.stat().st_size, text.stat().st_mtime_ns, text.stat().st_ino] == [
+        st.st_size,
+        st.st_mtime_ns,
+        st.st_ino,
+    ]
+    assert workspace.staleness(ws) == "the corpus changed since the last build"
+
+
+def test_a_deleted_or_added_text_is_caught(ws):
+    text = first_listed(ws.corpus_dir, "file")
+    before = text.read_bytes()
+    text.unlink()
+    assert workspace.staleness(ws) == "the corpus changed since the last build"
+    text.write_bytes(before)
+    assert workspace.staleness(ws) is None
+    (ws.corpus_dir / "texts" / "added.txt").write_text("a new text\n", encoding="utf-8")
+    assert workspace.staleness(ws) == "the corpus changed since the last build"
+    (ws.corpus_dir / "texts" / "added.txt").unlink()
+    assert workspace.staleness(ws) is None
+
+
+def test_a_check_that_cannot_write_its_index_still_answers(ws, monkeypatch):
+    """A received workspace whose cache folder cannot be written: no error, every file read."""
+    shutil.rmtree(ws.root / ".nkrel")
+    (ws.root / ".nkrel").write_text("not a folder")
+    assert workspace.staleness(ws) is None
+    assert len(reads(ws, monkeypatch)[1]) > 3
+    undo = append(first_listed(ws.corpus_dir, "facts"))
+    assert workspace.staleness(ws) == "the corpus changed since the last build"
+    undo()
+    assert workspace.staleness(ws) is None
+
+
+def test_the_build_writes_the_index_and_a_clean_build_reads_every_file(ws, monkeypatch):
+    index_path(ws).unlink()
+    build_and_publish(ws.corpus_dir, ws.graphs_dir, cache_dir=ws.cache_dir, clean=True)
+    assert not index_path(ws).exists()
+    build_and_publish(ws.corpus_dir, ws.graphs_dir, cache_dir=ws.cache_dir)
+    assert index_path(ws).is_file()
+    assert workspace.staleness(ws) is None and reads(ws, monkeypatch)[1] == []
+
+
+def _swap_two_texts(ws):
+    a, b = sorted((ws.corpus_dir / "texts").iterdir())[:2]
+    a.rename(ws.corpus_dir / "swap")
+    b.rename(a)
+    (ws.corpus_dir / "swap").rename(b)
+
+
+def _move_a_text_outside_texts(ws):
+    """documents.yaml names it elsewhere: its list is parsed again, the file counted there."""
+    text = first_listed(ws.corpus_dir, "file")
+    (ws.corpus_dir / "sources").mkdir()
+    text.rename(ws.corpus_dir / "sources" / text.name)
+    documents = ws.corpus_dir / "documents.yaml"
+    rel = str(text.relative_to(ws.corpus_dir))
+    documents.write_text(documents.read_text(encoding="utf-8").replace(rel, f"sources/{text.name}"), encoding="utf-8")
+
+
+def _link_a_text_to_another(ws):
+    a, b = sorted((ws.corpus_dir / "texts").iterdir())[:2]
+    a.unlink()
+    a.symlink_to(b)
+
+
+def _copy_a_text_over_itself(ws):
+    text = first_listed(ws.corpus_dir, "file")
+    shutil.copy(text, ws.corpus_dir / "copy")
+    os.replace(ws.corpus_dir / "copy", text)
+
+
+EDIT_TABLE = {
+    "append to a text": lambda ws: append(first_listed(ws.corpus_dir, "file"), " "),
+    "same size, other bytes": lambda ws: same_size_other_content(first_listed(ws.corpus_dir, "facts")),
+    "touch only": lambda ws: os.utime(first_listed(ws.corpus_dir, "file")),
+    "chmod only": lambda ws: os.chmod(first_listed(ws.corpus_dir, "file"), 0o600),
+    "the same bytes, a new inode": _copy_a_text_over_itself,
+    "two texts swapped": _swap_two_texts,
+    "a text replaced by a link to another": _link_a_text_to_another,
+    "a text moved outside texts/": _move_a_text_outside_texts,
+    "entities.yaml emptied": lambda ws: (ws.corpus_dir / "entities.yaml").write_bytes(b""),
+    "a fact file removed": lambda ws: first_listed(ws.corpus_dir, "facts").unlink(),
+    "documents.yaml removed": lambda ws: (ws.corpus_dir / "documents.yaml").unlink(),
+}
+
+
+@pytest.mark.parametrize("edit", EDIT_TABLE)
+def test_the_index_answers_as_the_full_hash_does(ws, monkeypatch, edit):
+    EDIT_TABLE[edit](ws)
+    full = workspace.corpus_digest(ws.corpus_dir)
+    for _ in range(2):  # the check that records the edit, and the one that reads that record
+        assert reads(ws, monkeypatch)[0] == full
+        expected = None if full == built_corpus(ws) else "the corpus changed since the last build"
+        assert workspace.staleness(ws) == expected
