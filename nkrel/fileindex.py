@@ -33,7 +33,7 @@ _PURPOSE = "corpus-index"
 RACY_NS = 2_000_000_000  # a file modified this close to its hashing is hashed again
 
 
-def _stat_key(path: Path) -> list[int] | None:
+def _stat_key(path: str) -> list[int] | None:
     """What the record compares: None for anything but a regular file (hashed every time)."""
     try:
         st = os.stat(path)
@@ -46,14 +46,15 @@ def _stat_key(path: Path) -> list[int] | None:
 
 def _valid_entry(entry) -> bool:
     """[size, mtime_ns, ctime_ns, ino, dev, read_ns, sha256 hex]"""
-    return (
-        isinstance(entry, list)
-        and len(entry) == 7
-        and all(type(x) is int for x in entry[:6])
-        and isinstance(entry[6], str)
-        and len(entry[6]) == 64
-        and all(c in "0123456789abcdef" for c in entry[6])
-    )
+    return isinstance(entry, list) and len(entry) == 7 and all(type(x) is int for x in entry[:6])
+
+
+def _recorded_digest(entry) -> bytes | None:
+    try:
+        digest = bytes.fromhex(entry[6])
+    except (TypeError, ValueError):
+        return None
+    return digest if len(digest) == 32 else None
 
 
 class Index:
@@ -87,22 +88,25 @@ class Index:
             return {}
         return record
 
-    def digest(self, path: Path) -> bytes:
-        """The file's sha256 (or the hasher's marker for a missing or special file)."""
-        name = str(path.relative_to(self.corpus_dir))
+    def digest(self, name: str) -> bytes:
+        """The sha256 of the corpus file by that name (or the hasher's marker for a missing
+        or special file)."""
+        path = os.path.join(self.corpus_dir, name)
         key = _stat_key(path)
         entry = self.old["files"].get(name) if self.old else None
         if key is not None and _valid_entry(entry) and entry[:5] == key and key[1] < entry[5] - RACY_NS:
-            self.files[name] = entry
-            return bytes.fromhex(entry[6])
+            recorded = _recorded_digest(entry)
+            if recorded is not None:
+                self.files[name] = entry
+                return recorded
         digest = self.hasher(path)  # read after the stat: a later edit changes the stat, or is racy
         if key is not None and len(digest) == 32:  # a marker (missing, special file) is never recorded
             self.hashed.append(name)
             self.files[name] = [*key, time.time_ns(), digest.hex()]
         return digest
 
-    def listed_files(self, documents_digest: bytes, parse: Callable[[], list[Path]]) -> list[Path]:
-        """The files documents.yaml names, parsed again only when its digest changed."""
+    def listed_files(self, documents_digest: bytes, parse: Callable[[], list[str]]) -> list[str]:
+        """The names of the files documents.yaml names, parsed again only when its digest changed."""
         old = self.old.get("listed") if self.old else None
         try:
             names = old["files"]
@@ -112,12 +116,12 @@ class Index:
                 and all(isinstance(v, str) for v in names)
             ):
                 self.listed = old
-                return [self.corpus_dir / v for v in names]
+                return names
         except (TypeError, KeyError):
             pass
-        listed = parse()
-        self.listed = {"digest": documents_digest.hex(), "files": [str(p.relative_to(self.corpus_dir)) for p in listed]}
-        return listed
+        names = parse()
+        self.listed = {"digest": documents_digest.hex(), "files": names}
+        return names
 
     def save(self) -> None:
         """Write the record if this check read a file or the corpus' files changed; any

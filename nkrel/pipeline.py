@@ -420,8 +420,7 @@ def build_and_publish(
     from .sparql.query import STORE_DIR
     from .workspace import build_record
 
-    # before reading: a change during the build makes it stale, not fresh
-    record = build_record(corpus_dir, None if clean else cache_dir)
+    record = build_record(corpus_dir, None if clean else cache_dir)  # before reading: a later edit makes it stale
     built = build_graph(corpus_dir, cache_dir=cache_dir, clean=clean)
     if not allow_uncovered:
         with _timed(built.timings, "coverage"):

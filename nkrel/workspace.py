@@ -212,17 +212,46 @@ def corpus_digest(corpus_dir: Path, cache_dir: Path | None = None) -> str:
 
     corpus_dir = Path(corpus_dir)
     index = Index(corpus_dir, cache_dir, _file_digest)
-    documents = index.digest(corpus_dir / "documents.yaml")
-    paths = [corpus_dir / "entities.yaml"]
+    documents = index.digest("documents.yaml")
+    names = ["entities.yaml"]
     for sub in ("texts", "facts", "originals"):
-        paths += sorted(p for p in (corpus_dir / sub).rglob("*") if p.is_file())
-    listed = index.listed_files(documents, lambda: _listed_files(corpus_dir))
-    paths += sorted(set(listed) - {corpus_dir / "documents.yaml", *paths})  # kept elsewhere in the corpus
+        names += sorted(_files_under(corpus_dir, sub), key=_path_order)
+    listed = index.listed_files(documents, lambda: [str(p.relative_to(corpus_dir)) for p in _listed_files(corpus_dir)])
+    names += sorted(set(listed) - {"documents.yaml", *names}, key=_path_order)  # kept elsewhere in the corpus
     digest = hashlib.sha256(b"documents.yaml\0" + documents)
-    for path in paths:
-        digest.update(str(path.relative_to(corpus_dir)).encode("utf-8") + b"\0" + index.digest(path))
+    for name in names:
+        digest.update(name.encode("utf-8") + b"\0" + index.digest(name))
     index.save()
     return digest.hexdigest()
+
+
+def _files_under(corpus_dir: Path, sub: str) -> list[str]:
+    """The files in the folder sub of the corpus and below, by their name in the corpus
+    ("texts/a.txt"): links to files count, linked folders are not entered (as
+    Path.rglob("*") with is_file() finds them, without a Path per file)."""
+    found, folders = [], [sub]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(corpus_dir / folder) as entries:
+                entries = list(entries)
+        except OSError:  # missing, not a folder, unreadable
+            continue
+        for entry in entries:
+            name = f"{folder}/{entry.name}"
+            try:
+                if entry.is_file():
+                    found.append(name)
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(name)
+            except OSError:
+                continue
+    return found
+
+
+def _path_order(name: str) -> tuple[str, ...]:
+    """The order of Path objects (part by part: "a/b" before "a-b/c"), for names in the corpus."""
+    return () if name == "." else tuple(name.split("/"))
 
 
 def _file_digest(path: Path) -> bytes:

@@ -7,7 +7,7 @@ copy of nkrel's source, e.g. `git archive main | tar -x -C DIR`) on the same wor
 
   staleness   `workspace.staleness(ws)` alone, timed inside a new process
   ASK {}      a cold `nkrel query "ASK {}"` (start, staleness, safety check, store)
-  QUERY       a cold `nkrel query QUERY` (a shipped query; default: partners)
+  QUERY       a cold `nkrel query QUERY` (a shipped query; default: anomalies, the cheapest at 100x)
 
 Each figure is the median of --runs runs after one warm-up run per checkout (the OS file
 cache then holds the corpus for both). Prints one Markdown table: baseline, this, ratio.
@@ -88,7 +88,7 @@ def main() -> int:
     parser.add_argument("--baseline-src", type=Path, required=True, help="a checkout of nkrel to compare with")
     parser.add_argument("--sizes", default="10,100")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--query", default="partners")
+    parser.add_argument("--query", default="anomalies")
     parser.add_argument("--work", type=Path, default=Path("/tmp/nkrel-bench-startup"))
     args = parser.parse_args()
     if args.runs < 3:

@@ -40,7 +40,7 @@ def ws(session_workspace, tmp_path, monkeypatch) -> workspace.Workspace:
 def reads(ws, monkeypatch) -> tuple[str, list[str]]:
     """The corpus digest as a check computes it with the file index, and the files it read."""
     seen, real = [], workspace._file_digest
-    monkeypatch.setattr(workspace, "_file_digest", lambda path: seen.append(path.name) or real(path))
+    monkeypatch.setattr(workspace, "_file_digest", lambda path: seen.append(os.path.basename(path)) or real(path))
     try:
         return workspace.corpus_digest(ws.corpus_dir, ws.cache_dir), seen
     finally:
@@ -338,3 +338,41 @@ def test_the_index_answers_as_the_full_hash_does(ws, monkeypatch, edit):
         assert reads(ws, monkeypatch)[0] == full
         expected = None if full == built_corpus(ws) else "the corpus changed since the last build"
         assert workspace.staleness(ws) == expected
+
+
+def _digest_as_before(corpus_dir: Path) -> str:
+    """corpus_digest as it was before the file index (main at db66195): the reference."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    paths = [corpus_dir / "documents.yaml", corpus_dir / "entities.yaml"]
+    for sub in ("texts", "facts", "originals"):
+        paths += sorted(p for p in (corpus_dir / sub).rglob("*") if p.is_file())
+    paths += sorted(set(workspace._listed_files(corpus_dir)) - set(paths))
+    for path in paths:
+        digest.update(str(path.relative_to(corpus_dir)).encode("utf-8") + b"\0" + workspace._file_digest(path))
+    return digest.hexdigest()
+
+
+def test_the_walk_finds_the_files_rglob_found_in_the_same_order(tmp_path):
+    """Nested folders, names that sort differently as text and as paths ("a-b/x", "a/b"),
+    hidden files, a link to a file (counted), a linked folder (not entered), a FIFO, files
+    named in documents.yaml outside texts/ and facts/, with "./" and ".." in their names."""
+    corpus = tmp_path / "corpus"
+    for folder in ("texts/a", "texts/a-b", "texts/a/deep", "facts", "originals/x", "outside", "elsewhere"):
+        (corpus / folder).mkdir(parents=True)
+    for name in ("texts/a/b", "texts/a-b/x", "texts/a.txt", "texts/.hidden", "texts/a/deep/z", "facts/f.yaml",
+                 "originals/x/o.pdf", "outside/o.txt", "elsewhere/e.yaml"):  # fmt: skip
+        (corpus / name).write_text(name, encoding="utf-8")
+    (corpus / "texts" / "link.txt").symlink_to(corpus / "outside" / "o.txt")
+    (corpus / "texts" / "linked-folder").symlink_to(corpus / "outside")
+    os.mkfifo(corpus / "facts" / "pipe")
+    (corpus / "entities.yaml").write_text("entities: []\n", encoding="utf-8")
+    (corpus / "documents.yaml").write_text(
+        "documents:\n  - {id: a, file: ./outside/o.txt, facts: texts/../elsewhere/e.yaml}\n"
+        "  - {id: b, file: texts/a.txt, facts: missing.yaml}\n",
+        encoding="utf-8",
+    )
+    assert workspace.corpus_digest(corpus) == _digest_as_before(corpus)
+    assert workspace.corpus_digest(corpus, tmp_path / "cache") == _digest_as_before(corpus)  # recorded
+    assert workspace.corpus_digest(corpus, tmp_path / "cache") == _digest_as_before(corpus)  # read back

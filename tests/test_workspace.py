@@ -158,7 +158,7 @@ def test_a_folder_inside_an_installed_nkrel_is_refused_but_not_in_a_source_check
 
 
 def test_a_reader_queries_the_store_only_of_a_workspace_of_ones_own(tmp_path):
-    # kills `ws.read_only or no store` as `and` in built_source (l. 301)
+    # kills `ws.read_only or no store` as `and` in built_source (l. 338)
     from nkrel.sparql.query import STORE_DIR, Source
     from nkrel.workspace import Workspace, built_source
 
@@ -175,7 +175,7 @@ def test_a_reader_queries_the_store_only_of_a_workspace_of_ones_own(tmp_path):
 
 @pytest.mark.skipif(not Path("/proc/self/mem").is_file(), reason="needs Linux's /proc/self/mem")
 def test_a_corpus_file_that_opens_but_cannot_be_read_is_marked_not_a_traceback(tmp_path):
-    # kills `except OSError` never matching in _file_digest (l. 235). /proc/self/mem is a
+    # kills `except OSError` never matching in _file_digest (l. 272). /proc/self/mem is a
     # regular file that opens, but reading its first page (unmapped) fails with EIO.
     from nkrel.workspace import corpus_digest
 
@@ -216,7 +216,7 @@ def test_init_makes_the_missing_parent_folders(tmp_path):  # kills `stage.mkdir(
 
 
 def test_the_digest_takes_the_files_documents_yaml_names_and_skips_what_cannot_be_a_file(tmp_path):
-    # kills `isinstance(value, str) and value and ...` with either `and` as `or` (l. 254): a
+    # kills `isinstance(value, str) and value and ...` with either `and` as `or` (l. 291): a
     # number, a null, a NUL byte or an absolute path gave a traceback (the build refuses them
     # with its own messages)
     from nkrel.workspace import _listed_files, corpus_digest
@@ -240,7 +240,7 @@ def test_the_digest_takes_the_files_documents_yaml_names_and_skips_what_cannot_b
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_a_fifo_in_the_corpus_does_not_hang_the_digest(tmp_path):
-    # kills `O_RDONLY | O_NONBLOCK | O_CLOEXEC` as `O_NONBLOCK & O_CLOEXEC` (l. 224): opened
+    # kills `O_RDONLY | O_NONBLOCK | O_CLOEXEC` as `O_NONBLOCK & O_CLOEXEC` (l. 261): opened
     # without O_NONBLOCK, a FIFO blocks until someone writes to it, and every reader with it
     os.mkfifo(tmp_path / "entities.yaml")
     os.mkfifo(tmp_path / "pipe.txt")
