@@ -10,7 +10,9 @@ copy of nkrel's source, e.g. `git archive main | tar -x -C DIR`) on the same wor
   QUERY       a cold `nkrel query QUERY` (a shipped query; default: anomalies, the cheapest at 100x)
 
 Each figure is the median of --runs runs after one warm-up run per checkout (the OS file
-cache then holds the corpus for both). Prints one Markdown table: baseline, this, ratio.
+cache then holds the corpus for both), as wall time and as CPU time (user + system) of the
+process, which a loaded machine disturbs less. Prints one Markdown table with the ratios
+baseline / this.
 
 Usage: python tests/benchmark_startup.py --baseline-src DIR [--sizes 10,100] [--runs 5]
            [--query partners] [--work DIR]
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,8 +40,9 @@ STALENESS = (
     "import sys, time\n"
     "from nkrel import workspace\n"
     "ws = workspace.load(sys.argv[1])\n"
-    "t = time.perf_counter(); reason = workspace.staleness(ws); t = time.perf_counter() - t\n"
-    "print(t, reason)\n"
+    "t, c = time.perf_counter(), time.process_time()\n"
+    "reason = workspace.staleness(ws)\n"
+    "print(time.perf_counter() - t, time.process_time() - c, reason)\n"
 )
 
 
@@ -57,28 +61,35 @@ def make_workspace(work: Path, n: int) -> Path:
     return ws
 
 
-def _run(src: Path, args: list[str]) -> tuple[float, bytes]:
-    """Wall time of `python ARGS` with nkrel imported from src; its stdout."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(src: Path, args: list[str]) -> tuple[float, float, bytes]:
+    """`python ARGS` with nkrel imported from src: (wall s, CPU s of the process, its stdout)."""
     env = dict(os.environ, PYTHONPATH=str(src))
-    t0 = time.perf_counter()
+    cpu, t0 = _children_cpu(), time.perf_counter()
     proc = subprocess.run([sys.executable, *args], env=env, capture_output=True, cwd=src)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, _children_cpu() - cpu
     if proc.returncode not in (0, 1):  # 1: an ASK that answers false, or no rows
         raise SystemExit(f"{src}: {' '.join(args)}: {proc.stderr.decode(errors='replace')[-400:]}")
-    return wall, proc.stdout
+    return wall, cpu, proc.stdout
 
 
 def measures(ws: Path, query: str) -> dict[str, callable]:
+    """{label: measure(src) -> (wall s, CPU s)}"""
+
     def staleness(src):
-        wall, out = _run(src, ["-c", STALENESS, str(ws)])
-        seconds, _, reason = out.decode().strip().partition(" ")
+        _, _, out = _run(src, ["-c", STALENESS, str(ws)])
+        wall, cpu, reason = out.decode().strip().split(" ", 2)
         if reason != "None":
             raise SystemExit(f"{src}: the build is not fresh: {reason}")
-        return float(seconds)
+        return float(wall), float(cpu)
 
     def cold(text):
         cmd = ["-m", "nkrel", "query", text, "--workspace", str(ws), "--no-rebuild", "--format", "csv"]
-        return lambda src: _run(src, cmd)[0]
+        return lambda src: _run(src, cmd)[:2]
 
     return {"staleness()": staleness, "cold `ASK {}`": cold("ASK {}"), f"cold `{query}`": cold(query)}
 
@@ -94,8 +105,8 @@ def main() -> int:
     if args.runs < 3:
         parser.error("--runs must be at least 3 (medians)")
     checkouts = {"baseline": args.baseline_src.resolve(), "this": ROOT}
-    print("| size | measure | baseline (median s) | this (median s) | baseline / this |")
-    print("|---|---|---|---|---|")
+    print("| size | measure | baseline wall | this wall | ratio | baseline CPU | this CPU | ratio |")
+    print("|---|---|---|---|---|---|---|---|")
     for n in (int(s) for s in args.sizes.split(",")):
         ws = make_workspace(args.work, n)
         for label, measure in measures(ws, args.query).items():
@@ -105,8 +116,11 @@ def main() -> int:
                     t = measure(src)
                     if run:  # the first run of each checkout warms the file cache
                         times[name].append(t)
-            old, new = (statistics.median(times[k]) for k in checkouts)
-            print(f"| {n}x | {label} | {old:.3f} | {new:.3f} | {old / new:.1f}x |", flush=True)
+            (old_wall, old_cpu), (new_wall, new_cpu) = (
+                [statistics.median(t[i] for t in times[k]) for i in (0, 1)] for k in checkouts
+            )
+            print(f"| {n}x | {label} | {old_wall:.3f} | {new_wall:.3f} | {old_wall / new_wall:.1f}x "
+                  f"| {old_cpu:.3f} | {new_cpu:.3f} | {old_cpu / new_cpu:.1f}x |", flush=True)  # fmt: skip
             print(f"[{n}x] {label}: {times}", file=sys.stderr)
     return 0
 
