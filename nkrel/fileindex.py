@@ -9,6 +9,9 @@ its mtime is within RACY_NS of the time the record's hash was read ("racily clea
 of the same size in the same timestamp tick as that read leaves the stat unchanged). The
 ctime catches a file touched back to its old mtime: no user can set it. The list of files
 that documents.yaml names is kept too, reused while documents.yaml's digest is the same.
+As in git, the rule assumes the file system stamps files with this machine's clock, give or
+take RACY_NS: a network file system whose server's clock is behind by more could let an
+edit made in the tick of the recorded one go unseen.
 
 The record never makes a changed corpus look fresh: one that is unsigned, signed by
 another user's key, truncated, malformed or made for another corpus folder is ignored
