@@ -64,7 +64,7 @@ class Index:
     """The digests of one corpus folder's files, from the record where its stat allows.
     folder: the cache folder holding the record, or None (no record read or written)."""
 
-    def __init__(self, corpus_dir: Path, folder: Path | None, hasher: Callable[[Path], bytes]):
+    def __init__(self, corpus_dir: Path, folder: Path | None, hasher: Callable[[str], bytes]):
         self.corpus_dir = Path(corpus_dir)
         self.folder = Path(folder) if folder is not None else None
         self.hasher = hasher

@@ -32,8 +32,12 @@ def ws(session_workspace, tmp_path, monkeypatch) -> workspace.Workspace:
     for path in ws.corpus_dir.rglob("*"):
         os.utime(path, ns=(hour_ago, hour_ago))
     assert workspace.staleness(ws) is None
-    assert (ws.cache_dir / fileindex.INDEX).is_file()
-    assert reads(ws, monkeypatch)[1] == [], "a warm index: no file is read"
+    written = (ws.cache_dir / fileindex.INDEX).stat()
+    with monkeypatch.context() as m:
+        m.setattr(workspace, "_listed_files", lambda corpus: pytest.fail("documents.yaml parsed again"))
+        assert reads(ws, monkeypatch)[1] == [], "a warm index: no file is read"
+    again = (ws.cache_dir / fileindex.INDEX).stat()
+    assert (again.st_ino, again.st_mtime_ns) == (written.st_ino, written.st_mtime_ns), "nothing read, nothing written"
     return ws
 
 
@@ -209,7 +213,9 @@ def test_a_real_same_size_edit_right_after_a_check_is_caught(ws, monkeypatch):
     assert workspace.staleness(ws) == "the corpus changed since the last build"
 
 
-@pytest.mark.parametrize("form", ["unsigned", "foreign", "truncated", "another corpus", "not json", "empty"])
+@pytest.mark.parametrize(
+    "form", ["unsigned", "foreign", "truncated", "another corpus", "not json", "empty", "a short digest, signed"]
+)
 def test_a_forged_or_broken_index_is_ignored(ws, monkeypatch, form):
     """A record that says a changed file is unchanged (its stat as it is now, the old digest)
     is believed only when this user's nkrel signed it for this corpus folder."""
@@ -226,6 +232,8 @@ def test_a_forged_or_broken_index_is_ignored(ws, monkeypatch, form):
         record["files"][name][:5] = new_stat
         if form == "another corpus":
             record["corpus"] += "-elsewhere"
+        if form == "a short digest, signed":
+            record["files"][name][6] = record["files"][name][6][:2]
 
     rewrite_index(ws, lie, sign={"unsigned": False, "foreign": "foreign"}.get(form, True))
     if form == "truncated":
