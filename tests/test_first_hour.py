@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from nkrel.cli import main
 
-from .conftest import REPO, nkrel
+from .conftest import REPO, default_sigint, nkrel
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -200,7 +200,7 @@ def test_a_real_ctrl_c_during_a_build_keeps_the_previous_build(tmp_path):
     assert nkrel("build", "--out", out).returncode == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     proc = subprocess.Popen([shutil.which("nkrel"), "build", "--out", str(out), "--clean"], stderr=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, env={**os.environ})  # fmt: skip
+                            stdout=subprocess.PIPE, text=True, env={**os.environ}, preexec_fn=default_sigint)  # fmt: skip
     deadline = time.monotonic() + 60
     while proc.poll() is None and time.monotonic() < deadline:  # the build has loaded its libraries
         if any(tmp_path.glob(".graphs.new-*")) or time.monotonic() > deadline - 58.5:

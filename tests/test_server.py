@@ -34,7 +34,7 @@ import pytest
 from nkrel.core.corpus import default_corpus_dir
 from nkrel.sparql.query import shipped_queries
 
-from .conftest import nkrel
+from .conftest import default_sigint, nkrel
 from .test_bad_input import GOOD_FACT
 
 NK = "https://w3id.org/nkrel/"
@@ -519,7 +519,8 @@ def test_remote_query_table_output_equals_local(pushed, source):
 
 def start_serve(*args, env=None):
     proc = subprocess.Popen([shutil.which("nkrel"), "serve", "--port", "0", *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})  # fmt: skip
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+                            preexec_fn=default_sigint)  # fmt: skip
     lines = []
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
