@@ -6,6 +6,7 @@ draft of one id, a file gone or broken during the review, the fact file's indent
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -273,3 +274,41 @@ def test_a_proposed_not_fact_recorded_before_a_cut_is_not_proposed_again(corpus,
     assert proposals[0]["quote"] in [n["quote"] for n in facts_file(corpus)["not_facts"]]
     again = open_review(corpus, "vn-test")
     assert again.proposed_not_facts() == proposals[1:]
+
+
+def test_a_file_changed_by_hand_during_the_review_is_read_as_it_now_is(corpus):
+    """A review keeps no file's content between answers: a text already parsed is reused only
+    when the file holds that very text (a cache keyed by name or by stat would miss an edit
+    of the same size in the same clock tick, as here)."""
+    review = entities_answered(corpus)
+    pending = review.pending()
+    first = pending[0].get("id")
+    path = review.drafts_path
+    text = path.read_text(encoding="utf-8")
+    stat = path.stat()
+    renamed = "x" * len(first)  # the same size
+    path.write_text(text.replace(f"id: {first}\n", f"id: {renamed}\n", 1), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert [d.get("id") for d in review.pending()] == [renamed] + [d.get("id") for d in pending[1:]]
+    assert review.pending()[0] is not review.pending()[0]  # each caller gets its own copy to change
+
+
+def test_accepting_every_draft_parses_each_written_file_once(corpus, monkeypatch):
+    """The review of a long document re-read its files before every answer and parsed each
+    read anew: quadratic (minutes for a few hundred drafts). Each text is parsed once now."""
+    review = entities_answered(corpus)
+    parsed = []
+    real = review_module._yaml
+
+    def counting():
+        yaml_ = real()
+        load = yaml_.load
+        yaml_.load = lambda text: parsed.append(text) or load(text)
+        return yaml_
+
+    monkeypatch.setattr(review_module, "_yaml", counting)
+    pending = review.pending()
+    for entry in pending:
+        assert review.accept(entry) == []
+    assert len(parsed) == len(set(parsed)), "a file's text was parsed twice"
+    assert len(parsed) <= 2 * len(pending) + 2  # one facts file and one drafts file per answer

@@ -9,6 +9,7 @@ first, so that this holds for the new id too.
 
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,13 +35,26 @@ def _yaml():
     return yaml
 
 
+_PARSED: dict[str, object] = {}  # a file's text -> its round-trip parse (the few texts read last)
+
+
 def _load_rt(path: Path):
+    """The file as round-trip YAML. A review reads its files again before each answer (the
+    file is the record); the text is read every time, but a text already parsed is not
+    parsed again (the parse cost the review of a long document minutes)."""
     try:
-        return _yaml().load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise ReviewError(f"cannot read {path}: {e.strerror or e}") from None
-    except Exception as e:  # ruamel's parser errors: name the file, never a traceback
-        raise ReviewError(f"{path} is not valid YAML: {str(e).splitlines()[0]}") from None
+    if text not in _PARSED:
+        try:
+            parsed = _yaml().load(text)
+        except Exception as e:  # ruamel's parser errors: name the file, never a traceback
+            raise ReviewError(f"{path} is not valid YAML: {str(e).splitlines()[0]}") from None
+        while len(_PARSED) >= 4:  # drafts, facts, entities: the files of one review
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[text] = parsed
+    return copy.deepcopy(_PARSED[text])  # callers change what they get
 
 
 def _dump(data) -> bytes:
