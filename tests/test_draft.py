@@ -642,30 +642,6 @@ def test_years_after_an_event_are_no_quantity(ethiopia_drafts):
     assert d.kind == "Designation" and not d.quantities and d.time is None
 
 
-DEVSET = REPO / "tests" / "drafting"
-
-
-def _devset() -> list[tuple[str, str]]:
-    import yaml
-
-    texts = yaml.safe_load((DEVSET / "sources.yaml").read_text(encoding="utf-8"))["texts"]
-    return [(t["id"], t["title"]) for t in texts]
-
-
-@pytest.mark.parametrize("text_id,title", _devset())
-def test_every_devset_text_goes_from_init_to_build_with_no_flag(tmp_path, text_id, title):
-    """The README's own-corpus flow on each text of the development set (tune and held-out):
-    init, add-document, draft, review --accept-all, build, with no flag and no hand edit."""
-    ws = tmp_path / "ws"
-    assert nkrel("init", ws).returncode == 0
-    steps = [("add-document", DEVSET / "texts" / f"{text_id}.txt", "--id", text_id, "--title", title), ("draft", text_id),
-             ("review", text_id, "--accept-all"), ("build",)]  # fmt: skip
-    for args in steps:
-        r = nkrel(*args, "--workspace", ws)
-        assert r.returncode == 0, (args, r.stdout, r.stderr)
-        assert "Traceback" not in r.stderr
-
-
 ZIMBABWE = """Zimbabwe–North Korea relations
 
 Zimbabwe–North Korea relations (Shona: ukama; Korean: 관계) refer to the relations between Zimbabwe and North Korea.
