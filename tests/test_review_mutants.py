@@ -312,3 +312,42 @@ def test_accepting_every_draft_parses_each_written_file_once(corpus, monkeypatch
         assert review.accept(entry) == []
     assert len(parsed) == len(set(parsed)), "a file's text was parsed twice"
     assert len(parsed) <= 2 * len(pending) + 2  # one facts file and one drafts file per answer
+
+
+def _files(corpus: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(corpus)): p.read_bytes() for p in sorted(corpus.rglob("*")) if p.is_file()}
+
+
+def test_accept_all_writes_what_accepting_one_by_one_writes(drafted_once, tmp_path):
+    """`review --accept-all` answers in three writes; the files must be those that the
+    answers given one at a time write (entities adopted with their drafts, lines explained)."""
+    one_by_one = Path(shutil.copytree(drafted_once, tmp_path / "one"))
+    review = open_review(one_by_one, "vn-test")
+    assert review.proposed_entities() and review.proposed_not_facts() and review.pending()
+    for entry in review.proposed_not_facts():
+        review.accept_not_fact(entry)
+    for entry in review.pending():
+        review.accept(entry)
+    batch = Path(shutil.copytree(drafted_once, tmp_path / "all"))
+    together = open_review(batch, "vn-test")
+    assert together.accept_all() == []
+    assert together.counts == review.counts and review.counts["accepted"] > 1
+    assert _files(batch) == _files(one_by_one)
+    assert open_review(batch, "vn-test").pending() == []
+
+
+def test_accept_all_refuses_a_broken_draft_and_takes_the_others(drafted_once, tmp_path):
+    corpus = Path(shutil.copytree(drafted_once, tmp_path / "corpus"))
+    review = open_review(corpus, "vn-test")
+    pending = review.pending()
+    path = review.drafts_path
+    first = pending[0].get("id")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(f"id: {first}\n", f"id: {pending[1].get('id')}\n", 1), encoding="utf-8"
+    )  # two of one id
+    refused = open_review(corpus, "vn-test").accept_all()
+    assert [(e.get("id"), messages(p)) for e, p in refused] == [(pending[1].get("id"), [TAKEN])]
+    assert {f["id"] for f in facts_file(corpus)["facts"]} == {d.get("id") for d in pending[1:]}
+    left = yaml.safe_load(path.read_text(encoding="utf-8"))["drafts"]
+    assert [d["id"] for d in left] == [pending[1].get("id")]  # the refused one stays in the drafts file

@@ -114,17 +114,12 @@ def _summary(review) -> str:
 
 
 def _accept_all(review) -> int:
-    refused = 0
-    for entry in review.proposed_not_facts():
-        review.accept_not_fact(entry)
-    for entry in review.pending():
-        problems = review.accept(entry)
-        if problems:
-            refused += 1
-            click.echo(f"nkrel: error: draft {entry.get('id')} was not accepted:", err=True)
-            for p in problems:
-                click.echo(f"  {p}", err=True)
-    return refused
+    refused = review.accept_all()
+    for entry, problems in refused:
+        click.echo(f"nkrel: error: draft {entry.get('id')} was not accepted:", err=True)
+        for p in problems:
+            click.echo(f"  {p}", err=True)
+    return len(refused)
 
 
 ACTIONS = {"a": "accept", "e": "edit", "r": "reject", "d": "discard", "s": "skip", "q": "quit"}

@@ -144,21 +144,30 @@ class Review:
     def problems(self, entry, original_id: str | None = None) -> list[Problem]:
         """What the loader would say about this record, plus an id already taken (by a fact,
         or, for a draft renamed from `original_id`, by another pending draft)."""
+        taken = {f.id for f in self.corpus.facts} | {f.get("id") for f in self._facts_data().get("facts") or []}
+        found, readable = self._record_problems(entry, self._entities(), taken)
+        fid = entry.get("id")
+        if not readable or fid in taken:
+            return found
+        if original_id is not None and fid != original_id and fid in {d.get("id") for d in self.pending()}:
+            found.append(Problem(self.drafts_path.name, None, fid, f"another draft has the id {fid!r}: choose another"))
+        return found
+
+    def _record_problems(self, entry, entities: dict, taken: set) -> tuple[list[Problem], bool]:
+        """What the loader would say about this record, given the entities and the fact ids
+        taken; and whether the record could be read back at all."""
         from ..ingest.yamlfile import YamlError, parse_yaml
 
         doc = self.corpus.documents[self.doc_id]
         try:  # check exactly what will be written, read back by the loader's own parser
             record = parse_yaml(record_text(entry))
         except YamlError as e:
-            return [Problem(self.drafts_path.name, None, entry.get("id"), str(e))]
-        found = verify_record(record, self.drafts_path, self.corpus_dir, doc, self._entities(), self.vocabulary)
+            return [Problem(self.drafts_path.name, None, entry.get("id"), str(e))], False
+        found = verify_record(record, self.drafts_path, self.corpus_dir, doc, entities, self.vocabulary)
         fid = entry.get("id")
-        taken = {f.id for f in self.corpus.facts} | {f.get("id") for f in self._facts_data().get("facts") or []}
         if fid in taken:
             found.append(Problem(self.drafts_path.name, None, fid, "a fact with this id already exists"))
-        elif original_id is not None and fid != original_id and fid in {d.get("id") for d in self.pending()}:
-            found.append(Problem(self.drafts_path.name, None, fid, f"another draft has the id {fid!r}: choose another"))
-        return found
+        return found, True
 
     # -- answering -----------------------------------------------------------------------
     def accept(self, entry, edited=None) -> list[Problem]:
@@ -169,39 +178,60 @@ class Review:
             return problems
         if record.get("id") != entry.get("id"):  # renamed: the draft takes its new id first, so that
             entry = self._rename_draft(entry, record.get("id"))  # a review cut after the fact's write finds it done
-        from ruamel.yaml.comments import CommentedMap
-
         named = set(record_ids(record))
         for proposal in self.proposed_entities():  # first: the fact's entities exist before the fact
             if proposal.get("id") in named:
                 self.accept_entity(proposal)
         facts = self._facts_data()
-        if not facts.get("facts"):
-            facts["facts"] = []
-        clean = CommentedMap()
-        for k, v in strip_draft(record).items():
-            clean[k] = v
-        facts["facts"].append(clean)
+        _append(facts, "facts", _clean(record))
         atomic_write(self.facts_path, _dump(facts))  # first: the fact is safe before the draft goes
         self._remove(entry)
         self.counts["accepted"] += 1
         return []
 
+    def accept_all(self) -> list[tuple[object, list[Problem]]]:
+        """Record every proposed not_facts line and accept every pending draft the loader
+        would take, with the proposed entities they name: the answers `accept_not_fact` and
+        `accept` give one by one, in three writes (entities.yaml, the fact file, the drafts
+        file, in the order `accept` keeps) instead of three per draft, which made the review
+        of a long document quadratic. Returns the drafts refused, with their problems."""
+        from .proposals import as_entities
+
+        facts, drafts = self._facts_data(), self._drafts_data()
+        explained = self.proposed_not_facts()
+        for entry in explained:
+            _append(facts, "not_facts", _not_fact(entry, entry.get("reason")))
+        taken = {f.id for f in self.corpus.facts} | {f.get("id") for f in facts.get("facts") or []}
+        entities, accepted, refused, named = self._entities(), [], [], set()
+        for entry in self.pending():
+            problems, _ = self._record_problems(entry, entities, taken)
+            if problems:
+                refused.append((entry, problems))
+                continue
+            _append(facts, "facts", _clean(entry))
+            taken.add(entry.get("id"))
+            accepted.append(entry)
+            named |= set(record_ids(entry))
+        adopted = [p for p in self.proposed_entities() if p.get("id") in named]
+        if adopted:  # first: the facts' entities exist before the facts
+            self._append_entities(adopted)
+            self.corpus.entities.update(as_entities(adopted))
+        atomic_write(self.facts_path, _dump(facts))  # then the facts, before their drafts go
+        for entry in adopted:
+            _drop_first(drafts.get("entities"), entry, ("id",))
+        for entry in accepted:
+            _drop_first(drafts.get("drafts"), entry, ("id",))
+        for entry in explained:
+            _drop_first(drafts.get("not_facts"), entry, ("quote", "occurrence"))
+        atomic_write(self.drafts_path, _dump(drafts))
+        self.counts["accepted"] += len(accepted)
+        self.counts["explained"] += len(explained)
+        return refused
+
     def reject(self, entry, reason: str, key: str = "drafts") -> None:
         """Record the draft's quote in not_facts with a reason the loader knows."""
-        if reason not in NON_FACT_REASONS:
-            raise ReviewError(f"unknown reason {reason!r} (known: {', '.join(REASONS)})")
-        from ruamel.yaml.comments import CommentedMap
-
         facts = self._facts_data()
-        if not facts.get("not_facts"):
-            facts["not_facts"] = []
-        evidence = entry.get("evidence") or entry  # a draft's evidence, or a proposed not_facts entry
-        item = CommentedMap({"quote": evidence.get("quote")})
-        if evidence.get("occurrence"):
-            item["occurrence"] = evidence["occurrence"]
-        item["reason"] = reason
-        facts["not_facts"].append(item)
+        _append(facts, "not_facts", _not_fact(entry, reason))
         atomic_write(self.facts_path, _dump(facts))
         self._remove(entry, key)
         self.counts["rejected" if key == "drafts" else "explained"] += 1
@@ -214,25 +244,24 @@ class Review:
     def accept_entity(self, entry, edited=None) -> None:
         """Append a proposed entity (or its edited record) to entities.yaml (comments kept) and
         drop the proposal; an edited id is carried into the pending drafts that name the old one."""
-        from ruamel.yaml.comments import CommentedMap
-
         record = edited if edited is not None else entry
-        self._check_entity(record)
-        path = self.corpus_dir / "entities.yaml"
-        data = _load_rt(path)
-        if not data.get("entities"):
-            data["entities"] = []
-        if any(e.get("id") == record.get("id") for e in data["entities"]):
-            raise ReviewError(f"entities.yaml already has an entity {record.get('id')!r}")
-        clean = CommentedMap()
-        for k, v in strip_draft(record).items():
-            clean[k] = v
-        data["entities"].append(clean)
-        atomic_write(path, _dump(data))
+        self._append_entities([record])
         from .proposals import as_entities
 
         self.corpus.entities.update(as_entities([record]))
         self._remove(entry, "entities", rename=(entry.get("id"), record.get("id")))
+
+    def _append_entities(self, records) -> None:
+        """Append entity records to entities.yaml (comments kept), in one write, after
+        checking each as the loader would."""
+        path = self.corpus_dir / "entities.yaml"
+        data = _load_rt(path)
+        for record in records:
+            self._check_entity(record)
+            if any(e.get("id") == record.get("id") for e in data.get("entities") or []):
+                raise ReviewError(f"entities.yaml already has an entity {record.get('id')!r}")
+            _append(data, "entities", _clean(record))
+        atomic_write(path, _dump(data))
 
     def _check_entity(self, record) -> None:
         """What the loader would refuse in an entity record: its id, type and aliases."""
@@ -268,16 +297,49 @@ class Review:
 
     def _remove(self, entry, key: str = "drafts", rename: tuple | None = None) -> None:
         data = self._drafts_data()
-        items = data.get(key) or []
-        same = ("id",) if key != "not_facts" else ("quote", "occurrence")
-        for i, item in enumerate(items):
-            if all(item.get(k) == entry.get(k) for k in same):
-                del items[i]
-                break
+        _drop_first(data.get(key), entry, ("id",) if key != "not_facts" else ("quote", "occurrence"))
         if rename and rename[0] != rename[1]:
             for draft in data.get("drafts") or []:
                 _rename(draft, *rename)
         atomic_write(self.drafts_path, _dump(data))
+
+
+def _clean(record):
+    """A record as written to the corpus: without the draft's status and cues."""
+    from ruamel.yaml.comments import CommentedMap
+
+    clean = CommentedMap()
+    for k, v in strip_draft(record).items():
+        clean[k] = v
+    return clean
+
+
+def _not_fact(entry, reason: str):
+    """The not_facts item of a draft's evidence, or of a proposed not_facts entry."""
+    if reason not in NON_FACT_REASONS:
+        raise ReviewError(f"unknown reason {reason!r} (known: {', '.join(REASONS)})")
+    from ruamel.yaml.comments import CommentedMap
+
+    evidence = entry.get("evidence") or entry
+    item = CommentedMap({"quote": evidence.get("quote")})
+    if evidence.get("occurrence"):
+        item["occurrence"] = evidence["occurrence"]
+    item["reason"] = reason
+    return item
+
+
+def _append(data, key: str, item) -> None:
+    if not data.get(key):
+        data[key] = []
+    data[key].append(item)
+
+
+def _drop_first(items, entry, same: tuple[str, ...]) -> None:
+    """Remove the first item that matches the entry on `same` (in place: comments kept)."""
+    for i, item in enumerate(items or []):
+        if all(item.get(k) == entry.get(k) for k in same):
+            del items[i]
+            return
 
 
 def open_review(corpus_dir: Path, doc_id: str) -> Review:
