@@ -497,7 +497,7 @@ def unchanged_build(corpus_dir: Path, out_dir: Path, cache_dir: Path, allow_unco
     cannot have the inputs hash of a build that was published."""
     from .workspace import build_record
 
-    inputs = _output_inputs(build_record(corpus_dir))
+    inputs = _output_inputs(build_record(corpus_dir, cache_dir))  # the file index: a stat per unchanged file
     last = _last_published(Path(cache_dir), Path(out_dir))
     if not last or last["inputs"] != inputs or not (allow_uncovered or last.get("covered") is True):
         return None
