@@ -77,6 +77,10 @@ QUANTITIES = [
     ("A 12-member delegation and 4.5 billion rubles.",
      [("12-member", "12", "count", "count", "exact"), ("4.5 billion rubles", "4500000000", "RUB", "value", "exact")]),
     ("Several thousand troops were sent.", [("Several thousand", "2000", "count", "count", "at-least")]),
+    ("It signed several $5 million loans.", [("$5 million", "5000000", "USD", "value", "exact")]),
+    ("USD 5bn was lent.", [("USD 5bn", "5000000000", "USD", "value", "exact")]),
+    ("It sent 3 thousand tonnes.", [("3 thousand tonnes", "3000", "tonne", "mass", "exact")]),
+    ("Exports grew thrice.", [("thrice", "3", "count", "count", "exact")]),
 ]  # fmt: skip
 
 
@@ -87,6 +91,14 @@ def test_quantities_read_from_phrases(cues, text, expected):
     assert got == [(s, Decimal(a), u, m, b) for s, a, u, m, b in expected]
     for q in found:
         assert text[q.start : q.end] == q.stated
+
+
+@pytest.mark.parametrize(("gap", "sign"), [(40, -1), (41, 1)])
+def test_a_decrease_word_reaches_forty_characters_back(cues, gap, sign):
+    """'fell' makes the change negative when it begins at most 40 characters before the figure."""
+    text = "Trade fell " + "x" * (gap - len("fell  by ")) + " by 30%"
+    [q] = find_quantities(text, cues)
+    assert q.start - text.index("fell") == gap and (q.amount, q.measure) == (30 * sign, "change")
 
 
 # (text, [(stated, year, date, period, since, vague, month, decade), ...])
