@@ -81,6 +81,8 @@ QUANTITIES = [
     ("USD 5bn was lent.", [("USD 5bn", "5000000000", "USD", "value", "exact")]),
     ("It sent 3 thousand tonnes.", [("3 thousand tonnes", "3000", "tonne", "mass", "exact")]),
     ("Exports grew thrice.", [("thrice", "3", "count", "count", "exact")]),
+    ("It sent at least 5 ships.", [("at least 5", "5", "count", "count", "at-least")]),
+    ("Ten years after the war, 20,000 tonnes came.", [("20,000 tonnes", "20000", "tonne", "mass", "exact")]),
 ]  # fmt: skip
 
 
@@ -99,6 +101,12 @@ def test_a_decrease_word_reaches_forty_characters_back(cues, gap, sign):
     text = "Trade fell " + "x" * (gap - len("fell  by ")) + " by 30%"
     [q] = find_quantities(text, cues)
     assert q.start - text.index("fell") == gap and (q.amount, q.measure) == (30 * sign, "change")
+
+
+def test_a_scaled_number_takes_the_unit_of_a_money_figure_before_it_only(cues):
+    """'(1991: 2.1 million)' after 'US$3.2 million' is dollars; '2.1 million people' before one is not."""
+    found = find_quantities("2.1 million people received US$3 million.", cues)
+    assert [(q.start, q.unit) for q in found] == [(0, "count"), (28, "USD")]
 
 
 # (text, [(stated, year, date, period, since, vague, month, decade), ...])
