@@ -81,6 +81,7 @@ QUANTITIES = [
     ("USD 5bn was lent.", [("USD 5bn", "5000000000", "USD", "value", "exact")]),
     ("It sent 3 thousand tonnes.", [("3 thousand tonnes", "3000", "tonne", "mass", "exact")]),
     ("Exports grew thrice.", [("thrice", "3", "count", "count", "exact")]),
+    ("The ten countries met.", []),
     ("It sent at least 5 ships.", [("at least 5", "5", "count", "count", "at-least")]),
     ("Ten years after the war, 20,000 tonnes came.", [("20,000 tonnes", "20000", "tonne", "mass", "exact")]),
 ]  # fmt: skip
