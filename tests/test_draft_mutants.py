@@ -135,6 +135,21 @@ TIMES = [
     ("It sent 1948 tons.", []),
     ("They met in December.", [("in December", None, None, None, False, True, 12, None)]),
     ("They met on 12 December.", [("on 12 December", None, None, None, False, True, None, None)]),
+    ("On March 5th of 1999 they met.", [("On March 5th of 1999", None, "1999-03-05", None, False, False, None, None)]),
+    ("They met on 5.3.1999.", [("on 5.3.1999", None, "1999-03-05", None, False, False, None, None)]),
+    ("In early March 2016 they met.",
+     [("In early March 2016", None, None, ("2016-03", "2016-03"), False, False, None, None)]),
+    ("Between 1990 and 1990 aid flowed.",
+     [("Between 1990 and 1990", None, None, ("1990", "1990"), False, False, None, None)]),
+    ("Aid flowed in 1990–1990.", [("in 1990–1990", None, None, ("1990", "1990"), False, False, None, None)]),
+    ("From 1995 to 1990 aid flowed.", [("From 1995", "1995", None, None, False, False, None, None),
+                                      ("1990", "1990", None, None, False, False, None, None)]),
+    ("The 2018–17 talks failed.", [("2018", "2018", None, None, False, False, None, None)]),
+    ("Ties grew in the mid-1970s.", [("in the mid-1970s", None, None, ("1974", "1976"), False, False, None, 1970)]),
+    ("Ties were close during the year 1999.",
+     [("during the year 1999", "1999", None, None, False, False, None, None)]),
+    ("As of 2005, ties were close.", [("As of 2005", "2005", None, None, False, False, None, None)]),
+    ("Recently ties grew.", [("Recently", None, None, None, False, True, None, None)]),
 ]  # fmt: skip
 
 
@@ -145,6 +160,24 @@ def test_times_read_from_phrases(cues, text, expected):
     assert got == expected
     for t in found:
         assert text[t.start : t.end] == t.stated
+
+
+@pytest.mark.parametrize("n", range(2, 12))
+def test_the_first_months_of_a_year(cues, n):
+    word = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"][n - 2]
+    [t] = find_times(f"In the first {word} months of 2018 trade fell.", cues)
+    assert t.period == ("2018-01", f"2018-{n:02d}")
+
+
+@pytest.mark.parametrize(("text", "stated"), [("After the Korean War ties grew.", "After the Korean War"),
+                                              ("After Korean War ties grew.", "After Korean War"),
+                                              ("After that, the Korean War began.", None)])  # fmt: skip
+def test_a_cue_right_before_a_named_event_is_a_time(cues, text, stated):
+    """'after', 'during' ... within five characters (and 'the') of an event's name, as mentions.py finds them."""
+    event = text.index("Korean War")
+    found = find_times(text, cues, events=[(event, event + len("Korean War"))])
+    assert [t.stated for t in found] == ([stated] if stated else [])
+    assert all(t.vague for t in found)
 
 
 # ---- whole texts, scored against their keys -------------------------------------------
