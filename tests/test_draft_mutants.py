@@ -82,6 +82,7 @@ QUANTITIES = [
     ("It sent 3 thousand tonnes.", [("3 thousand tonnes", "3000", "tonne", "mass", "exact")]),
     ("Exports grew thrice.", [("thrice", "3", "count", "count", "exact")]),
     ("The ten countries met.", []),
+    ("The eleven countries met.", [("eleven", "11", "count", "count", "exact")]),
     ("Cut by 30% in 2019.", [("30%", "-30", "percent", "change", "exact")]),
     ("Aid came over a 10 year period.", [("10 year period", "10", "year", "duration", "exact")]),
     ("It sent at least 5 ships.", [("at least 5", "5", "count", "count", "at-least")]),
