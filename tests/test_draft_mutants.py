@@ -82,6 +82,10 @@ QUANTITIES = [
     ("It sent 3 thousand tonnes.", [("3 thousand tonnes", "3000", "tonne", "mass", "exact")]),
     ("Exports grew thrice.", [("thrice", "3", "count", "count", "exact")]),
     ("The ten countries met.", []),
+    ("It sent five four tons and 30 tons.", [("30 tons", "30", "tonne", "mass", "exact")]),
+    ("Rose to 60% in 1990.", [("60%", "60", "percent", "level", "exact")]),
+    ("Its share rose to 5%, fell to 60%.",
+     [("5%", "5", "percent", "level", "exact"), ("60%", "60", "percent", "level", "exact")]),
     ("The eleven countries met.", [("eleven", "11", "count", "count", "exact")]),
     ("Cut by 30% in 2019.", [("30%", "-30", "percent", "change", "exact")]),
     ("Aid came over a 10 year period.", [("10 year period", "10", "year", "duration", "exact")]),
@@ -111,6 +115,12 @@ def test_a_scaled_number_takes_the_unit_of_a_money_figure_before_it_only(cues):
     """'(1991: 2.1 million)' after 'US$3.2 million' is dollars; '2.1 million people' before one is not."""
     found = find_quantities("2.1 million people received US$3 million.", cues)
     assert [(q.start, q.unit) for q in found] == [(0, "count"), (28, "USD")]
+
+
+def test_a_figure_right_beside_a_masked_span_is_kept(cues):
+    """Spans that touch are not overlapping: a date masked right before or after a figure leaves it."""
+    found = find_quantities("(200 ships)", cues, masked=[(0, 1), (4, 11)])
+    assert [(q.start, q.end, q.amount) for q in found] == [(1, 4, 200)]
 
 
 # (text, [(stated, year, date, period, since, vague, month, decade), ...])
