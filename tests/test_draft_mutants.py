@@ -117,6 +117,21 @@ def test_a_scaled_number_takes_the_unit_of_a_money_figure_before_it_only(cues):
     assert [(q.start, q.unit) for q in found] == [(0, "count"), (28, "USD")]
 
 
+@pytest.mark.parametrize(("gap", "measure"), [(25, "level"), (26, "share")])
+def test_a_level_word_reaches_twenty_five_characters_back(cues, gap, measure):
+    """'rose to' makes a percentage a level when it begins at most 25 characters before it."""
+    text = "Its share rose to" + " " * (gap - len("rose to")) + "60%."
+    [q] = find_quantities(text, cues)
+    assert q.start - text.index("rose to") == gap and q.measure == measure
+
+
+@pytest.mark.parametrize(("gap", "bound"), [(20, "approximate"), (21, "exact")])
+def test_a_bound_word_reaches_twenty_characters_back(cues, gap, bound):
+    text = "It sent about" + " " * (gap - len("about")) + "200 ships."
+    [q] = find_quantities(text, cues)
+    assert q.end - len("200") - text.index("about") == gap and q.bound == bound
+
+
 def test_a_figure_right_beside_a_masked_span_is_kept(cues):
     """Spans that touch are not overlapping: a date masked right before or after a figure leaves it."""
     found = find_quantities("(200 ships)", cues, masked=[(0, 1), (4, 11)])
