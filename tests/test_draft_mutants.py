@@ -172,6 +172,7 @@ TIMES = [
     ("Aid flowed in 1990–1990.", [("in 1990–1990", None, None, ("1990", "1990"), False, False, None, None)]),
     ("From 1995 to 1990 aid flowed.", [("From 1995", "1995", None, None, False, False, None, None),
                                       ("1990", "1990", None, None, False, False, None, None)]),
+    ("Talks went on in 2018–19.", [("in 2018–19", None, None, ("2018", "2019"), False, False, None, None)]),
     ("The 2018–17 talks failed.", [("2018", "2018", None, None, False, False, None, None)]),
     ("Ties grew in the mid-1970s.", [("in the mid-1970s", None, None, ("1974", "1976"), False, False, None, 1970)]),
     ("Ties were close during the year 1999.",
