@@ -209,6 +209,49 @@ def test_a_cue_right_before_a_named_event_is_a_time(cues, text, stated):
     assert all(t.vague for t in found)
 
 
+# ---- sentences drafted whole ----------------------------------------------------------
+
+# (title, text, the drafts as (kind, from, to, parties, year)): each sentence a document of
+# its own in one new workspace, its title naming the main pair as an article's would
+SENTENCES = {
+    "two-givers": ("Angola–North Korea relations",
+                   "Cuba and North Korea sent aid worth US$5 million to Angola in 1976.",
+                   [("Aid", "cuba", "angola", [], 1976), ("Aid", "north-korea", "angola", [], 1976)]),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def sentence_drafts() -> dict[str, list[tuple]]:
+    from nkrel.draft import draft_document, load
+    from nkrel.draft import fit as fit_module
+    from nkrel.draft.records import fact_record, is_v2
+    from nkrel.ingest.curate import add_document
+    from nkrel.workspace import init
+
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(fit_module, "fit_to_shapes", _no_fit)
+        corpus_dir = init(Path(tmp) / "ws").corpus_dir
+        for doc_id, (title, text, _) in SENTENCES.items():
+            (Path(tmp) / f"{doc_id}.txt").write_text(text + "\n", encoding="utf-8")
+            add_document(corpus_dir, Path(tmp) / f"{doc_id}.txt", doc_id, title, None)
+        corpus, vocabulary = load(corpus_dir)
+        for doc_id in SENTENCES:
+            text = corpus.documents[doc_id].text
+            records = [
+                fact_record(d, "x", "x", text, is_v2(vocabulary))
+                for d in draft_document(corpus, vocabulary, doc_id).drafts
+            ]
+            out[doc_id] = [(r["kind"], r.get("from"), r.get("to"), r.get("parties") or [],
+                            (r.get("time") or {}).get("year")) for r in records]  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize("doc_id", SENTENCES)
+def test_sentence_drafted(sentence_drafts, doc_id):
+    assert sentence_drafts[doc_id] == SENTENCES[doc_id][2]
+
+
 # ---- whole texts, scored against their keys -------------------------------------------
 
 
