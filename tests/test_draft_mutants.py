@@ -211,12 +211,35 @@ def test_a_cue_right_before_a_named_event_is_a_time(cues, text, stated):
 
 # ---- sentences drafted whole ----------------------------------------------------------
 
-# (title, text, the drafts as (kind, from, to, parties, year)): each sentence a document of
-# its own in one new workspace, its title naming the main pair as an article's would
+# (title, text, the drafts as (kind, from, to, parties, year, quote)): each sentence a
+# document of its own in one new workspace, its title naming the main pair as an article's
+# would; a quote shorter than its sentence is a clause cut from it (clauses.py: both sides
+# long enough, four words and five, and each naming its own party)
+CU, NK = "Cuba–North Korea relations", "north-korea"
 SENTENCES = {
     "two-givers": ("Angola–North Korea relations",
                    "Cuba and North Korea sent aid worth US$5 million to Angola in 1976.",
-                   [("Aid", "cuba", "angola", [], 1976), ("Aid", "north-korea", "angola", [], 1976)]),
+                   [("Aid", "cuba", "angola", [], 1976, "Cuba and North Korea sent aid worth US$5 million to Angola in 1976."),
+                    ("Aid", NK, "angola", [], 1976, "Cuba and North Korea sent aid worth US$5 million to Angola in 1976.")]),
+    "while": ("Pakistan–North Korea relations",
+              "Pakistan has an embassy in Pyongyang while North Korea maintains an embassy in Islamabad.",
+              [("Embassy", "pakistan", NK, [], None, "Pakistan has an embassy in Pyongyang"),
+               ("Embassy", NK, "pakistan", [], None, "while North Korea maintains an embassy in Islamabad.")]),
+    "and-a-new-subject": (CU, "Cuba has an embassy in Pyongyang and North Korea has an embassy in Havana.",
+                          [("Embassy", "cuba", NK, [], None, "Cuba has an embassy in Pyongyang"),
+                           ("Embassy", NK, "cuba", [], None, "and North Korea has an embassy in Havana.")]),
+    "four-and-five-words": (CU, "Cuba opened an embassy, but North Korea closed it.",
+                            [("Embassy", "cuba", NK, [], None, "Cuba opened an embassy"),
+                             ("Change", NK, "cuba", [], None, "but North Korea closed it.")]),
+    "right-side-of-four": (CU, "Cuba opened an embassy in Pyongyang, but North Korea objected.",
+                           [("Embassy", "cuba", NK, [], None,
+                             "Cuba opened an embassy in Pyongyang, but North Korea objected.")]),
+    "left-side-of-three": (CU, "Cuba opened embassies, but North Korea closed its embassy.",
+                           [("Change", NK, "cuba", [], None, "Cuba opened embassies, but North Korea closed its embassy.")]),
+    "between-x-and-y": ("Cambodia–North Korea relations",
+                        "Relations between North Korea and Cambodia were established in 1964.",
+                        [("DiplomaticRelations", None, None, [NK, "cambodia"], 1964,
+                          "Relations between North Korea and Cambodia were established in 1964.")]),
 }  # fmt: skip
 
 
@@ -243,7 +266,7 @@ def sentence_drafts() -> dict[str, list[tuple]]:
                 for d in draft_document(corpus, vocabulary, doc_id).drafts
             ]
             out[doc_id] = [(r["kind"], r.get("from"), r.get("to"), r.get("parties") or [],
-                            (r.get("time") or {}).get("year")) for r in records]  # fmt: skip
+                            (r.get("time") or {}).get("year"), r["evidence"]["quote"]) for r in records]  # fmt: skip
     return out
 
 
