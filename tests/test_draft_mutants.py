@@ -173,6 +173,9 @@ TIMES = [
     ("From 1995 to 1990 aid flowed.", [("From 1995", "1995", None, None, False, False, None, None),
                                       ("1990", "1990", None, None, False, False, None, None)]),
     ("Talks went on in 2018–19.", [("in 2018–19", None, None, ("2018", "2019"), False, False, None, None)]),
+    ("Aid flowed in 1995–1990.", [("in 1995", "1995", None, None, False, False, None, None),
+                                  ("1990", "1990", None, None, False, False, None, None)]),
+    ("The 2018–18 talks failed.", [("2018", "2018", None, None, False, False, None, None)]),
     ("The 2018–17 talks failed.", [("2018", "2018", None, None, False, False, None, None)]),
     ("Ties grew in the mid-1970s.", [("in the mid-1970s", None, None, ("1974", "1976"), False, False, None, 1970)]),
     ("Ties were close during the year 1999.",
@@ -200,7 +203,8 @@ def test_the_first_months_of_a_year(cues, n):
 
 @pytest.mark.parametrize(("text", "stated"), [("After the Korean War ties grew.", "After the Korean War"),
                                               ("After Korean War ties grew.", "After Korean War"),
-                                              ("After that, the Korean War began.", None)])  # fmt: skip
+                                              ("After that, the Korean War began.", None),
+                                              ("The Korean War ended after talks.", None)])  # fmt: skip
 def test_a_cue_right_before_a_named_event_is_a_time(cues, text, stated):
     """'after', 'during' ... within five characters (and 'the') of an event's name, as mentions.py finds them."""
     event = text.index("Korean War")
