@@ -220,6 +220,8 @@ def test_a_cue_right_before_a_named_event_is_a_time(cues, text, stated):
 # would; a quote shorter than its sentence is a clause cut from it (clauses.py: both sides
 # long enough, four words and five, and each naming its own party)
 CU, NK = "Cuba–North Korea relations", "north-korea"
+ID, ID_FIRST = "Indonesia–North Korea relations", "Indonesia and North Korea established relations in 1964."
+ID_RELATIONS = ("DiplomaticRelations", None, None, ["indonesia", NK], 1964, ID_FIRST)
 SENTENCES = {
     "two-givers": ("Angola–North Korea relations",
                    "Cuba and North Korea sent aid worth US$5 million to Angola in 1976.",
@@ -244,6 +246,23 @@ SENTENCES = {
                         "Relations between North Korea and Cambodia were established in 1964.",
                         [("DiplomaticRelations", None, None, [NK, "cambodia"], 1964,
                           "Relations between North Korea and Cambodia were established in 1964.")]),
+    # a reference to a state (references.py), after a first sentence that names the pair
+    "relations-alone": (ID, f"{ID_FIRST} Relations were restored in 2007.",
+                        [ID_RELATIONS, ("Change", None, None, ["indonesia", NK], 2007, "Relations were restored in 2007.")]),
+    "the-two-countries": (ID, f"{ID_FIRST} The two countries signed a trade agreement in 2001.",
+                          [ID_RELATIONS, ("Signing", None, None, ["indonesia", NK], 2001,
+                                          "The two countries signed a trade agreement in 2001.")]),
+    "both-sides": (ID, f"{ID_FIRST} Both sides signed a cultural agreement in 2011.",
+                   [ID_RELATIONS, ("Signing", None, None, ["indonesia", NK], 2011,
+                                   "Both sides signed a cultural agreement in 2011.")]),
+    "the-two-named-beside": (ID, f"{ID_FIRST} Between North Korea and Russia, the two countries signed a treaty in 2000.",
+                             [ID_RELATIONS, ("Signing", None, None, [NK, "russia"], 2000,
+                                             "Between North Korea and Russia, the two countries signed a treaty in 2000.")]),
+    "the-nation": (ID, f"{ID_FIRST} The Southeast Asian nation opened an embassy in Pyongyang in 1965.",
+                   [ID_RELATIONS, ("Embassy", "indonesia", NK, [], 1965,
+                                   "The Southeast Asian nation opened an embassy in Pyongyang in 1965.")]),
+    "it": (ID, f"{ID_FIRST} It opened an embassy in Pyongyang in 1965.",
+           [ID_RELATIONS, ("Embassy", "indonesia", NK, [], 1965, "It opened an embassy in Pyongyang in 1965.")]),
 }  # fmt: skip
 
 
