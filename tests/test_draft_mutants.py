@@ -39,6 +39,47 @@ def cues():
     return read_cues()
 
 
+# ---- cue lists ------------------------------------------------------------------------
+
+
+def test_a_verb_cue_in_ed_is_also_found_in_ing():
+    from nkrel.draft.cues import _with_ing_forms
+
+    assert _with_ing_forms(("sent", "boycotted", "agreed", "led", "Visited")) == (
+        "Visited", "agreed", "boycotted", "boycotting", "led", "sent")  # fmt: skip
+
+
+def test_cue_words_are_found_whole_longest_first_case_and_spacing_aside():
+    from nkrel.draft.cues import CueList
+
+    cues = CueList({"more": ("more than", "more"), "over": ("over",), "USD": ("US$", "$")})
+    text = "More   than 5, over 3, moreover, more US$4 and $5"
+    assert cues.find(text) == [(0, 11, "more", "More   than"), (15, 19, "over", "over"), (33, 37, "more", "more"),
+                               (38, 41, "USD", "US$"), (47, 48, "USD", "$")]  # fmt: skip
+    assert cues.find(text, 15, 37) == [(15, 19, "over", "over"), (33, 37, "more", "more")]
+    assert cues.find(text, 16, 36) == []
+    assert CueList({}).find(text) == []
+
+
+@pytest.mark.parametrize(("ranks", "term"), [({"a": 1, "b": 2}, "b"), ({"a": 2, "b": 1}, "a"), ({"b": 1}, "b"),
+                                             ({"a": 1}, "a")])  # fmt: skip
+def test_a_word_cue_of_two_terms_reads_as_the_higher_ranked(ranks, term):
+    from nkrel.draft.cues import CueList
+
+    assert CueList({"a": ("aid",), "b": ("Aid",)}, ranks).find("aid") == [(0, 3, term, "aid")]
+
+
+def test_the_best_cue_is_the_highest_ranked_then_the_longest_then_the_first():
+    from nkrel.draft.cues import CueList
+
+    text = "aid, loans, funds"
+    assert CueList({"a": ("aid",), "b": ("loans",)}, {"a": 1, "b": 2}).best(text)[2] == "b"
+    assert CueList({"a": ("aid",), "b": ("loans",)}, {"a": 2, "b": 1}).best(text)[2] == "a"
+    assert CueList({"a": ("aid",), "b": ("loans",)}).best(text)[2] == "b"
+    assert CueList({"a": ("funds",), "b": ("loans",)}).best(text)[:3] == (5, 10, "b")
+    assert CueList({"a": ("aid",)}).best("none here") is None
+
+
 # ---- figures --------------------------------------------------------------------------
 
 
