@@ -276,6 +276,13 @@ SENTENCES = {
           "Ethiopia and North Korea established relations in 1975."),
          ("Aid", "cuba", "angola", [], 1985, "Cuba and North Korea sent aid worth US$5 million to Angola in 1985."),
          ("Aid", NK, "angola", [], 1985, "Cuba and North Korea sent aid worth US$5 million to Angola in 1985.")]),
+    "one-giver-after-a-speaker": (
+        "Ethiopia–North Korea relations",
+        "Ethiopia and North Korea established relations in 1975. "
+        "Cuba said that North Korea sent aid worth US$5 million to Angola in 1985.",
+        [("DiplomaticRelations", None, None, ["ethiopia", NK], 1975,
+          "Ethiopia and North Korea established relations in 1975."),
+         ("Aid", NK, "angola", [], 1985, "Cuba said that North Korea sent aid worth US$5 million to Angola in 1985.")]),
     "while": ("Pakistan–North Korea relations",
               "Pakistan has an embassy in Pyongyang while North Korea maintains an embassy in Islamabad.",
               [("Embassy", "pakistan", NK, [], None, "Pakistan has an embassy in Pyongyang"),
