@@ -65,7 +65,9 @@ def _all_matches(pairs: tuple[tuple[str, str], ...], text: str) -> tuple[tuple[i
     if not pairs:  # a code list this ontology does not have
         return ()
     lookup = {w.lower(): t for w, t in pairs}
-    return tuple((m.start(), m.end(), lookup[m.group().lower()], m.group()) for m in _compile(pairs).finditer(text))
+    # a cue's space matches any run of whitespace ("more  than", "more\nthan"): look it up as one space
+    return tuple((m.start(), m.end(), lookup[" ".join(m.group().lower().split())], m.group())
+                 for m in _compile(pairs).finditer(text))  # fmt: skip
 
 
 @lru_cache(maxsize=64)
