@@ -500,3 +500,144 @@ def test_a_scratch_name_with_a_pid_above_any_is_a_dead_build_not_a_crash(tmp_pat
     assert done.returncode == 0 and not done.stderr, done.stderr[-2000:]
     assert not any(path.exists() for path in names)
     assert pipeline._alive(huge) is False and pipeline._alive(group) is False and pipeline._alive("-1") is False
+
+
+def test_a_rebuild_of_unchanged_inputs_publishes_nothing(published):
+    corpus, cache, out, _ = published
+    seal = (out / ".nkrel-seal.json").read_bytes()
+    again = pipeline.build_and_publish(corpus, out, cache_dir=cache)
+    assert again.published is False and again.reused == 3
+    assert (out / ".nkrel-seal.json").read_bytes() == seal
+    assert pipeline.build_and_publish(corpus, out, cache_dir=cache, clean=True).published is True
+
+
+def test_the_store_from_the_previous_one_replaces_changed_graphs_and_removes_gone_ones(published, tmp_path):
+    import pyoxigraph as ox
+
+    corpus, cache, out, built = published
+    last = pipeline._last_published(cache, out)
+    assert last["graphs"] == pipeline._graph_digests(built.dataset)
+    names = sorted(last["graphs"])
+    graphs = dict(last["graphs"])
+    graphs[names[0]] = "0" * 64  # changed: removed and loaded again
+    del graphs[names[1]]  # gone from this build: removed
+    folder = tmp_path / "store"
+    assert pipeline._store_from_previous(built, out, last, graphs, folder) is True
+    store = ox.Store.read_only(str(folder))
+    found = sorted(str(q) for q in store)
+    del store
+    expected = ox.Store()
+    kept = "".join(f"{s} {p} {o} <{g}> .\n" for g in built.dataset.names() if g != names[1]
+                   for s, p, o in built.dataset.graph_triples(g))  # fmt: skip
+    expected.bulk_load(kept.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    assert found == sorted(str(q) for q in expected) and names[1] not in {str(g)[1:-1] for g in expected.named_graphs()}
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["default graph now", "default graph then", "blank node now", "blank node then", "another build published"],
+)
+def test_the_store_is_loaded_anew_when_it_cannot_be_updated(published, tmp_path, change):
+    corpus, cache, out, built = published
+    last = dict(pipeline._last_published(cache, out))
+    graphs = dict(last["graphs"])
+    if change == "default graph now":
+        graphs[""] = "0" * 64
+    elif change == "default graph then":
+        last["graphs"] = {**last["graphs"], "": "0" * 64}
+    elif change == "blank node now":
+        graphs[next(iter(graphs))] = "_:" + "0" * 64
+    elif change == "blank node then":
+        last["graphs"] = {name: "_:" + digest for name, digest in last["graphs"].items()}
+    else:
+        last["manifest"] = "0" * 64
+    folder = tmp_path / "store"
+    assert pipeline._store_from_previous(built, out, last, graphs, folder) is False
+    assert not folder.exists()
+
+
+def test_the_record_of_a_published_build_is_believed_only_as_written(published, tmp_path, monkeypatch):
+    corpus, cache, out, _ = published
+    record = cache / pipeline.LAST_BUILD
+    original = record.read_bytes()
+    head, payload = original.split(b"\n", 1)
+    last = json.loads(payload)
+
+    def signed(data: dict) -> bytes:
+        body = json.dumps(data, sort_keys=True).encode()
+        return trust.sign("last-build", body).encode("ascii") + b"\n" + body
+
+    forms = {
+        "forged": b"0" * len(head) + b"\n" + payload,
+        "signed for another purpose": trust.sign("cache x", payload).encode("ascii") + b"\n" + payload,
+        "no line end": head,
+        "not JSON": trust.sign("last-build", b"{").encode("ascii") + b"\n{",
+        "another folder": signed({**last, "out": str(tmp_path)}),
+        "another manifest": signed({**last, "manifest": "0" * 64}),
+        "inputs not text": signed({**last, "inputs": 3}),
+        "graphs not a mapping": signed({**last, "graphs": []}),
+        "no graphs": signed({k: v for k, v in last.items() if k != "graphs"}),
+        "not ASCII": "é".encode() + b"\n" + payload,
+    }
+    try:
+        for name, data in forms.items():
+            record.write_bytes(data)
+            assert pipeline._last_published(cache, out) is None, name
+        record.write_bytes(signed(last))
+        assert pipeline._last_published(cache, out) == last
+        seal = out / ".nkrel-seal.json"
+        sealed = seal.read_bytes()
+        seal.write_bytes(b"")  # no seal: not a build this user's nkrel made
+        assert pipeline._last_published(cache, out) is None
+        seal.write_bytes(sealed)
+        ttl = out / "nkrel.ttl"
+        saved = ttl.read_bytes()
+        ttl.write_bytes(saved + b"# damaged\n")
+        assert pipeline._last_published(cache, out) is None  # seal.Damaged
+        ttl.write_bytes(saved)
+    finally:
+        record.write_bytes(original)
+    monkeypatch.setenv(trust.KEY_ENV, str(record / "key"))  # no key can be made: nothing recorded
+    pipeline._remember_published(cache, out, "inputs", {}, {})
+    assert record.read_bytes() == original
+    assert not list(cache.glob(".*.tmp"))
+
+
+def test_the_inputs_of_the_published_files_are_nkrel_files_but_its_corpus_graphs_and_caches(tmp_path, monkeypatch):
+    from importlib import metadata
+
+    package = tmp_path / "nkrel"
+    for rel in (
+        "pipeline.py",
+        "sub/a.py",
+        "corpus/x.yaml",
+        "graph/x.ttl",
+        "__pycache__/p.pyc",
+        "sub/__pycache__/a.pyc",
+    ):
+        (package / rel).parent.mkdir(parents=True, exist_ok=True)
+        (package / rel).write_text("v1")
+    monkeypatch.setattr(pipeline, "__file__", str(package / "pipeline.py"))
+    record = {"corpus": {"a": 1}}
+    before = pipeline._output_inputs(record)
+    assert pipeline._output_inputs(dict(record)) == before
+    for rel in ("corpus/x.yaml", "graph/x.ttl", "__pycache__/p.pyc", "sub/__pycache__/a.pyc"):
+        (package / rel).write_text("v2")
+    assert pipeline._output_inputs(record) == before  # none of them is an input
+    hashes = {before, pipeline._output_inputs({"corpus": {"a": 2}})}
+    (package / "sub" / "a.py").write_text("v2")
+    hashes.add(pipeline._output_inputs(record))
+    (package / "sub" / "b.txt").write_text("v1")
+    hashes.add(pipeline._output_inputs(record))
+    (package / "sub" / "b.txt").rename(package / "sub" / "c.txt")  # the same bytes, another name
+    hashes.add(pipeline._output_inputs(record))
+    version = metadata.version
+
+    def without_pyshacl(name):
+        if name == "pyshacl":
+            raise metadata.PackageNotFoundError(name)
+        return version(name)
+
+    monkeypatch.setattr(metadata, "version", without_pyshacl)
+    hashes.add(pipeline._output_inputs(record))
+    assert len(hashes) == 6
