@@ -9,7 +9,7 @@ Usage:
                                                     the score table and every survivor's diff
 
 MODULE is a config name in this folder (load, build, coverage, query, safety, write,
-sandbox, publish, api, workspace, review, runner, server);
+sandbox, publish, api, workspace, review, runner, server, pipeline);
 without one, all of them in that order. cosmic-ray writes each mutant into the source
 file itself and runs the module's test command (see its .toml), so the tests' `nkrel`
 subprocesses (an editable install of this checkout) run the mutant too. Hence: one
@@ -37,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 SESSIONS = HERE / "sessions"
 MODULES = ["load", "build", "coverage", "query", "safety", "write"]
-MODULES += ["sandbox", "publish", "api", "workspace", "review", "runner", "server"]  # wave 2 (issue 20)
+MODULES += ["sandbox", "publish", "api", "workspace", "review", "runner", "server", "pipeline"]  # wave 2 (issue 20)
 sys.path.insert(0, str(HERE))
 from run_tests import TIMEOUT_MARK  # noqa: E402
 
