@@ -58,6 +58,8 @@ def test_the_stage_log_gets_a_line_a_stage_with_the_memory_resident(tmp_path, mo
         assert (unit, rest) == ("s,", ["MiB", "resident", "after", "it"])
         assert 0 <= float(seconds) < 1
         assert 10 <= int(mib) < 100_000  # this Python holds tens of MiB, not bytes nor pages
+    status = Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]
+    assert abs(int(mib) - int(status) / 1024) < 8  # the resident size, not the virtual nor the shared
 
 
 def test_the_collector_is_frozen_during_a_build_and_back_after_it_even_when_it_fails():
@@ -98,6 +100,27 @@ def test_a_report_that_does_not_conform_is_refused_unless_shapes_are_not_checked
     assert refused.value.problems == ["one", "two"] and str(refused.value) == "one\ntwo"
     unchecked = pipeline.build_graph(check_shapes=False)
     assert "shacl-shared" not in unchecked.timings and len(unchecked.dataset) > 0
+
+
+def test_a_problem_of_the_per_document_stage_refuses_the_build_from_the_cache_too(tmp_path, monkeypatch):
+    from nkrel.model import validate
+
+    report = validate.document_report
+    quick = []
+
+    def planted(*args, decide=True, **kwargs):
+        found = report(*args, decide=decide, **kwargs)
+        quick.append(decide is False)
+        return found if decide else ["planted problem"]  # the quick check of each document
+
+    monkeypatch.setattr(validate, "document_report", planted)
+    for checked in (3, 0):  # built, then from the cache
+        quick.clear()
+        with pytest.raises(pipeline.ShapeError) as refused:
+            pipeline.build_graph(cache_dir=tmp_path / "cache")
+        assert "planted problem" in refused.value.problems and sum(quick) == checked
+    monkeypatch.undo()
+    assert pipeline.build_graph(cache_dir=tmp_path / "cache", check_shapes=False).reused == 0  # other keys
 
 
 def test_the_graphs_of_concerned_are_the_entities_and_the_documents_anomalies_name(built):
@@ -332,6 +355,10 @@ def test_nothing_is_cached_without_a_signing_key(cache, tmp_path, monkeypatch):
     monkeypatch.setenv(trust.KEY_ENV, str(blocker / "key"))  # its folder cannot be made
     cache.put(KEY, (TRIPLES, []))
     assert list(cache.folder.iterdir()) == []
+    monkeypatch.undo()
+    cache.put(KEY, (TRIPLES, []))
+    monkeypatch.setenv(trust.KEY_ENV, str(blocker / "key"))
+    assert cache.get(KEY) is None  # written with a key: without it, not believed (and no error)
 
 
 def test_keep_forgets_other_entries_and_the_scratch_files_of_dead_builds(cache):
@@ -356,6 +383,15 @@ def test_alive_is_whether_the_pid_runs():
     assert pipeline._alive("x") is False
     assert pipeline._alive("99999999999") is False  # above any pid: not an OverflowError
     assert pipeline._alive("0") is False and pipeline._alive("-1") is False  # process groups
+    assert pipeline._alive("1") is True  # init
+
+
+def test_a_process_of_another_user_is_alive(monkeypatch):
+    def denied(pid, sig):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "kill", denied)
+    assert pipeline._alive("12345") is True
 
 
 # ---- the per-document stage with the cache --------------------------------------------------
@@ -436,6 +472,7 @@ def test_the_counts_and_the_record_of_a_published_build(published):
     corpus, cache, out, built = published
     manifest = json.loads((out / "build.json").read_bytes())
     assert manifest["counts"] == {"documents": 3, "facts": len(built.corpus.facts), "quads": len(built.dataset)}
+    assert "coverage" in built.timings and built.timings["coverage"] >= 0
     last = pipeline._last_published(cache, out)
     assert last["out"] == str(out.resolve()) and last["covered"] is True and isinstance(last["notes"], list)
     assert last["graphs"] == pipeline._graph_digests(built.dataset)
@@ -447,13 +484,17 @@ def test_the_counts_and_the_record_of_a_published_build(published):
 
 def test_no_scratch_is_left_and_dead_builds_scratch_is_removed(published):
     corpus, cache, out, _ = published
-    dead = [out.parent / f".{out.name}.store-{pid}-abc" for pid in ((1 << 22) + 1, 99999999999, 0)]
-    mine = out.parent / f".{out.name}.store-{os.getpid()}-abc"
+    plain = out.parent / "plain"  # published without a cache, the coverage not required
+    dead = [out.parent / f".plain.store-{pid}-abc" for pid in ((1 << 22) + 1, 99999999999, 0)]
+    mine = out.parent / f".plain.store-{os.getpid()}-abc"
     for folder in (*dead, mine):
         folder.mkdir()
+    record = (cache / pipeline.LAST_BUILD).read_bytes()
     try:
-        again = pipeline.build_and_publish(corpus, out, cache_dir=cache, clean=True)
-        assert again.published is True
+        again = pipeline.build_and_publish(corpus, plain, allow_uncovered=True)
+        assert again.published is True and "coverage" not in again.timings
+        assert (plain / "nkrel.nq").read_bytes() == (out / "nkrel.nq").read_bytes()
+        assert (cache / pipeline.LAST_BUILD).read_bytes() == record
         assert not any(folder.exists() for folder in dead) and mine.exists()
         assert [p.name for p in out.parent.iterdir() if ".store-" in p.name] == [mine.name]
     finally:
