@@ -179,6 +179,13 @@ def test_documents_are_built_in_a_pool_from_the_threshold_with_more_than_one_job
     assert again.dataset.graphs == built.dataset.graphs and pipeline._SHARED == {}
 
 
+def test_by_default_a_pool_has_a_worker_a_cpu(built, where_built, monkeypatch):
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 3)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    again = pipeline.build_graph()
+    assert str(os.getpid()) not in where_built() and again.dataset.graphs == built.dataset.graphs
+
+
 def test_a_document_without_shapes_has_no_problems_to_report(built, monkeypatch):
     from nkrel.model.build import entity_triples, facts_by_document
 
