@@ -56,7 +56,7 @@ bench-draft:
 screenshots:
 	$(PYTHON) tests/screenshots.py docs/screenshots
 
-# mutation testing of load, build, coverage, query, safety, write, sandbox, publish, api, workspace, review, runner (cosmic-ray)
+# mutation testing of load, build, coverage, query, safety, write, sandbox, publish, api, workspace, review, runner, server, pipeline (cosmic-ray)
 # (tests/mutation/; README "Development"): it rewrites nkrel/ in place, one mutant at
 # a time, so leave the checkout alone while it runs. An interrupted run resumes.
 mutation: test-deps

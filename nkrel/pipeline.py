@@ -340,8 +340,11 @@ class _Cache:
 def _alive(pid: str) -> bool:
     """Whether the process that named a scratch file or folder after its pid still runs."""
     try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
+        number = int(pid)
+        if number <= 0:
+            return False  # 0 and -n name process groups, not a process
+        os.kill(number, 0)
+    except (ValueError, OverflowError, ProcessLookupError):  # not a pid, above any pid, gone
         return False
     except PermissionError:
         return True

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from nkrel import pipeline
 from nkrel.core.corpus import default_corpus_dir
+
+
+@pytest.fixture(scope="session")
+def session_workspace():
+    """Not the suite's built workspace: nothing here runs nkrel as a command (the mutation
+    runs of pipeline.py, tests/mutation/pipeline.toml, count in seconds)."""
+    return None
 
 
 def _corpus(tmp_path):

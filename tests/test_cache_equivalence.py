@@ -15,6 +15,14 @@ from nkrel.core.corpus import CorpusError
 from nkrel.output.write import serialize
 from nkrel.pipeline import ShapeError, build_graph
 
+
+@pytest.fixture(scope="session")
+def session_workspace():
+    """Not the suite's built workspace: nothing here runs nkrel as a command (the mutation
+    runs of pipeline.py, tests/mutation/pipeline.toml, count in seconds)."""
+    return None
+
+
 FACTS = "facts/encyclopedia-economic-relations.yaml"
 
 

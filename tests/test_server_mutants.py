@@ -540,6 +540,24 @@ def test_a_refused_body_is_read_so_that_the_client_gets_the_answer(guard):
     assert parse(answer)[::3] == (413, b"a request body of at most 1000 bytes, with its length\n")
 
 
+def test_a_refused_body_is_read_to_its_last_byte(guard):
+    """The guard holds the connection until the whole refused body has come (its last byte
+    sent to a closed connection would reset it), not one byte short."""
+    head = f"POST /query HTTP/1.0\r\nHost: 127.0.0.1:{guard.public_port}\r\nContent-Length: 5000\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", guard.public_port), timeout=5) as s:
+        s.sendall(head.encode() + b"q" * 4999)
+        s.settimeout(1)
+        answer = b""
+        with pytest.raises(TimeoutError):  # the answer, and the connection still open
+            while chunk := s.recv(1 << 16):
+                answer += chunk
+        s.settimeout(5)
+        s.sendall(b"q")
+        while chunk := s.recv(1 << 16):
+            answer += chunk
+    assert parse(answer)[::3] == (413, b"a request body of at most 1000 bytes, with its length\n")
+
+
 def test_a_client_that_sends_nothing_gets_nothing(guard):
     assert send(guard, b"") == b""
     assert ask(guard, "GET", "/store")[0] == 200  # and the guard still serves

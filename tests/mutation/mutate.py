@@ -9,7 +9,7 @@ Usage:
                                                     the score table and every survivor's diff
 
 MODULE is a config name in this folder (load, build, coverage, query, safety, write,
-sandbox, publish, api, workspace, review, runner, server, draft-quantities, ...,
+sandbox, publish, api, workspace, review, runner, server, pipeline, draft-quantities, ...,
 draft-drafter, draft-init: one per file of nkrel/draft/ but review.py, which is `review`);
 without one, all of them in that order. cosmic-ray writes each mutant into the source
 file itself and runs the module's test command (see its .toml), so the tests' `nkrel`
@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 SESSIONS = HERE / "sessions"
 MODULES = ["load", "build", "coverage", "query", "safety", "write"]
-MODULES += ["sandbox", "publish", "api", "workspace", "review", "runner", "server"]  # wave 2 (issue 20)
+MODULES += ["sandbox", "publish", "api", "workspace", "review", "runner", "server", "pipeline"]  # wave 2 (issue 20)
 # the drafter (issue 20): one session per file of nkrel/draft/ (restore() writes back one file)
 DRAFT = ["quantities", "dating", "times", "directions", "references", "givers", "clauses", "cues", "mentions"]
 MODULES += [f"draft-{m}" for m in [*DRAFT, "proposals", "fit", "records", "drafter", "init"]]
