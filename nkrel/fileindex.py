@@ -34,6 +34,7 @@ INDEX = "corpus-index.json"  # in the workspace's cache folder (.nkrel/cache)
 _MAGIC = b"nkrel-corpus-index 1 "
 _PURPOSE = "corpus-index"
 RACY_NS = 2_000_000_000  # a file modified this close to its hashing is hashed again
+MAX_BYTES = 1 << 26  # a record larger than this is ignored (about 150 bytes a file: 400,000 files)
 
 
 def _stat_key(path: str) -> list[int] | None:
@@ -79,8 +80,8 @@ class Index:
         try:
             with open(self.folder / INDEX, "rb") as fh:
                 head = fh.readline(len(_MAGIC) + 65)
-                payload = fh.read()
-            if not (head.startswith(_MAGIC) and head.endswith(b"\n")):
+                payload = fh.read(MAX_BYTES + 1)  # a received workspace's file could be any size
+            if len(payload) > MAX_BYTES or not (head.startswith(_MAGIC) and head.endswith(b"\n")):
                 return {}
             if not verify(_PURPOSE, payload, head[len(_MAGIC) : -1].decode("ascii")):
                 return {}

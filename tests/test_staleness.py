@@ -214,7 +214,8 @@ def test_a_real_same_size_edit_right_after_a_check_is_caught(ws, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "form", ["unsigned", "foreign", "truncated", "another corpus", "not json", "empty", "a short digest, signed"]
+    "form",
+    ["unsigned", "foreign", "truncated", "another corpus", "not json", "empty", "a short digest, signed", "too large"],
 )
 def test_a_forged_or_broken_index_is_ignored(ws, monkeypatch, form):
     """A record that says a changed file is unchanged (its stat as it is now, the old digest)
@@ -242,6 +243,8 @@ def test_a_forged_or_broken_index_is_ignored(ws, monkeypatch, form):
         index_path(ws).write_bytes(index_path(ws).read_bytes().split(b"\n")[0] + b"\n{[")
     elif form == "empty":
         index_path(ws).write_bytes(b"")
+    elif form == "too large":  # signed and well-formed, but over the size read: never read whole
+        monkeypatch.setattr(fileindex, "MAX_BYTES", len(index_path(ws).read_bytes().split(b"\n", 1)[1]) - 1)
     assert workspace.staleness(ws) == "the corpus changed since the last build"
     assert reads(ws, monkeypatch)[0] == workspace.corpus_digest(ws.corpus_dir)
 
