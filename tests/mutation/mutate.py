@@ -55,10 +55,24 @@ def environment(timeout: float | None = None) -> dict[str, str]:
     return env
 
 
+def config_path(name: str) -> Path:
+    """A module's cosmic-ray config: its own .toml, or for draft-X the drafter's one template
+    (draft.toml) written out for nkrel/draft/X.py into the sessions folder."""
+    own = HERE / f"{name}.toml"
+    if own.exists() or not name.startswith("draft-"):
+        return own
+    module = name.removeprefix("draft-")
+    SESSIONS.mkdir(exist_ok=True)
+    path = SESSIONS / f"{name}.toml"
+    text = (HERE / "draft.toml").read_text(encoding="utf-8")
+    path.write_text(text.replace("MODULE", "__init__" if module == "init" else module), encoding="utf-8")
+    return path
+
+
 def config(name: str) -> dict:
     from cosmic_ray.config import load_config
 
-    return load_config(str(HERE / f"{name}.toml"))
+    return load_config(str(config_path(name)))
 
 
 TOOLS = {"cosmic-ray": "cosmic_ray.cli", "cr-filter-operators": "cosmic_ray.tools.filters.operators_filter"}
@@ -100,7 +114,7 @@ def check_reach() -> None:
 
 
 def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
-    cfg, db = HERE / f"{name}.toml", SESSIONS / f"{name}.sqlite"
+    cfg, db = config_path(name), SESSIONS / f"{name}.sqlite"
     module = REPO / config(name)["module-path"]  # a file, or a package's folder (load)
     SESSIONS.mkdir(exist_ok=True)
     if fresh or not db.exists():
@@ -147,7 +161,7 @@ def run_session(name: str, fresh: bool, rerun_survivors: bool) -> None:
 
 
 def init_session(name: str, db: Path) -> None:
-    cfg = HERE / f"{name}.toml"
+    cfg = config_path(name)
     subprocess.run([*tool("cosmic-ray"), "init", str(cfg), str(db)], cwd=REPO, check=True)
     subprocess.run([*tool("cr-filter-operators"), str(db), str(cfg)], cwd=REPO, check=True)
     sample(name, db)
